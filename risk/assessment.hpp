@@ -1,0 +1,35 @@
+#pragma once
+// What the risk engine says about one command line.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace vg::risk {
+
+using Level = config::Level;
+
+// One rule that matched.
+struct Finding {
+  std::string rule;         // rule id, e.g. "fs.wipe.root"
+  Level level = Level::low;
+  std::string description;  // why it is dangerous
+  std::string command;      // the normalized simple command it matched (argv joined)
+  std::size_t begin = 0;    // byte span in the input text
+  std::size_t end = 0;
+};
+
+// The verdict on a whole command line.
+struct Assessment {
+  Level level = Level::low;          // the highest finding's level
+  std::vector<Finding> findings;     // ordered by level (highest first), then position
+  bool understood = true;            // false: the strict reader could not prove it
+  std::vector<std::string> reasons;  // why not understood (one line each)
+  // Executables in command position, as normalized argv[0] (after unwrapping);
+  // used by trust and by the shell hook's plan.
+  std::vector<std::string> executables;
+};
+
+}  // namespace vg::risk

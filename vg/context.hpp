@@ -1,0 +1,45 @@
+#pragma once
+// State shared by the subcommands of one vg invocation.
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace vg {
+
+// Where vg's own time went, printed by `--debug=stats`.
+class Stats {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // Record that `what` took the time since the last mark (or since start).
+  void mark(const char* what);
+  void print() const;
+  bool enabled = false;
+
+ private:
+  Clock::time_point m_start = Clock::now();
+  Clock::time_point m_last = m_start;
+  std::vector<std::pair<const char*, double>> m_marks;  // microseconds
+};
+
+struct Context {
+  int exit_code = 0;
+  std::vector<std::string> debug;  // --debug values ("stats")
+  Stats stats;
+  // Command-line config overrides, dotted key -> text, fed to config::load.
+  std::vector<std::pair<std::string, std::string>> config_flags;
+};
+
+// Load the layered config with the flags in `ctx`; exits with the config
+// code (through vg::Fatal) on any error.
+config::Config load_config_or_die(Context& ctx);
+
+
+}  // namespace vg

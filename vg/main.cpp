@@ -1,0 +1,3 @@
+#include "vg/run.hpp"
+
+int main(int argc, char** argv) { return vg::run(argc, argv); }
