@@ -21,6 +21,16 @@ struct Finding {
   std::size_t end = 0;
 };
 
+// One simple command that would run, as the shell hook needs it.
+struct CommandWord {
+  std::string name;             // normalized command name (argv[0] after quote removal)
+  std::size_t begin = 0;        // byte span of the command word in the input
+  std::size_t end = 0;
+  std::size_t command_begin = 0;  // byte span of the whole simple command
+  std::size_t command_end = 0;
+  bool top_level = true;        // false inside $(...), `...`, <(...), or a nested shell string
+};
+
 // The verdict on a whole command line.
 struct Assessment {
   Level level = Level::low;          // the highest finding's level
@@ -30,6 +40,8 @@ struct Assessment {
   // Executables in command position, as normalized argv[0] (after unwrapping);
   // used by trust and by the shell hook's plan.
   std::vector<std::string> executables;
+  // Every simple command in the input, in source order (for `vg hook plan`).
+  std::vector<CommandWord> commands;
 };
 
 }  // namespace vg::risk
