@@ -24,6 +24,18 @@ struct Decision {
 
 // Decide the route for `assessment` under `config`, honouring `override`
 // where policy allows and `trusted` (a matching trust entry) where it may.
+// The rules, in order (router/decide_test.cpp asserts every combination):
+//  1. critical level and sandbox.block_critical -> refuse (nothing lifts it);
+//  2. not understood and sandbox.not_understood: refuse -> refuse (any mode);
+//  3. by mode: always -> sandbox; manual, disabled -> host; auto -> the
+//     risk_threshold action for the level, but a command that is not fully
+//     understood goes to the sandbox (refuse if its level's action is refuse).
+//     sandbox.enabled: false counts as mode disabled (risk checks stay on);
+//  4. --sandbox turns host or ask into sandbox;
+//  5. trust (understood, non-critical commands only) turns sandbox or ask into
+//     host, and --host turns sandbox into host; both only where a host route is
+//     allowed: always mode needs sandbox.allow_host_override: true. --host
+//     never answers a prompt; neither lifts a refusal.
 Decision decide(const config::Config& config, const risk::Assessment& assessment, Override override, bool trusted);
 
 // Name of a route as printed and logged ("host", "sandbox", "ask", "refuse").
