@@ -20,6 +20,7 @@ struct Change {
   std::string from;        // for renamed
   bool accepted = false;   // set by the policy engine
   std::string reason;      // why it was refused
+  bool conflict = false;   // refused because the host changed it during the run
 };
 
 // What to run and how.

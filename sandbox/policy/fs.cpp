@@ -1,0 +1,92 @@
+#include "sandbox/policy/fs.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/sendfile.h>
+#include <sys/syscall.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace vg::sandbox::policy {
+
+int openat2_raw(int dirfd, const char* path, std::uint64_t flags, std::uint64_t mode, std::uint64_t resolve) {
+  // glibc 2.36 has no openat2 wrapper.
+  open_how how{};
+  how.flags = flags;
+  how.mode = mode;
+  how.resolve = resolve;
+  for (;;) {
+    long r = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+    // EAGAIN: a concurrent rename somewhere on the system; retry as the man page says.
+    if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    return static_cast<int>(r);
+  }
+}
+
+int open_dir_beneath(int root_fd, std::string_view rel, bool readable) {
+  std::string path = rel.empty() ? std::string(".") : std::string(rel);
+  std::uint64_t flags = O_DIRECTORY | O_CLOEXEC | (readable ? O_RDONLY : O_PATH);
+  return openat2_raw(root_fd, path.c_str(), flags, 0, k_resolve_strict);
+}
+
+std::pair<std::string, std::string> split_parent(std::string_view rel) {
+  auto slash = rel.rfind('/');
+  if (slash == std::string_view::npos) return {"", std::string(rel)};
+  return {std::string(rel.substr(0, slash)), std::string(rel.substr(slash + 1))};
+}
+
+std::string join_rel(std::string_view a, std::string_view b) {
+  if (a.empty()) return std::string(b);
+  std::string out(a);
+  out += '/';
+  out += b;
+  return out;
+}
+
+bool copy_bytes(int in, int out) {
+  // sendfile works from tmpfs to any file system; copy_file_range may not.
+  for (;;) {
+    ssize_t n = sendfile(out, in, nullptr, 1 << 30);
+    if (n == 0) return true;
+    if (n > 0) continue;
+    if (errno == EINTR) continue;
+    if (errno != EINVAL && errno != ENOSYS) return false;
+    break;
+  }
+  std::vector<char> buf(1 << 16);
+  for (;;) {
+    ssize_t n = read(in, buf.data(), buf.size());
+    if (n == 0) return true;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = write(out, buf.data() + off, static_cast<size_t>(n - off));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      off += w;
+    }
+  }
+}
+
+bool same_content(int a, int b) {
+  std::vector<char> x(1 << 16), y(1 << 16);
+  off_t off = 0;
+  for (;;) {
+    ssize_t n = pread(a, x.data(), x.size(), off);
+    ssize_t m = pread(b, y.data(), y.size(), off);
+    if (n < 0 || m < 0 || n != m) return false;
+    if (n == 0) return true;
+    if (std::memcmp(x.data(), y.data(), static_cast<size_t>(n)) != 0) return false;
+    off += n;
+  }
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+}  // namespace vg::sandbox::policy

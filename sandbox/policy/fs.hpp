@@ -1,0 +1,70 @@
+#pragma once
+// Small file-system helpers for the policy engine: an owning fd, openat2
+// resolution beneath a root, and copying between descriptors.
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace vg::sandbox::policy {
+
+// An owned file descriptor, closed on destruction.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() { reset(); }
+  Fd(Fd&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      reset();
+      m_fd = std::exchange(o.m_fd, -1);
+    }
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+  bool valid() const { return m_fd >= 0; }
+  // Close the descriptor now.
+  void reset() {
+    if (m_fd >= 0) ::close(m_fd);
+    m_fd = -1;
+  }
+
+ private:
+  int m_fd = -1;
+};
+
+// The resolve flags every workspace lookup uses: stay beneath the root,
+// never follow a symlink (upper paths never contain one), no /proc magic.
+inline constexpr std::uint64_t k_resolve_strict = 0x08 /*RESOLVE_BENEATH*/ | 0x04 /*RESOLVE_NO_SYMLINKS*/ |
+                                                  0x02 /*RESOLVE_NO_MAGICLINKS*/;
+
+// Call openat2(2) on `dirfd`/`path`; returns the fd or -1 with errno set.
+int openat2_raw(int dirfd, const char* path, std::uint64_t flags, std::uint64_t mode, std::uint64_t resolve);
+
+// Open directory `rel` beneath `root_fd` (O_PATH unless `readable`), with
+// k_resolve_strict; "" or "." is the root itself. -1 with errno on failure.
+int open_dir_beneath(int root_fd, std::string_view rel, bool readable = false);
+
+// Split "a/b/c" into "a/b" and "c" ("" and "c" for a top-level name).
+std::pair<std::string, std::string> split_parent(std::string_view rel);
+
+// Join two relative path parts with one '/'.
+std::string join_rel(std::string_view a, std::string_view b);
+
+// Copy all bytes from `in` to `out` (both positioned at 0). False on error.
+bool copy_bytes(int in, int out);
+
+// True when the regular files `a` and `b` have the same bytes.
+bool same_content(int a, int b);
+
+// errno as text, for messages.
+std::string errno_text(int err);
+
+}  // namespace vg::sandbox::policy

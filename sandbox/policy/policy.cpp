@@ -1,0 +1,195 @@
+#include "sandbox/policy/policy.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <optional>
+
+#include "sandbox/policy/apply.hpp"
+#include "sandbox/policy/fs.hpp"
+#include "sandbox/policy/glob.hpp"
+#include "sandbox/policy/quarantine.hpp"
+#include "sandbox/policy/write_set.hpp"
+
+namespace vg::sandbox::policy {
+
+namespace {
+
+// Normalise `rel` (which may hold "." and "..") lexically; nullopt when it
+// climbs above the root.
+std::optional<std::string> normalise(const std::string& rel) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= rel.size()) {
+    size_t slash = rel.find('/', start);
+    if (slash == std::string::npos) slash = rel.size();
+    std::string seg = rel.substr(start, slash - start);
+    start = slash + 1;
+    if (seg.empty() || seg == ".") continue;
+    if (seg == "..") {
+      if (parts.empty()) return std::nullopt;
+      parts.pop_back();
+      continue;
+    }
+    parts.push_back(seg);
+  }
+  std::string out;
+  for (const auto& p : parts) out = join_rel(out, p);
+  return out;
+}
+
+std::string strip_slash(std::string s) {
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// A symlink may only point at something inside the volume, and not through
+// an existing symlink that leaves it.
+std::optional<std::string> check_symlink(const Item& it, const Rules& rules, const std::string& target_root,
+                                         int target_fd) {
+  const std::string& t = it.link_target;
+  if (t.empty()) return "empty symlink target";
+  std::string rel;
+  if (t[0] == '/') {
+    std::string root = strip_slash(rules.sandbox_root.empty() ? target_root : rules.sandbox_root);
+    if (t != root && t.rfind(root + "/", 0) != 0) return "symlink points outside the volume (-> " + t + ")";
+    rel = t.substr(std::min(t.size(), root.size() + 1));
+  } else {
+    rel = join_rel(split_parent(it.change.path).first, t);
+  }
+  auto norm = normalise(rel);
+  if (!norm) return "symlink climbs out of the volume (-> " + t + ")";
+  if (norm->empty()) return std::nullopt;
+  // Through symlinks already in the volume? Resolve beneath the root.
+  Fd f(openat2_raw(target_fd, norm->c_str(), O_PATH | O_CLOEXEC, 0, 0x08 /*BENEATH*/ | 0x02 /*NO_MAGICLINKS*/));
+  if (!f.valid() && (errno == EXDEV || errno == ELOOP)) {
+    return "symlink resolves outside the volume through another symlink (-> " + t + ")";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_item(const Item& it, const Rules& rules, const std::string& target_root,
+                                      int target_fd, std::uint64_t& total) {
+  for (const std::string* path : {&it.change.path, &it.change.from}) {
+    if (path->empty()) continue;
+    if (const auto* p = first_match(builtin_secret_patterns(), *path)) return "secret file (matches '" + *p + "')";
+    if (const auto* p = first_match(rules.exclude, *path)) return "excluded path (matches '" + *p + "')";
+  }
+  if (it.change.kind == Change::Kind::deleted) return std::nullopt;
+  switch (it.type) {
+    case EntryType::fifo:
+    case EntryType::socket:
+    case EntryType::device:
+      return std::string("a ") + to_string(it.type) + " may not be created in the workspace";
+    case EntryType::whiteout:
+    case EntryType::directory:
+      break;
+    case EntryType::symlink:
+      return check_symlink(it, rules, target_root, target_fd);
+    case EntryType::regular:
+      if (it.mode & (S_ISUID | S_ISGID)) return "setuid/setgid file";
+      if (rules.max_file_size && it.size > rules.max_file_size) {
+        return "file too large (" + std::to_string(it.size) + " bytes, limit " + std::to_string(rules.max_file_size) + ")";
+      }
+      if (it.change.kind != Change::Kind::mode_changed && it.change.kind != Change::Kind::renamed) total += it.size;
+      if (rules.max_total_size && total > rules.max_total_size) {
+        return "write set exceeds the size limit (" + std::to_string(rules.max_total_size) + " bytes)";
+      }
+      break;
+  }
+  if (it.type == EntryType::directory && (it.mode & S_ISUID)) return "setuid directory";
+  return std::nullopt;
+}
+
+const char* verdict_name(const Change& c) {
+  if (c.accepted) return "ok";
+  return c.conflict ? "conflict" : "refused";
+}
+
+}  // namespace
+
+const std::vector<std::string>& builtin_secret_patterns() {
+  static const std::vector<std::string> k_patterns = {".env*"};
+  return k_patterns;
+}
+
+const char* to_string(Change::Kind kind) {
+  switch (kind) {
+    case Change::Kind::created: return "created";
+    case Change::Kind::modified: return "modified";
+    case Change::Kind::deleted: return "deleted";
+    case Change::Kind::mode_changed: return "mode changed";
+    case Change::Kind::symlink: return "symlink";
+    case Change::Kind::renamed: return "renamed";
+  }
+  return "changed";
+}
+
+Result<Report> commit_write_set(const std::string& upper_dir, const std::string& target_root, const Rules& rules) {
+  Fd upper(open(upper_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!upper.valid()) return make_error("open(\"" + upper_dir + "\"): " + errno_text(errno));
+  Fd target(open(target_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!target.valid()) return make_error("open(\"" + target_root + "\"): " + errno_text(errno));
+  auto scanned = scan_upper(upper.get(), target.get());
+  if (!scanned) return scanned.error();
+
+  Report report;
+  Quarantine quarantine(rules.quarantine_base);
+  std::uint64_t total = 0;
+  for (const Item& it : *scanned) {
+    Change c = it.change;
+    std::string verdict;
+    if (auto why = check_item(it, rules, target_root, target.get(), total)) {
+      c.reason = *why;
+      verdict = "refused";
+    } else if (rules.apply == Apply::dry_run) {
+      c.accepted = true;
+      verdict = "dry-run";
+    } else {
+      Applied a = apply_item(upper.get(), target.get(), it, rules.started_at);
+      c.accepted = a.status == Applied::Status::ok;
+      c.conflict = a.status == Applied::Status::conflict;
+      c.reason = a.reason;
+      if (!c.accepted) verdict = c.conflict ? "conflict" : "refused";
+    }
+    if (!verdict.empty()) {
+      auto kept = quarantine.keep(upper.get(), it, verdict, c.reason.empty() ? "not applied (dry run)" : c.reason);
+      if (!kept) c.reason += (c.reason.empty() ? "" : "; ") + std::string("could not be kept: ") + kept.error().message;
+    }
+    if (c.accepted) {
+      ++report.accepted;
+    } else {
+      ++report.refused;
+      if (c.conflict) ++report.conflicts;
+    }
+    report.changes.push_back(std::move(c));
+  }
+  report.quarantine = quarantine.dir();
+  return report;
+}
+
+std::string format_report(const Report& report, bool verbose) {
+  std::string out;
+  for (const auto& c : report.changes) {
+    if (c.accepted && !verbose) continue;
+    out += "vg: ";
+    out += verdict_name(c);
+    out += ": ";
+    out += to_string(c.kind);
+    out += " ";
+    if (!c.from.empty()) out += c.from + " -> ";
+    out += c.path;
+    if (!c.reason.empty()) out += ": " + c.reason;
+    out += "\n";
+  }
+  if (report.refused > 0 || (verbose && !report.quarantine.empty())) {
+    out += "vg: " + std::to_string(report.accepted) + " change(s) " + (verbose ? "checked" : "committed") + ", " +
+           std::to_string(report.refused) + " refused";
+    if (report.conflicts) out += " (" + std::to_string(report.conflicts) + " conflict(s))";
+    if (!report.quarantine.empty()) out += "; kept in " + report.quarantine;
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace vg::sandbox::policy

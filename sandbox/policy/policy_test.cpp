@@ -1,0 +1,297 @@
+// The policy engine on temporary directories: an "upper" directory laid out
+// the way overlayfs leaves it, a "workspace" and an "outside" directory that
+// must never be touched.
+#include "sandbox/policy/policy.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sandbox/policy/glob.hpp"
+
+namespace fs = std::filesystem;
+using vg::sandbox::Change;
+namespace policy = vg::sandbox::policy;
+
+namespace {
+
+class PolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/vg-policy-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    m_root = tmpl;
+    upper = m_root + "/upper";
+    ws = m_root + "/ws";
+    outside = m_root + "/outside";
+    fs::create_directories(upper);
+    fs::create_directories(ws);
+    fs::create_directories(outside);
+    rules.quarantine_base = m_root + "/quarantine";
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      std::fprintf(stderr, "test directory kept: %s\n", m_root.c_str());
+    } else {
+      fs::remove_all(m_root);
+    }
+  }
+  static void write(const std::string& path, const std::string& text) {
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream(path) << text;
+  }
+  static std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  policy::Report commit() {
+    auto r = policy::commit_write_set(upper, ws, rules);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : policy::Report{};
+  }
+  static const Change* find(const policy::Report& r, const std::string& path) {
+    for (const auto& c : r.changes) {
+      if (c.path == path) return &c;
+    }
+    return nullptr;
+  }
+  // Set the ctime of everything in the workspace in the past relative to the run.
+  void start_run() {
+    usleep(20000);
+    clock_gettime(CLOCK_REALTIME_COARSE, &rules.started_at);
+    usleep(20000);
+  }
+
+  std::string m_root, upper, ws, outside;
+  policy::Rules rules;
+};
+
+TEST_F(PolicyTest, CreatedFileIsCommittedWithItsMode) {
+  write(upper + "/src/new.txt", "hello");
+  chmod((upper + "/src/new.txt").c_str(), 0750);
+  auto r = commit();
+  EXPECT_EQ(read(ws + "/src/new.txt"), "hello");
+  EXPECT_EQ(fs::status(ws + "/src/new.txt").permissions(), fs::perms(0750));
+  ASSERT_NE(find(r, "src/new.txt"), nullptr);
+  EXPECT_TRUE(find(r, "src/new.txt")->accepted);
+  EXPECT_EQ(r.refused, 0);
+  EXPECT_TRUE(r.quarantine.empty());
+}
+
+TEST_F(PolicyTest, ModifiedFileIsReplacedAndUnchangedCopyUpIgnored) {
+  write(ws + "/a.txt", "old");
+  write(ws + "/same.txt", "same");
+  start_run();
+  write(upper + "/a.txt", "new");
+  write(upper + "/same.txt", "same");
+  auto r = commit();
+  EXPECT_EQ(read(ws + "/a.txt"), "new");
+  ASSERT_NE(find(r, "a.txt"), nullptr);
+  EXPECT_EQ(find(r, "a.txt")->kind, Change::Kind::modified);
+  EXPECT_EQ(find(r, "same.txt"), nullptr);
+}
+
+TEST_F(PolicyTest, ModeChangeIsApplied) {
+  write(ws + "/run.sh", "echo");
+  chmod((ws + "/run.sh").c_str(), 0644);
+  start_run();
+  write(upper + "/run.sh", "echo");
+  chmod((upper + "/run.sh").c_str(), 0755);
+  auto r = commit();
+  ASSERT_NE(find(r, "run.sh"), nullptr);
+  EXPECT_EQ(find(r, "run.sh")->kind, Change::Kind::mode_changed);
+  EXPECT_EQ(fs::status(ws + "/run.sh").permissions(), fs::perms(0755));
+}
+
+TEST_F(PolicyTest, WhiteoutDeletesFileAndTree) {
+  if (geteuid() != 0) GTEST_SKIP() << "a whiteout (char device 0/0) needs mknod: run as root";
+  write(ws + "/gone.txt", "x");
+  write(ws + "/dir/inner.txt", "y");
+  start_run();
+  ASSERT_EQ(mknod((upper + "/gone.txt").c_str(), S_IFCHR | 0600, makedev(0, 0)), 0);
+  ASSERT_EQ(mknod((upper + "/dir").c_str(), S_IFCHR | 0600, makedev(0, 0)), 0);
+  auto r = commit();
+  EXPECT_FALSE(fs::exists(ws + "/gone.txt"));
+  EXPECT_FALSE(fs::exists(ws + "/dir"));
+  ASSERT_NE(find(r, "dir"), nullptr);
+  EXPECT_EQ(find(r, "dir")->kind, Change::Kind::deleted);
+}
+
+TEST_F(PolicyTest, OpaqueDirectoryReplacesItsContents) {
+  write(ws + "/d/old1", "1");
+  write(ws + "/d/old2", "2");
+  start_run();
+  write(upper + "/d/fresh", "f");
+  if (setxattr((upper + "/d").c_str(), "user.overlay.opaque", "y", 1, 0) != 0) {
+    GTEST_SKIP() << "user xattrs unsupported on /tmp: " << strerror(errno);
+  }
+  commit();
+  EXPECT_FALSE(fs::exists(ws + "/d/old1"));
+  EXPECT_FALSE(fs::exists(ws + "/d/old2"));
+  EXPECT_EQ(read(ws + "/d/fresh"), "f");
+}
+
+TEST_F(PolicyTest, SymlinkClimbingOutIsRefusedAndQuarantined) {
+  fs::create_symlink("../../outside", upper + "/up");
+  fs::create_symlink(outside, upper + "/abs");
+  fs::create_symlink("sub/../inside.txt", upper + "/ok");
+  auto r = commit();
+  EXPECT_FALSE(fs::is_symlink(ws + "/up"));
+  EXPECT_FALSE(fs::is_symlink(ws + "/abs"));
+  EXPECT_TRUE(fs::is_symlink(ws + "/ok"));
+  ASSERT_NE(find(r, "up"), nullptr);
+  EXPECT_FALSE(find(r, "up")->accepted);
+  EXPECT_NE(find(r, "up")->reason.find("climbs out"), std::string::npos) << find(r, "up")->reason;
+  EXPECT_NE(find(r, "abs")->reason.find("outside the volume"), std::string::npos);
+  ASSERT_FALSE(r.quarantine.empty());
+  EXPECT_TRUE(fs::is_symlink(r.quarantine + "/up"));
+  EXPECT_NE(read(r.quarantine + "/manifest.tsv").find("refused\tsymlink\tup\t"), std::string::npos);
+}
+
+TEST_F(PolicyTest, SymlinkThroughAnExistingEscapingLinkIsRefused) {
+  fs::create_symlink(outside, ws + "/door");
+  fs::create_symlink("door/passwd", upper + "/via");
+  auto r = commit();
+  ASSERT_NE(find(r, "via"), nullptr);
+  EXPECT_FALSE(find(r, "via")->accepted);
+  EXPECT_FALSE(fs::is_symlink(ws + "/via"));
+}
+
+TEST_F(PolicyTest, WriteThroughADirectorySwappedForASymlinkIsRefused) {
+  // The run wrote d/passwd; meanwhile d became a symlink to the outside.
+  start_run();
+  write(upper + "/d/passwd", "owned");
+  fs::create_symlink(outside, ws + "/d");
+  auto r = commit();
+  EXPECT_TRUE(fs::is_symlink(ws + "/d"));
+  EXPECT_FALSE(fs::exists(outside + "/passwd"));
+  ASSERT_NE(find(r, "d/passwd"), nullptr);
+  EXPECT_FALSE(find(r, "d/passwd")->accepted);
+  EXPECT_EQ(read(r.quarantine + "/d/passwd"), "owned");
+}
+
+TEST_F(PolicyTest, SetuidFifoAndDeviceAreRefused) {
+  write(upper + "/suid", "#!/bin/sh");
+  chmod((upper + "/suid").c_str(), 04755);
+  write(upper + "/sgid", "#!/bin/sh");
+  chmod((upper + "/sgid").c_str(), 02755);
+  ASSERT_EQ(mkfifo((upper + "/pipe").c_str(), 0600), 0);
+  bool root = geteuid() == 0;
+  if (root) {
+    ASSERT_EQ(mknod((upper + "/null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+  }
+  auto r = commit();
+  for (const char* p : {"suid", "sgid", "pipe"}) {
+    ASSERT_NE(find(r, p), nullptr) << p;
+    EXPECT_FALSE(find(r, p)->accepted) << p;
+    EXPECT_FALSE(fs::exists(ws + "/" + p)) << p;
+  }
+
+  EXPECT_NE(find(r, "suid")->reason.find("setuid"), std::string::npos);
+  EXPECT_NE(find(r, "pipe")->reason.find("fifo"), std::string::npos);
+  // Kept, but without the set-id bit.
+  EXPECT_EQ(fs::status(r.quarantine + "/suid").permissions() & fs::perms::set_uid, fs::perms::none);
+  if (root) {
+    ASSERT_NE(find(r, "null"), nullptr);
+    EXPECT_NE(find(r, "null")->reason.find("device"), std::string::npos);
+    EXPECT_FALSE(fs::exists(ws + "/null"));
+  }
+}
+
+TEST_F(PolicyTest, HostEditDuringTheRunIsAConflict) {
+  write(ws + "/shared.txt", "before");
+  start_run();
+  write(ws + "/shared.txt", "host edit");  // the host changed it during the run
+  write(upper + "/shared.txt", "sandbox edit");
+  auto r = commit();
+  EXPECT_EQ(read(ws + "/shared.txt"), "host edit");
+  ASSERT_NE(find(r, "shared.txt"), nullptr);
+  EXPECT_TRUE(find(r, "shared.txt")->conflict);
+  EXPECT_EQ(r.conflicts, 1);
+  EXPECT_EQ(read(r.quarantine + "/shared.txt"), "sandbox edit");
+  EXPECT_NE(policy::format_report(r, false).find("conflict"), std::string::npos);
+}
+
+TEST_F(PolicyTest, RenameIsDetectedAndAppliedAtomically) {
+  if (geteuid() != 0) GTEST_SKIP() << "a whiteout needs mknod: run as root";
+  write(ws + "/old.txt", "payload");
+  struct stat st{};
+  ASSERT_EQ(stat((ws + "/old.txt").c_str(), &st), 0);
+  start_run();
+  write(upper + "/new.txt", "payload");
+  timespec times[2] = {st.st_atim, st.st_mtim};  // overlayfs keeps the mtime on copy-up
+  ASSERT_EQ(utimensat(AT_FDCWD, (upper + "/new.txt").c_str(), times, 0), 0);
+  ASSERT_EQ(mknod((upper + "/old.txt").c_str(), S_IFCHR | 0600, makedev(0, 0)), 0);
+  auto r = commit();
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].kind, Change::Kind::renamed);
+  EXPECT_EQ(r.changes[0].from, "old.txt");
+  struct stat moved{};
+  ASSERT_EQ(stat((ws + "/new.txt").c_str(), &moved), 0);
+  EXPECT_EQ(moved.st_ino, st.st_ino);  // the same inode: a rename, not a copy
+  EXPECT_FALSE(fs::exists(ws + "/old.txt"));
+}
+
+TEST_F(PolicyTest, SecretsAndExcludedPathsAreRefused) {
+  rules.exclude = {"secrets/**", "*.pem"};
+  write(upper + "/.env", "TOKEN=stolen");
+  write(upper + "/secrets/key", "k");
+  write(upper + "/certs/server.pem", "p");
+  write(upper + "/fine.txt", "f");
+  auto r = commit();
+  EXPECT_FALSE(fs::exists(ws + "/.env"));
+  EXPECT_FALSE(fs::exists(ws + "/secrets/key"));
+  EXPECT_FALSE(fs::exists(ws + "/certs/server.pem"));
+  EXPECT_TRUE(fs::exists(ws + "/fine.txt"));
+  EXPECT_NE(find(r, ".env")->reason.find("secret"), std::string::npos);
+  EXPECT_NE(find(r, "certs/server.pem")->reason.find("*.pem"), std::string::npos);
+}
+
+TEST_F(PolicyTest, FileOverTheSizeLimitIsRefused) {
+  rules.max_file_size = 10;
+  write(upper + "/big", std::string(11, 'x'));
+  write(upper + "/small", "ok");
+  auto r = commit();
+  EXPECT_FALSE(fs::exists(ws + "/big"));
+  EXPECT_TRUE(fs::exists(ws + "/small"));
+  EXPECT_NE(find(r, "big")->reason.find("too large"), std::string::npos);
+}
+
+TEST_F(PolicyTest, DryRunAppliesNothingButKeepsEverything) {
+  rules.apply = policy::Apply::dry_run;
+  write(upper + "/out/coverage.json", "{}");
+  auto r = commit();
+  EXPECT_FALSE(fs::exists(ws + "/out"));
+  ASSERT_NE(find(r, "out/coverage.json"), nullptr);
+  EXPECT_EQ(read(r.quarantine + "/out/coverage.json"), "{}");
+  EXPECT_NE(policy::format_report(r, true).find("out/coverage.json"), std::string::npos);
+}
+
+TEST_F(PolicyTest, UnreadableUpperIsAnError) {
+  auto r = policy::commit_write_set(m_root + "/missing", ws, rules);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("missing"), std::string::npos);
+}
+
+TEST(Glob, MatchesNamesAtAnyDepthAndAnchoredPatterns) {
+  EXPECT_TRUE(policy::glob_match(".env*", ".env"));
+  EXPECT_TRUE(policy::glob_match(".env*", "app/.env.local"));
+  EXPECT_FALSE(policy::glob_match(".env*", "environment"));
+  EXPECT_TRUE(policy::glob_match("secrets/**", "secrets/a/b"));
+  EXPECT_FALSE(policy::glob_match("secrets/**", "x/secrets/a"));
+  EXPECT_TRUE(policy::glob_match("**/id_rsa", "a/b/id_rsa"));
+  EXPECT_TRUE(policy::glob_match("**/id_rsa", "id_rsa"));
+  EXPECT_TRUE(policy::glob_match("build", "build/out.o"));
+  EXPECT_FALSE(policy::glob_match("", "x"));
+}
+
+}  // namespace

@@ -1,0 +1,109 @@
+#include "sandbox/policy/quarantine.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+
+#include "sandbox/policy/fs.hpp"
+#include "sandbox/policy/policy.hpp"
+
+namespace vg::sandbox::policy {
+
+namespace {
+
+// mkdir -p for a vg-owned directory.
+bool make_dirs(const std::string& path) {
+  std::string cur;
+  for (size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || (path[i] == '/' && i > 0)) {
+      cur = path.substr(0, i);
+      if (mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<void> Quarantine::ensure_dir() {
+  if (!m_dir.empty()) return {};
+  if (m_base.empty()) return make_error("no quarantine directory configured");
+  if (!make_dirs(m_base)) return make_error("mkdir(\"" + m_base + "\"): " + errno_text(errno));
+  char stamp[32];
+  time_t now = time(nullptr);
+  tm tmv{};
+  gmtime_r(&now, &tmv);
+  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+  for (int n = 0; n < 1000; ++n) {
+    std::string dir = m_base + "/" + stamp + "-" + std::to_string(getpid()) + (n ? "-" + std::to_string(n) : "");
+    if (mkdir(dir.c_str(), 0700) == 0) {
+      m_dir = dir;
+      return {};
+    }
+    if (errno != EEXIST) return make_error("mkdir(\"" + dir + "\"): " + errno_text(errno));
+  }
+  return make_error("cannot create a quarantine directory under " + m_base);
+}
+
+Result<void> Quarantine::copy_entry(int upper_fd, const Item& item) {
+  const std::string& rel = item.change.path;
+  auto [parent, name] = split_parent(rel);
+  std::string dst_parent = parent.empty() ? m_dir : m_dir + "/" + parent;
+  if (!make_dirs(dst_parent)) return make_error("mkdir(\"" + dst_parent + "\"): " + errno_text(errno));
+  std::string dst = dst_parent + "/" + name;
+  switch (item.type) {
+    case EntryType::regular: {
+      Fd in(openat2_raw(upper_fd, rel.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0, k_resolve_strict));
+      if (!in.valid()) return make_error("openat2(upper/" + rel + "): " + errno_text(errno));
+      // Set-id bits never survive into the quarantine.
+      Fd out(open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, item.mode & 0755));
+      if (!out.valid()) return make_error("open(\"" + dst + "\"): " + errno_text(errno));
+      if (!copy_bytes(in.get(), out.get())) return make_error("copying to \"" + dst + "\": " + errno_text(errno));
+      return {};
+    }
+    case EntryType::symlink:
+      if (symlink(item.link_target.c_str(), dst.c_str()) != 0 && errno != EEXIST) {
+        return make_error("symlink(\"" + dst + "\"): " + errno_text(errno));
+      }
+      return {};
+    case EntryType::directory:
+      if (mkdir(dst.c_str(), 0700) != 0 && errno != EEXIST) return make_error("mkdir(\"" + dst + "\"): " + errno_text(errno));
+      return {};
+    case EntryType::whiteout:
+      return {};
+    case EntryType::fifo:
+    case EntryType::socket:
+    case EntryType::device: {
+      std::string note = dst + ".vg-note";
+      FILE* f = std::fopen(note.c_str(), "we");
+      if (!f) return make_error("open(\"" + note + "\"): " + errno_text(errno));
+      std::fprintf(f, "%s %s (mode %04o) was not copied\n", to_string(item.type), rel.c_str(),
+                   static_cast<unsigned>(item.mode));
+      std::fclose(f);
+      return {};
+    }
+  }
+  return {};
+}
+
+Result<void> Quarantine::keep(int upper_fd, const Item& item, const std::string& verdict, const std::string& reason) {
+  auto r = ensure_dir();
+  if (!r) return r;
+  if (item.change.kind != Change::Kind::deleted) {
+    r = copy_entry(upper_fd, item);
+    if (!r) return r;
+  }
+  std::string manifest = m_dir + "/manifest.tsv";
+  FILE* f = std::fopen(manifest.c_str(), "ae");
+  if (!f) return make_error("open(\"" + manifest + "\"): " + errno_text(errno));
+  std::fprintf(f, "%s\t%s\t%s\t%s\n", verdict.c_str(), to_string(item.change.kind), item.change.path.c_str(),
+               reason.c_str());
+  std::fclose(f);
+  return {};
+}
+
+}  // namespace vg::sandbox::policy
