@@ -1,0 +1,137 @@
+#include "router/files.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+namespace vg::router {
+namespace {
+std::string sys_error(const char* call, const std::string& path) {
+  return std::string(call) + "(\"" + path + "\"): " + std::strerror(errno);
+}
+}  // namespace
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+std::string parent_dir(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+Result<void> make_dirs(const std::string& dir) {
+  if (dir.empty() || dir == "." || dir == "/") return {};
+  struct stat st{};
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return {};
+    return make_error("'" + dir + "' exists and is not a directory");
+  }
+  if (auto r = make_dirs(parent_dir(dir)); !r) return r;
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return make_error(sys_error("mkdir", dir));
+  return {};
+}
+
+Result<std::string> read_file(const std::string& path, bool& missing) {
+  missing = false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      missing = true;
+      return std::string();
+    }
+    return make_error(sys_error("open", path));
+  }
+  std::string out;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      auto e = make_error(sys_error("read", path));
+      ::close(fd);
+      return e;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+Result<void> write_file_atomic(const std::string& path, std::string_view data) {
+  std::string dir = parent_dir(path);
+  if (auto r = make_dirs(dir); !r) return r;
+  std::string tmp = path + ".tmp-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return make_error(sys_error("mkstemp", tmp));
+  ::fchmod(fd, 0600);
+  if (!write_all(fd, data) || ::fsync(fd) != 0) {
+    auto e = make_error(sys_error("write", tmp));
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    auto e = make_error(sys_error("rename", tmp));
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  // The rename itself must survive a crash: sync the directory entry.
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+Result<std::string> move_aside(const std::string& path) {
+  char stamp[32];
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  std::string target = path + ".corrupt-" + stamp;
+  // Never overwrite an earlier copy moved aside in the same second.
+  for (int i = 1; ::access(target.c_str(), F_OK) == 0; ++i) {
+    target = path + ".corrupt-" + stamp + "-" + std::to_string(i);
+  }
+  if (::rename(path.c_str(), target.c_str()) != 0) return make_error(sys_error("rename", path));
+  return target;
+}
+
+Result<FileLock> FileLock::acquire(const std::string& lock_path) {
+  if (auto r = make_dirs(parent_dir(lock_path)); !r) return r.error();
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(sys_error("open", lock_path));
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    auto e = make_error(sys_error("flock", lock_path));
+    ::close(fd);
+    return e;
+  }
+  return FileLock(fd);
+}
+
+FileLock::~FileLock() {
+  if (m_fd >= 0) ::close(m_fd);
+}
+
+}  // namespace vg::router
