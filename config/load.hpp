@@ -25,6 +25,27 @@ struct LoadOptions {
 // exits with exit_code::k_config. Never returns a half-read policy.
 Result<Config> load(const LoadOptions& options);
 
+// One config file that load() considered, for `vg config path`.
+struct ConsideredFile {
+  enum class State { read, missing, trusted, untrusted };
+  std::string path;
+  std::string layer;  // "system", "user", "VG_CONFIG", "repository"
+  State state = State::missing;
+};
+
+// What load() looked at, besides the result.
+struct LoadTrace {
+  std::vector<ConsideredFile> files;  // in layer order
+};
+
+// Load every layer like load(options), and fill `trace` (this also checks
+// whether a repository config is trusted even when it only tightens).
+Result<Config> load(const LoadOptions& options, LoadTrace& trace);
+
+// Validate the single file `path` on top of the built-in defaults, as a
+// user file (no repository rule); errors as in load().
+Result<Config> check_file(const std::string& path, const LoadOptions& options);
+
 // Directories vg uses (XDG): config, state (audit log, trust), data (cache,
 // guest assets), runtime. Each respects its XDG_* variable and HOME.
 struct Dirs {
@@ -34,5 +55,8 @@ struct Dirs {
   std::string cache;   // $XDG_CACHE_HOME/vg
 };
 Dirs dirs(const std::map<std::string, std::string>& env = {});
+
+// Return the trust store of repository configs: `dirs(env).state`/trusted-configs.
+std::string trust_store_file(const std::map<std::string, std::string>& env = {});
 
 }  // namespace vg::config

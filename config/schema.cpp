@@ -1,0 +1,621 @@
+// The schema of vg's config files: the Vectra Guard `sandbox:` block accepted
+// unchanged, plus vg's own sections. yaml-cpp's types and exceptions stay in
+// this file and config/yaml_file.cpp.
+#include "config/schema.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <charconv>
+#include <cstdlib>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "config/suggest.hpp"
+#include "config/values.hpp"
+
+namespace vg::config {
+namespace {
+
+struct SchemaError {
+  std::string message;
+};
+
+template <class E>
+using NameTable = std::vector<std::pair<const char*, E>>;
+
+const std::vector<std::string> k_top_keys{"sandbox", "mock", "rules", "audit", "hooks", "microvm"};
+// Vectra Guard's other top-level sections: read by Vectra Guard, not by vg.
+const std::vector<std::string> k_vectra_top_keys{"guard_level", "logging",   "policies",      "env_protection",
+                                                 "production_indicators", "cve", "prompt_firewall", "trust"};
+const std::vector<std::string> k_sandbox_keys{
+    "enabled",        "mode",           "enable_cache", "cache_ttl",      "cache_size",
+    "cache_strategy", "cache_salt",     "risk_threshold", "block_critical", "not_understood",
+    "ask_fallback",   "allow_host_override", "fallback", "runtime",       "resources",
+    "isolation",      "volumes",        "exclude",      "network",
+    // Vectra Guard spellings of vg keys.
+    "network_mode", "timeout", "bind_mounts"};
+// Vectra Guard `sandbox:` keys that vg accepts and does not use.
+const std::vector<std::string> k_sandbox_vectra_unused{
+    "security_level", "image",        "cache_dirs",       "seccomp_profile", "env_whitelist",
+    "enable_metrics", "log_output",   "trust_store_path", "auto_detect_env", "prefer_fast"};
+const std::vector<std::string> k_resources_keys{"cpu", "memory", "disk", "pids", "timeout"};
+const std::vector<std::string> k_isolation_keys{"filesystem", "network", "user", "capabilities"};
+const std::vector<std::string> k_network_keys{"mode", "allowed_hosts", "blocked_hosts"};
+const std::vector<std::string> k_threshold_keys{"low", "medium", "high", "critical"};
+const std::vector<std::string> k_volume_keys{"source", "target", "mode"};
+const std::vector<std::string> k_bind_mount_keys{"host_path", "container_path", "read_only"};
+const std::vector<std::string> k_mock_keys{"exit_code", "stdout_text", "stderr_text", "fail_start", "record_path"};
+const std::vector<std::string> k_rules_keys{"paths", "disable"};
+const std::vector<std::string> k_audit_keys{"path", "max_size", "keep"};
+const std::vector<std::string> k_hooks_keys{"on_missing"};
+const std::vector<std::string> k_microvm_keys{"accel", "memory", "pool_size"};
+
+const NameTable<Mode> k_modes{{"always", Mode::always}, {"auto", Mode::automatic}, {"manual", Mode::manual},
+                              {"disabled", Mode::disabled}};
+const NameTable<Action> k_actions{{"host", Action::host}, {"sandbox", Action::sandbox}, {"ask", Action::ask},
+                                  {"refuse", Action::refuse}};
+const NameTable<Action> k_not_understood_actions{{"sandbox", Action::sandbox}, {"refuse", Action::refuse}};
+const NameTable<Action> k_fallback_actions{{"host", Action::host}, {"sandbox", Action::sandbox},
+                                           {"refuse", Action::refuse}};
+const NameTable<Level> k_levels{{"low", Level::low}, {"medium", Level::medium}, {"high", Level::high},
+                                {"critical", Level::critical}};
+const NameTable<CacheStrategy> k_strategies{{"smart", CacheStrategy::smart},
+                                            {"aggressive", CacheStrategy::aggressive},
+                                            {"conservative", CacheStrategy::conservative}};
+const NameTable<NetworkMode> k_network_modes{{"none", NetworkMode::none}, {"restricted", NetworkMode::restricted},
+                                             {"full", NetworkMode::full}};
+const NameTable<VolumeMode> k_volume_modes{{"ro", VolumeMode::ro}, {"rw", VolumeMode::rw},
+                                           {"overlay", VolumeMode::overlay}};
+const NameTable<Fallback> k_fallbacks{{"none", Fallback::none}, {"host", Fallback::host}};
+const NameTable<int> k_runtimes{{"namespace", 0}, {"microvm", 1}, {"mock", 2}};
+const NameTable<int> k_filesystems{{"overlay", 0}, {"readonly", 1}};
+const NameTable<int> k_users{{"nobody", 0}, {"current", 1}, {"root", 2}};
+const NameTable<int> k_on_missing{{"warn", 0}, {"refuse", 1}};
+const NameTable<int> k_accels{{"auto", 0}, {"kvm", 1}, {"tcg", 2}, {"require-kvm", 3}};
+
+// Vectra Guard names read as vg names (with a note).
+const std::vector<std::pair<std::string, std::string>> k_mode_aliases{{"risky", "auto"}, {"never", "disabled"}};
+const std::vector<std::pair<std::string, std::string>> k_runtime_aliases{
+    {"auto", "namespace"}, {"process", "namespace"}, {"bubblewrap", "namespace"},
+    {"docker", "namespace"}, {"podman", "namespace"}};
+
+const char* type_name(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Null: return "nothing (null)";
+    case YAML::NodeType::Scalar: return "a single value";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Undefined: return "nothing";
+  }
+  return "?";
+}
+
+template <class E>
+std::string choices(const NameTable<E>& table) {
+  std::string s;
+  for (const auto& [name, value] : table) {
+    if (!s.empty()) s += "|";
+    s += name;
+  }
+  return s;
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string item(text.substr(start, comma - start));
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
+
+class Applier {
+ public:
+  Applier(const LayerSource& layer, Config& config) : m_layer(layer), m_config(config) {}
+
+  void document(const YAML::Node& root) {
+    if (root.IsNull() || !root.IsDefined()) return;  // an empty file sets nothing
+    if (!root.IsMap()) fail(root, std::string("the file must be a map of sections (sandbox:, ...), not ") + type_name(root));
+    for_each(root, "", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+      if (key == "sandbox") return sandbox(value, "sandbox");
+      if (key == "mock") return mock(value);
+      if (key == "rules") return rules(value);
+      if (key == "audit") return audit(value);
+      if (key == "hooks") return hooks(value);
+      if (key == "microvm") return microvm(value);
+      if (contains(k_vectra_top_keys, key)) return note_unused(key, key_node);
+      unknown_key(key_node, key, "", k_top_keys, &k_vectra_top_keys);
+    });
+  }
+
+ private:
+  using KeyFn = void(const std::string& key, const YAML::Node& key_node, const YAML::Node& value);
+
+  static bool contains(const std::vector<std::string>& v, const std::string& s) {
+    for (const auto& x : v) {
+      if (x == s) return true;
+    }
+    return false;
+  }
+
+  bool positioned(const YAML::Node& at) const {
+    return (m_layer.kind == LayerSource::Kind::file || m_layer.kind == LayerSource::Kind::builtin) &&
+           at.IsDefined() && at.Mark().line >= 0;
+  }
+
+  std::string where(const YAML::Node& at) const {
+    if (positioned(at)) {
+      const YAML::Mark m = at.Mark();
+      return m_layer.file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+    }
+    if (!m_layer.label.empty()) return m_layer.label;
+    return m_layer.file;
+  }
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const {
+    throw SchemaError{where(at) + ": " + message};
+  }
+
+  void record(const std::string& path, const YAML::Node& at) {
+    Origin origin{m_layer.origin, 0, 0};
+    if (m_layer.kind == LayerSource::Kind::file && positioned(at)) {
+      origin.line = at.Mark().line + 1;
+      origin.column = at.Mark().column + 1;
+    }
+    m_config.origins[path] = origin;
+  }
+
+  void note(const std::string& text) { m_config.notes.push_back("vg: " + text); }
+
+  void note_unused(const std::string& path, const YAML::Node& at) {
+    note(where(at) + ": " + path + ": accepted, not used by vg (a Vectra Guard setting)");
+  }
+
+  void unknown_key(const YAML::Node& at, const std::string& key, const std::string& section,
+                   const std::vector<std::string>& known, const std::vector<std::string>* also = nullptr) {
+    std::vector<std::string> candidates = known;
+    if (also) candidates.insert(candidates.end(), also->begin(), also->end());
+    std::string hint = nearest(key, candidates);
+    std::string msg = "unknown key '" + key + "'" + (section.empty() ? " at the top level" : " in " + section);
+    if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
+    else {
+      msg += "; expected one of: ";
+      for (std::size_t i = 0; i < known.size(); ++i) msg += (i ? ", " : "") + known[i];
+    }
+    fail(at, msg);
+  }
+
+  // Call `fn` for each entry of the map `node` (section `path`); null is an empty map.
+  template <class Fn>
+  void for_each(const YAML::Node& node, const std::string& path, Fn&& fn) {
+    if (node.IsNull()) return;
+    if (!node.IsMap()) fail(node, "wrong type for " + (path.empty() ? std::string("the file") : path) + ": expected a map, got " + type_name(node));
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const YAML::Node key_node = it->first;
+      const YAML::Node value = it->second;
+      if (!key_node.IsScalar()) fail(key_node, "a key must be a plain name, not " + std::string(type_name(key_node)));
+      std::string key = key_node.Scalar();
+      if (!seen.insert(key).second) fail(key_node, "duplicate key '" + key + "'" + (path.empty() ? "" : " in " + path));
+      fn(key, key_node, value);
+    }
+  }
+
+  std::string text(const YAML::Node& n, const std::string& path, const char* expected) {
+    if (!n.IsScalar()) fail(n, "wrong type for " + path + ": expected " + expected + ", got " + type_name(n));
+    return n.Scalar();
+  }
+
+  bool boolean(const YAML::Node& n, const std::string& path) {
+    std::string s = text(n, path, "true or false");
+    auto b = parse_bool(s, m_layer.kind == LayerSource::Kind::env || m_layer.kind == LayerSource::Kind::flag);
+    if (!b) fail(n, "invalid value '" + s + "' for " + path + "; expected true or false");
+    record(path, n);
+    return *b;
+  }
+
+  std::uint64_t size(const YAML::Node& n, const std::string& path) {
+    std::string s = text(n, path, "a size (e.g. 512MiB, 2GB)");
+    auto r = parse_size(s);
+    if (!r) fail(n, path + ": " + r.error().message);
+    record(path, n);
+    return *r;
+  }
+
+  std::uint64_t duration(const YAML::Node& n, const std::string& path) {
+    std::string s = text(n, path, "a duration (e.g. 30s, 15m, 24h, 7d)");
+    auto r = parse_duration(s);
+    if (!r) fail(n, path + ": " + r.error().message);
+    record(path, n);
+    return *r;
+  }
+
+  long long integer(const YAML::Node& n, const std::string& path, long long lo, long long hi) {
+    std::string s = text(n, path, "a whole number");
+    long long v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) {
+      fail(n, "invalid value '" + s + "' for " + path + "; expected a whole number");
+    }
+    if (v < lo || v > hi) {
+      fail(n, path + ": " + s + " is out of range; expected " + std::to_string(lo) + " to " + std::to_string(hi));
+    }
+    record(path, n);
+    return v;
+  }
+
+  std::string string_value(const YAML::Node& n, const std::string& path) {
+    std::string s = text(n, path, "a text value");
+    record(path, n);
+    return s;
+  }
+
+  // Expand `~` and make relative paths absolute against the layer's directory.
+  std::string path_value(const YAML::Node& n, const std::string& path) {
+    std::string s = string_value(n, path);
+    if (s.empty()) return s;
+    if (s == "~" || s.rfind("~/", 0) == 0) return m_layer.home + s.substr(1);
+    if (s[0] != '/' && !m_layer.base_dir.empty()) return m_layer.base_dir + "/" + s;
+    return s;
+  }
+
+  template <class E>
+  E choose(const YAML::Node& n, const std::string& path, const char* what, const NameTable<E>& table,
+           const std::vector<std::pair<std::string, std::string>>* aliases = nullptr) {
+    std::string s = text(n, path, "a name");
+    std::string name = s;
+    if (aliases) {
+      for (const auto& [from, to] : *aliases) {
+        if (s == from) {
+          note(where(n) + ": " + path + ": '" + from + "' (a Vectra Guard value) is read as '" + to + "'");
+          name = to;
+        }
+      }
+    }
+    for (const auto& [candidate, value] : table) {
+      if (name == candidate) {
+        record(path, n);
+        return value;
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto& [candidate, value] : table) names.emplace_back(candidate);
+    std::string hint = nearest(s, names);
+    fail(n, "unknown " + std::string(what) + " '" + s + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                "; expected " + choices(table));
+  }
+
+  std::string choose_name(const YAML::Node& n, const std::string& path, const char* what, const NameTable<int>& table,
+                          const std::vector<std::pair<std::string, std::string>>* aliases = nullptr) {
+    int i = choose(n, path, what, table, aliases);
+    for (const auto& [name, value] : table) {
+      if (value == i) return name;
+    }
+    return {};
+  }
+
+  // A list of strings; from the environment or a flag, "a,b" is a list too.
+  std::vector<std::string> strings(const YAML::Node& n, const std::string& path) {
+    std::vector<std::string> out;
+    if (n.IsNull()) {
+      record(path, n);
+      return out;
+    }
+    if (n.IsScalar() && (m_layer.kind == LayerSource::Kind::env || m_layer.kind == LayerSource::Kind::flag)) {
+      record(path, n);
+      return split_list(n.Scalar());
+    }
+    if (!n.IsSequence()) fail(n, "wrong type for " + path + ": expected a list, got " + type_name(n));
+    for (const auto& item : n) {
+      if (!item.IsScalar()) fail(item, "wrong type for an entry of " + path + ": expected a text value, got " + type_name(item));
+      if (item.Scalar().empty()) fail(item, "empty entry in " + path);
+      out.push_back(item.Scalar());
+    }
+    record(path, n);
+    return out;
+  }
+
+  std::vector<std::string> hosts(const YAML::Node& n, const std::string& path) {
+    std::vector<std::string> out = strings(n, path);
+    for (const auto& h : out) {
+      bool ok = h.find("://") == std::string::npos && h.find('/') == std::string::npos;
+      for (char c : h) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '*' ||
+              c == ':' || c == '[' || c == ']')) {
+          ok = false;
+        }
+      }
+      if (h.find('*') != std::string::npos && (h.rfind("*.", 0) != 0 || h.find('*', 1) != std::string::npos)) ok = false;
+      if (!ok) fail(n, "invalid host '" + h + "' in " + path + "; expected a name, *.domain or host:port");
+    }
+    return out;
+  }
+
+  void sandbox(const YAML::Node& node, const std::string& path) {
+    Sandbox& s = m_config.sandbox;
+    for_each(node, path, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = path + "." + key;
+      if (key == "enabled") s.enabled = boolean(v, p);
+      else if (key == "mode") s.mode = choose(v, p, "mode", k_modes, &k_mode_aliases);
+      else if (key == "enable_cache") s.enable_cache = boolean(v, p);
+      else if (key == "cache_ttl") s.cache_ttl = duration(v, p);
+      else if (key == "cache_size") s.cache_size = size(v, p);
+      else if (key == "cache_strategy") s.cache_strategy = choose(v, p, "cache strategy", k_strategies);
+      else if (key == "cache_salt") s.cache_salt = string_value(v, p);
+      else if (key == "risk_threshold") risk_threshold(v, p);
+      else if (key == "block_critical") s.block_critical = boolean(v, p);
+      else if (key == "not_understood") s.not_understood = choose(v, p, "action", k_not_understood_actions);
+      else if (key == "ask_fallback") s.ask_fallback = choose(v, p, "action", k_fallback_actions);
+      else if (key == "allow_host_override") s.allow_host_override = boolean(v, p);
+      else if (key == "fallback") s.fallback = choose(v, p, "fallback", k_fallbacks);
+      else if (key == "runtime") s.runtime = choose_name(v, p, "runtime", k_runtimes, &k_runtime_aliases);
+      else if (key == "resources") resources(v, p);
+      else if (key == "isolation") isolation(v, p);
+      else if (key == "volumes") s.volumes = volumes(v, p + "", false);
+      else if (key == "bind_mounts") s.volumes = volumes(v, path + ".volumes", true);
+      else if (key == "exclude") s.exclude = strings(v, p);
+      else if (key == "network") network(v, p);
+      else if (key == "network_mode") s.network.mode = choose(v, path + ".network.mode", "network mode", k_network_modes);
+      else if (key == "timeout") s.resources.timeout = duration(v, path + ".resources.timeout");
+      else if (contains(k_sandbox_vectra_unused, key)) note_unused(p, key_node);
+      else unknown_key(key_node, key, path, k_sandbox_keys, &k_sandbox_vectra_unused);
+    });
+  }
+
+  void risk_threshold(const YAML::Node& v, const std::string& p) {
+    RiskThreshold& t = m_config.sandbox.risk_threshold;
+    if (v.IsScalar()) {
+      // Vectra Guard's scalar form: this level and above go to the sandbox.
+      Level from = choose(v, p, "risk level", k_levels);
+      auto set = [&](Action& a, Level l, const char* name) {
+        a = l >= from ? Action::sandbox : Action::host;
+        record(p + "." + name, v);
+      };
+      set(t.low, Level::low, "low");
+      set(t.medium, Level::medium, "medium");
+      set(t.high, Level::high, "high");
+      m_config.origins.erase(p);
+      return;
+    }
+    for_each(v, p, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+      const std::string q = p + "." + key;
+      if (key == "low") t.low = choose(value, q, "action", k_actions);
+      else if (key == "medium") t.medium = choose(value, q, "action", k_actions);
+      else if (key == "high") t.high = choose(value, q, "action", k_actions);
+      else if (key == "critical") t.critical = choose(value, q, "action", k_actions);
+      else unknown_key(key_node, key, p, k_threshold_keys);
+    });
+  }
+
+  void resources(const YAML::Node& node, const std::string& path) {
+    Resources& r = m_config.sandbox.resources;
+    for_each(node, path, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = path + "." + key;
+      if (key == "cpu") r.cpu = cpu(v, p);
+      else if (key == "memory") r.memory = size(v, p);
+      else if (key == "disk") r.disk = size(v, p);
+      else if (key == "pids") r.pids = static_cast<std::uint64_t>(integer(v, p, 0, 4194304));
+      else if (key == "timeout") r.timeout = duration(v, p);
+      else unknown_key(key_node, key, path, k_resources_keys);
+    });
+  }
+
+  double cpu(const YAML::Node& n, const std::string& path) {
+    std::string s = text(n, path, "a number of cores");
+    char* end = nullptr;
+    double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size() || v != v) {
+      fail(n, "invalid value '" + s + "' for " + path + "; expected a number of cores such as 0.5 or 2");
+    }
+    if (v <= 0 || v > 4096) fail(n, path + ": " + s + " is out of range; expected more than 0 and at most 4096 cores");
+    record(path, n);
+    return v;
+  }
+
+  void isolation(const YAML::Node& node, const std::string& path) {
+    Isolation& i = m_config.sandbox.isolation;
+    for_each(node, path, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = path + "." + key;
+      if (key == "filesystem") i.filesystem = choose_name(v, p, "filesystem isolation", k_filesystems);
+      else if (key == "network") i.network = boolean(v, p);
+      else if (key == "user") i.user = choose_name(v, p, "user", k_users);
+      else if (key == "capabilities") i.capabilities = strings(v, p);
+      else unknown_key(key_node, key, path, k_isolation_keys);
+    });
+  }
+
+  void network(const YAML::Node& node, const std::string& path) {
+    Network& n = m_config.sandbox.network;
+    for_each(node, path, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = path + "." + key;
+      if (key == "mode") n.mode = choose(v, p, "network mode", k_network_modes);
+      else if (key == "allowed_hosts") n.allowed_hosts = hosts(v, p);
+      else if (key == "blocked_hosts") n.blocked_hosts = hosts(v, p);
+      else unknown_key(key_node, key, path, k_network_keys);
+    });
+  }
+
+  // `volumes:` entries {source, target, mode}, "source:target[:mode]", or
+  // Vectra Guard `bind_mounts:` entries {host_path, container_path, read_only}.
+  std::vector<Volume> volumes(const YAML::Node& node, const std::string& path, bool vectra) {
+    std::vector<Volume> out;
+    auto entries = node;
+    if (node.IsNull()) {
+      record(path, node);
+      return out;
+    }
+    if (node.IsScalar() && (m_layer.kind == LayerSource::Kind::env || m_layer.kind == LayerSource::Kind::flag)) {
+      for (const auto& item : split_list(node.Scalar())) out.push_back(volume_text(node, path, item));
+      record(path, node);
+      return out;
+    }
+    if (!node.IsSequence()) fail(node, "wrong type for " + path + ": expected a list, got " + type_name(node));
+    for (const auto& item : node) {
+      if (item.IsScalar() && !vectra) {
+        out.push_back(volume_text(item, path, item.Scalar()));
+        continue;
+      }
+      Volume vol;
+      bool has_source = false;
+      for_each(item, path + "[]", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+        const std::string p = path + "." + key;
+        if (!vectra && key == "source") vol.source = expand(text(v, p, "a path")), has_source = true;
+        else if (!vectra && key == "target") vol.target = text(v, p, "a path");
+        else if (!vectra && key == "mode") vol.mode = choose(v, p, "volume mode", k_volume_modes);
+        else if (vectra && key == "host_path") vol.source = expand(text(v, p, "a path")), has_source = true;
+        else if (vectra && key == "container_path") vol.target = text(v, p, "a path");
+        else if (vectra && key == "read_only") vol.mode = boolean(v, p) ? VolumeMode::ro : VolumeMode::rw;
+        else unknown_key(key_node, key, path + " entry", vectra ? k_bind_mount_keys : k_volume_keys);
+      });
+      if (!item.IsMap()) fail(item, "wrong type for an entry of " + path + ": expected a map (source, target, mode), got " + type_name(item));
+      if (!has_source || vol.source.empty()) fail(item, "an entry of " + path + " needs a source path");
+      if (vol.target.empty()) vol.target = vol.source;
+      if (vol.target[0] != '/') fail(item, path + ": target '" + vol.target + "' must be an absolute path");
+      out.push_back(vol);
+    }
+    record(path, node);
+    return out;
+  }
+
+  Volume volume_text(const YAML::Node& at, const std::string& path, const std::string& s) {
+    Volume vol;
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+      std::size_t colon = s.find(':', start);
+      parts.push_back(s.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+      if (colon == std::string::npos) break;
+      start = colon + 1;
+    }
+    if (parts.size() > 3 || parts[0].empty()) {
+      fail(at, "invalid volume '" + s + "' in " + path + "; expected SOURCE[:TARGET[:ro|rw|overlay]]");
+    }
+    vol.source = expand(parts[0]);
+    vol.target = parts.size() > 1 && !parts[1].empty() ? parts[1] : vol.source;
+    if (parts.size() == 3) {
+      bool found = false;
+      for (const auto& [name, value] : k_volume_modes) {
+        if (parts[2] == name) vol.mode = value, found = true;
+      }
+      if (!found) fail(at, "unknown volume mode '" + parts[2] + "' in " + path + "; expected " + choices(k_volume_modes));
+    }
+    if (vol.target[0] != '/') fail(at, path + ": target '" + vol.target + "' must be an absolute path");
+    return vol;
+  }
+
+  std::string expand(const std::string& s) const {
+    if (s == "~" || s.rfind("~/", 0) == 0) return m_layer.home + s.substr(1);
+    if (!s.empty() && s[0] != '/' && !m_layer.base_dir.empty()) return m_layer.base_dir + "/" + s;
+    return s;
+  }
+
+  void mock(const YAML::Node& node) {
+    Mock& m = m_config.mock;
+    for_each(node, "mock", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = "mock." + key;
+      if (key == "exit_code") m.exit_code = static_cast<int>(integer(v, p, 0, 255));
+      else if (key == "stdout_text") m.stdout_text = string_value(v, p);
+      else if (key == "stderr_text") m.stderr_text = string_value(v, p);
+      else if (key == "fail_start") m.fail_start = boolean(v, p);
+      else if (key == "record_path") m.record_path = path_value(v, p);
+      else unknown_key(key_node, key, "mock", k_mock_keys);
+    });
+  }
+
+  void rules(const YAML::Node& node) {
+    Rules& r = m_config.rules;
+    for_each(node, "rules", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = "rules." + key;
+      if (key == "paths") {
+        r.paths = strings(v, p);
+        for (auto& s : r.paths) s = expand(s);
+      } else if (key == "disable") {
+        r.disable = strings(v, p);
+      } else {
+        unknown_key(key_node, key, "rules", k_rules_keys);
+      }
+    });
+  }
+
+  void audit(const YAML::Node& node) {
+    Audit& a = m_config.audit;
+    for_each(node, "audit", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = "audit." + key;
+      if (key == "path") a.path = path_value(v, p);
+      else if (key == "max_size") a.max_size = size(v, p);
+      else if (key == "keep") a.keep = static_cast<int>(integer(v, p, 0, 1000));
+      else unknown_key(key_node, key, "audit", k_audit_keys);
+    });
+  }
+
+  void hooks(const YAML::Node& node) {
+    for_each(node, "hooks", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      if (key == "on_missing") m_config.hooks.on_missing = choose_name(v, "hooks.on_missing", "value", k_on_missing);
+      else unknown_key(key_node, key, "hooks", k_hooks_keys);
+    });
+  }
+
+  void microvm(const YAML::Node& node) {
+    MicroVm& m = m_config.microvm;
+    for_each(node, "microvm", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = "microvm." + key;
+      if (key == "accel") m.accel = choose_name(v, p, "accelerator", k_accels);
+      else if (key == "memory") m.memory = size(v, p);
+      else if (key == "pool_size") m.pool_size = static_cast<int>(integer(v, p, 0, 64));
+      else unknown_key(key_node, key, "microvm", k_microvm_keys);
+    });
+  }
+
+  const LayerSource& m_layer;
+  Config& m_config;
+};
+
+}  // namespace
+
+Result<void> apply_document(const YAML::Node& root, const LayerSource& layer, Config& config) {
+  try {
+    Applier(layer, config).document(root);
+  } catch (const SchemaError& e) {
+    return make_error(e.message);
+  } catch (const YAML::Exception& e) {
+    std::string where = layer.file.empty() ? layer.label : layer.file;
+    if (e.mark.line >= 0) where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+    return make_error(where + ": " + e.msg);
+  }
+  return {};
+}
+
+Result<void> apply_key(std::string_view key, std::string_view value, const LayerSource& layer, Config& config) {
+  std::vector<std::string> parts = [&] {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+      std::size_t dot = key.find('.', start);
+      out.emplace_back(key.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+    return out;
+  }();
+  for (const auto& part : parts) {
+    if (part.empty()) return make_error(layer.label + ": invalid key '" + std::string(key) + "'");
+  }
+  // Build {a: {b: {c: value}}} and apply it like a file.
+  YAML::Node node(std::string{value});
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    YAML::Node map(YAML::NodeType::Map);
+    map[*it] = node;
+    node.reset(map);
+  }
+  return apply_document(node, layer, config);
+}
+
+}  // namespace vg::config
