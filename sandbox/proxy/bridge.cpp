@@ -1,0 +1,229 @@
+#include "sandbox/proxy/bridge.hpp"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <list>
+
+#include "sandbox/proxy/fd.hpp"
+#include "sandbox/proxy/relay.hpp"
+
+namespace vg::sandbox::proxy {
+
+namespace {
+
+struct Pair {
+  UniqueFd tcp;
+  UniqueFd unix_fd;
+  Flow up;    // tcp -> unix
+  Flow down;  // unix -> tcp
+  int tcp_slot = -1;
+  int unix_slot = -1;
+};
+
+UniqueFd connect_unix(const std::string& path) {
+  sockaddr_un sun{};
+  sun.sun_family = AF_UNIX;
+  if (path.size() >= sizeof sun.sun_path) return UniqueFd();
+  std::memcpy(sun.sun_path, path.c_str(), path.size() + 1);
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return fd;
+  int rc;
+  do {
+    rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&sun), sizeof sun);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0 || !set_nonblocking(fd.get())) return UniqueFd();
+  return fd;
+}
+
+}  // namespace
+
+Result<void> bring_up_loopback() {
+  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return make_error(std::string("socket(AF_INET): ") + std::strerror(errno));
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  if (::ioctl(fd.get(), SIOCGIFFLAGS, &ifr) != 0) {
+    return make_error(std::string("ioctl(SIOCGIFFLAGS, lo): ") + std::strerror(errno));
+  }
+  if (ifr.ifr_flags & IFF_UP) return {};
+  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | IFF_RUNNING);
+  if (::ioctl(fd.get(), SIOCSIFFLAGS, &ifr) != 0) {
+    return make_error(std::string("ioctl(SIOCSIFFLAGS, lo up): ") + std::strerror(errno) +
+                      " (hint: the caller needs CAP_NET_ADMIN in its network namespace)");
+  }
+  return {};
+}
+
+void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd) {
+  std::list<Pair> pairs;
+  std::vector<pollfd> fds;
+  for (;;) {
+    fds.clear();
+    fds.push_back({stop_fd, POLLIN, 0});
+    fds.push_back({listen_fd, POLLIN, 0});
+    for (auto& p : pairs) {
+      short tcp_events = relay_events(p.up, p.down);
+      short unix_events = relay_events(p.down, p.up);
+      p.tcp_slot = p.unix_slot = -1;
+      if (tcp_events != 0) {
+        p.tcp_slot = static_cast<int>(fds.size());
+        fds.push_back({p.tcp.get(), tcp_events, 0});
+      }
+      if (unix_events != 0) {
+        p.unix_slot = static_cast<int>(fds.size());
+        fds.push_back({p.unix_fd.get(), unix_events, 0});
+      }
+    }
+    int n = ::poll(fds.data(), fds.size(), -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[0].revents != 0) return;
+    for (auto it = pairs.begin(); it != pairs.end();) {
+      short tr = it->tcp_slot >= 0 ? fds[static_cast<std::size_t>(it->tcp_slot)].revents : 0;
+      short ur = it->unix_slot >= 0 ? fds[static_cast<std::size_t>(it->unix_slot)].revents : 0;
+      bool ok = true;
+      if (tr != 0 || ur != 0) {
+        ok = pump(it->up, it->tcp.get(), tr, it->unix_fd.get(), ur) &&
+             pump(it->down, it->unix_fd.get(), ur, it->tcp.get(), tr);
+      }
+      if (!ok || (it->up.done() && it->down.done())) {
+        it = pairs.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (fds[1].revents != 0) {
+      for (int i = 0; i < 64; ++i) {
+        int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+          if (errno == EINTR || errno == ECONNABORTED) continue;
+          break;
+        }
+        Pair p;
+        p.tcp.reset(fd);
+        p.unix_fd = connect_unix(proxy_socket);
+        // No proxy: drop the client; it sees the connection close at once.
+        if (p.unix_fd.valid()) pairs.push_back(std::move(p));
+      }
+    }
+  }
+}
+
+Result<BridgeProcess> spawn_bridge(const BridgeOptions& options) {
+  if (options.bring_up_loopback) {
+    if (auto r = bring_up_loopback(); !r) return r.error();
+  }
+  UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!listener.valid()) return make_error(std::string("socket(AF_INET): ") + std::strerror(errno));
+  int one = 1;
+  ::setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(options.port);
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&sin), sizeof sin) != 0) {
+    return make_error("bind(127.0.0.1:" + std::to_string(options.port) + "): " + std::strerror(errno));
+  }
+  if (::listen(listener.get(), SOMAXCONN) != 0) return make_error(std::string("listen: ") + std::strerror(errno));
+  socklen_t len = sizeof sin;
+  if (::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&sin), &len) != 0) {
+    return make_error(std::string("getsockname: ") + std::strerror(errno));
+  }
+  BridgeProcess bridge;
+  bridge.port = ntohs(sin.sin_port);
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) return make_error(std::string("fork (network bridge): ") + std::strerror(errno));
+  if (pid == 0) {
+    // The bridge: dies with the sandbox, holds no descriptor but its own
+    // (an inherited pipe end would keep a reader of the command's output
+    // waiting), and keeps out of the terminal's signals.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(0);
+    ::prctl(PR_SET_NAME, "vg-net-bridge");
+    ::setsid();
+    sigset_t all;
+    sigemptyset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    int lfd = listener.get();
+    if (lfd > 0) ::close_range(0, static_cast<unsigned>(lfd - 1), 0);
+    ::close_range(static_cast<unsigned>(lfd + 1), ~0U, 0);
+    run_bridge(lfd, options.proxy_socket, -1);
+    ::_exit(0);
+  }
+  bridge.pid = pid;
+  return bridge;
+}
+
+std::vector<std::string> proxy_environment(std::uint16_t port) {
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  std::string no_proxy = "localhost,127.0.0.1,::1";
+  return {
+      "HTTP_PROXY=" + url,
+      "HTTPS_PROXY=" + url,
+      "http_proxy=" + url,
+      "https_proxy=" + url,
+      "NO_PROXY=" + no_proxy,
+      "no_proxy=" + no_proxy,
+      "npm_config_proxy=" + url,
+      "npm_config_https_proxy=" + url,
+      "PIP_PROXY=" + url,
+      "GIT_CONFIG_COUNT=1",
+      "GIT_CONFIG_KEY_0=http.proxy",
+      "GIT_CONFIG_VALUE_0=" + url,
+  };
+}
+
+void apply_proxy_environment(std::vector<std::string>& env, std::uint16_t port) {
+  auto key_of = [](const std::string& kv) { return kv.substr(0, kv.find('=')); };
+  // An ALL_PROXY pointing elsewhere cannot work in the sandbox: drop it too.
+  static const char* const k_replaced[] = {
+      "HTTP_PROXY", "HTTPS_PROXY", "http_proxy",       "https_proxy",           "NO_PROXY", "no_proxy",
+      "ALL_PROXY",  "all_proxy",   "npm_config_proxy", "npm_config_https_proxy", "PIP_PROXY"};
+  unsigned git_count = 0;
+  std::erase_if(env, [&](const std::string& kv) {
+    auto key = key_of(kv);
+    if (key == "GIT_CONFIG_COUNT") {
+      auto value = kv.substr(kv.find('=') + 1);
+      git_count = 0;
+      for (char ch : value) {
+        if (ch < '0' || ch > '9' || git_count > 1000) {
+          git_count = 0;
+          break;
+        }
+        git_count = git_count * 10 + static_cast<unsigned>(ch - '0');
+      }
+      return true;
+    }
+    for (const char* k : k_replaced) {
+      if (key == k) return true;
+    }
+    return false;
+  });
+  for (auto& kv : proxy_environment(port)) {
+    auto key = key_of(kv);
+    if (key.starts_with("GIT_CONFIG_")) continue;
+    env.push_back(std::move(kv));
+  }
+  std::string index = std::to_string(git_count);
+  env.push_back("GIT_CONFIG_COUNT=" + std::to_string(git_count + 1));
+  env.push_back("GIT_CONFIG_KEY_" + index + "=http.proxy");
+  env.push_back("GIT_CONFIG_VALUE_" + index + "=http://127.0.0.1:" + std::to_string(port));
+}
+
+}  // namespace vg::sandbox::proxy

@@ -1,0 +1,56 @@
+#pragma once
+// The in-sandbox half of restricted networking. The sandboxed command lives in
+// a network namespace with only loopback; the bridge listens on
+// 127.0.0.1:PORT there and relays each connection to the proxy's unix socket
+// (bind-mounted into the sandbox), which is the command's only way out.
+//
+// The namespace backend calls spawn_bridge() in its child, inside the new
+// network namespace (and mount namespace, with the socket visible), before it
+// execs the command; then it adds proxy_environment(port) to the command's env.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/result.hpp"
+
+namespace vg::sandbox::proxy {
+
+// How to start a bridge.
+struct BridgeOptions {
+  std::string proxy_socket;       // the proxy's unix socket, as seen by the caller
+  std::uint16_t port = 0;         // loopback port to listen on; 0 picks a free one
+  bool bring_up_loopback = true;  // set `lo` up first (a new netns starts with it down)
+};
+
+// A running bridge process.
+struct BridgeProcess {
+  pid_t pid = -1;
+  std::uint16_t port = 0;  // the port it listens on (127.0.0.1)
+};
+
+// Set the loopback interface up in the caller's network namespace.
+Result<void> bring_up_loopback();
+
+// Listen on 127.0.0.1 in the caller's network namespace and fork a bridge
+// process that relays connections to `options.proxy_socket`. The port is
+// listening when this returns. The bridge closes every other descriptor and
+// dies with its parent (PR_SET_PDEATHSIG), so it never outlives the sandbox.
+Result<BridgeProcess> spawn_bridge(const BridgeOptions& options);
+
+// Serve `listen_fd` (a listening TCP socket) by relaying each connection to
+// the unix socket `proxy_socket`, until `stop_fd` (may be -1) is readable.
+void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd);
+
+// Return the "K=V" settings that point HTTP(S) clients, npm, pip and git at
+// the bridge on 127.0.0.1:`port`.
+std::vector<std::string> proxy_environment(std::uint16_t port);
+
+// Put proxy_environment(`port`) into `env` ("K=V" entries), replacing any
+// earlier proxy settings and appending git's http.proxy after any
+// GIT_CONFIG_COUNT entries already present.
+void apply_proxy_environment(std::vector<std::string>& env, std::uint16_t port);
+
+}  // namespace vg::sandbox::proxy

@@ -1,0 +1,99 @@
+#include "sandbox/proxy/proxy.hpp"
+
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sandbox/proxy/server.hpp"
+
+namespace vg::sandbox::proxy {
+
+namespace {
+
+Result<UniqueFd> listen_unix(const std::string& path, unsigned mode) {
+  sockaddr_un sun{};
+  sun.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof sun.sun_path) {
+    return make_error("proxy socket path '" + path + "' is empty or longer than " +
+                      std::to_string(sizeof sun.sun_path - 1) + " bytes (hint: use a shorter runtime directory)");
+  }
+  std::memcpy(sun.sun_path, path.c_str(), path.size() + 1);
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return make_error(std::string("socket(AF_UNIX): ") + std::strerror(errno));
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sun), sizeof sun) != 0) {
+    return make_error("bind(\"" + path + "\"): " + std::strerror(errno));
+  }
+  if (::chmod(path.c_str(), mode) != 0) {
+    int err = errno;
+    ::unlink(path.c_str());
+    return make_error("chmod(\"" + path + "\"): " + std::strerror(err));
+  }
+  if (::listen(fd.get(), SOMAXCONN) != 0) {
+    int err = errno;
+    ::unlink(path.c_str());
+    return make_error("listen(\"" + path + "\"): " + std::strerror(err));
+  }
+  return fd;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Proxy>> Proxy::start(ProxyOptions options) {
+  auto policy = Policy::make(options.allowed_hosts, options.blocked_hosts);
+  if (!policy) return policy.error();
+  if (!options.resolver) options.resolver = make_system_resolver();
+  auto listener = listen_unix(options.socket_path, options.socket_mode);
+  if (!listener) return listener.error();
+
+  std::unique_ptr<Proxy> proxy(new Proxy);
+  proxy->m_socket_path = options.socket_path;
+  proxy->m_stop.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!proxy->m_stop.valid()) {
+    ::unlink(options.socket_path.c_str());
+    return make_error(std::string("eventfd: ") + std::strerror(errno));
+  }
+  try {
+    proxy->m_server = std::make_unique<Server>(std::move(options), std::move(*policy), std::move(*listener));
+    Server* server = proxy->m_server.get();
+    int stop_fd = proxy->m_stop.get();
+    proxy->m_thread = std::thread([server, stop_fd] { server->run(stop_fd); });
+  } catch (const std::exception& e) {
+    ::unlink(proxy->m_socket_path.c_str());
+    proxy->m_server.reset();
+    return make_error(std::string("cannot start the network proxy: ") + e.what());
+  }
+  return proxy;
+}
+
+Proxy::~Proxy() { stop(); }
+
+void Proxy::stop() {
+  if (m_thread.joinable()) {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(m_stop.get(), &one, sizeof one);
+    m_thread.join();
+  }
+  if (m_server) {
+    m_server.reset();
+    ::unlink(m_socket_path.c_str());
+  }
+  m_stop.reset();
+}
+
+ProxyStats Proxy::stats() const {
+  ProxyStats s;
+  if (!m_server) return s;
+  s.accepted = m_server->accepted.load();
+  s.allowed = m_server->allowed.load();
+  s.refused = m_server->refused.load();
+  s.errors = m_server->errors.load();
+  s.active = m_server->active.load();
+  return s;
+}
+
+}  // namespace vg::sandbox::proxy
