@@ -1,0 +1,177 @@
+// The risk engine: rule packs + reader -> Assessment.
+#include "risk/engine.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "config/embedded_files.hpp"
+#include "risk/reader.hpp"
+#include "risk/rules.hpp"
+#include "risk/words.hpp"
+
+namespace vg::risk {
+namespace {
+
+// The text command rules see: base name, then each argument with paths normalized.
+std::string command_text(const SimpleCommand& cmd) {
+  std::string out(base_name(cmd.argv[0]));
+  for (std::size_t i = 1; i < cmd.argv.size(); ++i) {
+    std::string a = normalize_path(cmd.argv[i]);
+    // key=value options keep their value normalized too (dd of=/dev/sda//).
+    auto eq = a.find('=');
+    if (eq != std::string::npos && eq + 1 < a.size() && (a[eq + 1] == '/' || a[eq + 1] == '~'))
+      a = a.substr(0, eq + 1) + normalize_path(a.substr(eq + 1));
+    out.push_back(' ');
+    if (a.empty() || a.find_first_of(" \t\n") != std::string::npos)
+      out += "'" + a + "'";
+    else
+      out += a;
+  }
+  return out;
+}
+
+class EngineImpl final : public Engine {
+ public:
+  explicit EngineImpl(RuleSet rules) : m_rules(std::move(rules)) {}
+
+  Assessment assess_script(std::string_view script) override {
+    return assess(read_script(script, m_limits, known()));
+  }
+
+  Assessment assess_argv(const std::vector<std::string>& argv) override {
+    return assess(read_argv(argv, m_limits, known()));
+  }
+
+  // Check every rule's examples; the first failure is returned.
+  Result<void> verify() {
+    for (const auto& r : m_rules.rules()) {
+      if (!r->compile()) return make_error(r->where() + ": " + r->broken);
+      for (const auto& ex : r->match_examples) {
+        if (!has_rule(assess_script(ex), r->id))
+          return make_error(r->where() + ": example `" + ex + "` should match but does not");
+      }
+      for (const auto& ex : r->not_match_examples) {
+        if (has_rule(assess_script(ex), r->id))
+          return make_error(r->where() + ": example `" + ex + "` should not match but does");
+      }
+    }
+    return {};
+  }
+
+ private:
+  KnownCommand known() {
+    return [this](std::string_view base) { return m_rules.knows(base); };
+  }
+
+  static bool has_rule(const Assessment& a, const std::string& id) {
+    return std::any_of(a.findings.begin(), a.findings.end(), [&](const Finding& f) { return f.rule == id; });
+  }
+
+  void apply(const std::vector<const Rule*>& rules, const std::string& text, Span span, Assessment& out) {
+    for (const Rule* r : rules) {
+      if (!r->compile()) {
+        out.understood = false;
+        out.reasons.push_back(r->where() + ": " + r->broken);
+        continue;
+      }
+      if (r->matches(text)) out.findings.push_back(Finding{r->id, r->level, r->description, text, span.begin, span.end});
+    }
+  }
+
+  Assessment assess(const Model& m) {
+    Assessment out;
+    out.understood = m.understood;
+    out.reasons = m.reasons;
+    for (const auto& cmd : m.commands) {
+      if (cmd.argv.empty()) continue;
+      std::string_view base = base_name(cmd.argv[0]);
+      apply(m_rules.for_name(Target::command, base), command_text(cmd), cmd.span, out);
+      if (std::find(out.executables.begin(), out.executables.end(), cmd.argv[0]) == out.executables.end())
+        out.executables.push_back(cmd.argv[0]);
+      if (cmd.record_as_command) {
+        out.commands.push_back(CommandWord{cmd.argv[0], cmd.name_span.begin, cmd.name_span.end, cmd.span.begin,
+                                           cmd.span.end, cmd.top_level});
+      }
+    }
+    for (const auto& r : m.redirects) apply(m_rules.for_target(Target::redirect), r.op + " " + r.target, r.span, out);
+    for (const auto& p : m.pipelines) apply(m_rules.for_target(Target::pipeline), p.text, p.span, out);
+    for (const auto& s : m.structures) apply(m_rules.for_target(Target::structure), s.text, s.span, out);
+    for (const auto& s : m.scripts) apply(m_rules.for_target(Target::script), s.text, s.span, out);
+    for (const auto& c : m.code) apply(m_rules.for_name(Target::code, c.interpreter), c.text, c.span, out);
+    std::sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
+      if (a.level != b.level) return a.level > b.level;
+      if (a.begin != b.begin) return a.begin < b.begin;
+      if (a.rule != b.rule) return a.rule < b.rule;
+      return a.command < b.command;
+    });
+    out.findings.erase(std::unique(out.findings.begin(), out.findings.end(),
+                                   [](const Finding& a, const Finding& b) {
+                                     return a.rule == b.rule && a.begin == b.begin && a.end == b.end;
+                                   }),
+                       out.findings.end());
+    out.level = out.findings.empty() ? Level::low : out.findings.front().level;
+    return out;
+  }
+
+  RuleSet m_rules;
+  Limits m_limits;
+};
+
+Result<std::string> read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return make_error("cannot read rule file " + p.string() + ": " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<void> load_path(RuleSet& rules, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(path, ec)) {
+      auto ext = e.path().extension();
+      if (ext == ".yaml" || ext == ".yml") files.push_back(e.path());
+    }
+    if (ec) return make_error("cannot list rule directory " + path + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      auto text = read_file(f);
+      if (!text) return text.error();
+      if (auto r = rules.load(f.string(), *text); !r) return r.error();
+    }
+    return {};
+  }
+  auto text = read_file(path);
+  if (!text) return make_error(text.error().message + " (from rules.paths; hint: fix or remove the entry)");
+  return rules.load(path, *text);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::create(const config::Config& config, bool verify_examples) {
+  RuleSet rules;
+  std::vector<const EmbeddedFile*> files;
+  for (const auto& f : config::embedded_files())
+    if (f.name.substr(0, 6) == "rules/") files.push_back(&f);
+  std::sort(files.begin(), files.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  for (const auto* f : files) {
+    if (auto r = rules.load("(built-in) config/" + std::string(f->name), f->text); !r) return r.error();
+  }
+  for (const auto& p : config.rules.paths) {
+    if (auto r = load_path(rules, p); !r) return r.error();
+  }
+  (void)rules.disable(config.rules.disable);
+  auto engine = std::make_unique<EngineImpl>(std::move(rules));
+  if (verify_examples) {
+    if (auto r = engine->verify(); !r) return r.error();
+  }
+  return std::unique_ptr<Engine>(std::move(engine));
+}
+
+}  // namespace vg::risk

@@ -1,0 +1,84 @@
+#pragma once
+// Rule packs: YAML files of RE2 rules (config/rules/*.yaml and the user's
+// `rules.paths`), indexed by what they match and compiled lazily, so a
+// command only pays for the rules of the command names it contains.
+
+#include <re2/re2.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/result.hpp"
+
+namespace vg::risk {
+
+// What a rule's patterns are matched against.
+enum class Target {
+  command,    // a simple command's normalized argv, "rm -rf /" (selected by `commands`)
+  redirect,   // a redirection, "> /etc/passwd"
+  pipeline,   // a pipeline's stages joined by " | "
+  code,       // interpreter code (selected by `commands`: python*, perl, ...)
+  structure,  // structural facts of the reader ("recursive-function name=f background=1 pipe=1")
+  script,     // the raw text of the script and of every nested script
+};
+
+// One rule, as loaded.
+struct Rule {
+  std::string id;
+  config::Level level = config::Level::low;
+  std::string description;
+  Target target = Target::command;
+  std::vector<std::string> commands;     // command / interpreter names; "name*" is a prefix
+  std::vector<std::string> all;          // every pattern must match
+  std::vector<std::string> none;         // no pattern may match
+  std::vector<std::string> match_examples;
+  std::vector<std::string> not_match_examples;
+  std::string file;                      // where it was defined
+  int line = 0;
+  int column = 0;
+
+  // Compiled on first use; `broken` holds the error of an invalid pattern.
+  mutable bool compiled = false;
+  mutable std::string broken;
+  mutable std::vector<std::unique_ptr<RE2>> all_re;
+  mutable std::vector<std::unique_ptr<RE2>> none_re;
+
+  // "file:line:column: rule ID"
+  std::string where() const;
+  // Compile the patterns (once); false with `broken` set when one is invalid.
+  bool compile() const;
+  // Does `text` satisfy every `all` pattern and no `none` pattern?
+  bool matches(std::string_view text) const;
+};
+
+// Every loaded rule, indexed.
+class RuleSet {
+ public:
+  // Parse one YAML rule file; `name` is used in messages. Patterns are not compiled here.
+  Result<void> load(const std::string& name, std::string_view text);
+  // Switch off rules by id (critical rules cannot be switched off); unknown ids are returned.
+  std::vector<std::string> disable(const std::vector<std::string>& ids);
+  // Rules of `target` that apply to command/interpreter `base` (for command and code targets).
+  std::vector<const Rule*> for_name(Target target, std::string_view base) const;
+  // Rules of a target that is not selected by name.
+  const std::vector<const Rule*>& for_target(Target target) const;
+  // Does any command rule name `base`?
+  bool knows(std::string_view base) const;
+  // Every rule, in load order.
+  const std::vector<std::unique_ptr<Rule>>& rules() const { return m_rules; }
+
+ private:
+  void index(const Rule* r);
+  std::vector<std::unique_ptr<Rule>> m_rules;
+  std::map<std::string, std::vector<const Rule*>, std::less<>> m_by_name[2];  // [command, code]
+  std::vector<std::pair<std::string, const Rule*>> m_prefix[2];
+  std::vector<const Rule*> m_any_name[2];
+  std::vector<const Rule*> m_by_target[6];
+  std::map<std::string, const Rule*, std::less<>> m_ids;
+};
+
+}  // namespace vg::risk
