@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 
+#include "config/json.hpp"
 #include "config/values.hpp"
 
 namespace vg::config {
@@ -99,27 +100,7 @@ std::string to_text(const ShownValue& v) {
   return s + "]";
 }
 
-std::string json_quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string json_quote(std::string_view s) { return json_escape(s); }
 
 std::string to_json(const ShownValue& v) {
   switch (v.kind) {

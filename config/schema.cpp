@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/project.hpp"
 #include "config/suggest.hpp"
 #include "config/values.hpp"
 
@@ -262,9 +263,7 @@ class Applier {
   std::string path_value(const YAML::Node& n, const std::string& path) {
     std::string s = string_value(n, path);
     if (s.empty()) return s;
-    if (s == "~" || s.rfind("~/", 0) == 0) return m_layer.home + s.substr(1);
-    if (s[0] != '/' && !m_layer.base_dir.empty()) return m_layer.base_dir + "/" + s;
-    return s;
+    return expand(s);
   }
 
   template <class E>
@@ -512,9 +511,10 @@ class Applier {
   }
 
   std::string expand(const std::string& s) const {
-    if (s == "~" || s.rfind("~/", 0) == 0) return m_layer.home + s.substr(1);
-    if (!s.empty() && s[0] != '/' && !m_layer.base_dir.empty()) return m_layer.base_dir + "/" + s;
-    return s;
+    if (s.empty()) return s;
+    if (s == "~" || s.rfind("~/", 0) == 0) return absolute_path(m_layer.home + s.substr(1), "/");
+    if (m_layer.base_dir.empty()) return s;
+    return absolute_path(s, m_layer.base_dir);
   }
 
   void mock(const YAML::Node& node) {

@@ -115,10 +115,12 @@ Result<std::uint64_t> parse_duration(std::string_view text) {
                         "'; expected e.g. 30s, 15m, 24h, 7d, 1h30m or a number of seconds");
     }
     s.remove_prefix(used);
+    s = trim(s);
     std::size_t unit_len = 0;
     while (unit_len < s.size() && std::isalpha(static_cast<unsigned char>(s[unit_len]))) ++unit_len;
     std::string unit = lower(s.substr(0, unit_len));
     s.remove_prefix(unit_len);
+    s = trim(s);
     std::uint64_t factor = 0;
     if (unit.empty()) {
       if (any || !s.empty()) {
