@@ -7,6 +7,7 @@
 #include "config/suggest.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/mock.hpp"
+#include "sandbox/namespace/namespace.hpp"
 
 namespace vg::sandbox {
 
@@ -17,6 +18,7 @@ const std::vector<std::string> k_runtimes{"namespace", "microvm", "mock"};
 Result<std::unique_ptr<Launcher>> make_launcher(const config::Config& config) {
   const std::string& runtime = config.sandbox.runtime;
   if (runtime == "mock") return make_mock_launcher(config.mock);
+  if (runtime == "namespace") return make_namespace_launcher(config);
   if (runtime == "namespace" || runtime == "microvm") {
     return make_error("sandbox runtime '" + runtime + "' is not available in this build of vg; " +
                       "the command was not run (choose another with sandbox.runtime or --runtime)");

@@ -1,0 +1,374 @@
+// Building the sandbox inside the new namespaces. Order matters:
+//  1. make every mount a slave, so nothing propagates back to the host;
+//  2. create the upper-directory tmpfs (its size is the disk limit) as a
+//     detached mount: its fd goes to the parent, which commits from it after
+//     the sandbox is gone;
+//  3. mount a tmpfs root and pivot into it; the host stays reachable under
+//     k_old_root until the plan's mounts are done, then is detached;
+//  4. hostname, loopback, rlimits, working directory;
+//  5. fork the command: securebits, capabilities dropped, no_new_privs and,
+//     last of all, the seccomp filter; this process stays as init.
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "config/exit_codes.hpp"
+#include "sandbox/namespace/child.hpp"
+#include "sandbox/namespace/seccomp_filter.hpp"
+
+namespace vg::sandbox::ns {
+
+namespace {
+
+constexpr const char* k_upper_mount = "/.vg-upper";
+constexpr const char* k_empty_file = "/.vg-empty";
+
+int g_sock = -1;
+
+[[noreturn]] void fail(const char* step, const char* call, const std::string& path, int err,
+                       const char* hint = nullptr) {
+  fail_step(g_sock, step, call, path.empty() ? nullptr : path.c_str(), err, hint);
+}
+
+// mkdir -p inside the new root.
+void make_dirs(const std::string& path, mode_t mode = 0755) {
+  for (size_t i = 1; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      std::string part = path.substr(0, i);
+      if (mkdir(part.c_str(), mode) != 0 && errno != EEXIST) fail("mounts", "mkdir", part, errno);
+    }
+  }
+}
+
+void make_parent(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0) make_dirs(path.substr(0, slash));
+}
+
+void set_attr(const std::string& target, std::uint64_t attrs, bool recursive) {
+  mount_attr attr{};
+  attr.attr_set = attrs;
+  if (mount_setattr(AT_FDCWD, target.c_str(), recursive ? AT_RECURSIVE : 0, &attr, sizeof attr) != 0) {
+    fail("mounts", "mount_setattr", target, errno);
+  }
+}
+
+void bind(const std::string& source, const std::string& target, std::uint64_t attrs) {
+  if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+    fail("mounts", "mount(MS_BIND)", source + " -> " + target, errno);
+  }
+  set_attr(target, attrs, true);
+}
+
+void touch(const std::string& path) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+  if (fd < 0 && errno != EEXIST) fail("mounts", "open(O_CREAT)", path, errno);
+  if (fd >= 0) close(fd);
+}
+
+std::string fs_log(int fs_fd) {
+  // The kernel explains fsconfig failures in the context's log.
+  std::string out;
+  char buf[512];
+  for (;;) {
+    ssize_t n = read(fs_fd, buf, sizeof buf - 1);
+    if (n <= 0) break;
+    buf[n] = '\0';
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out;
+}
+
+void mount_overlay(const MountOp& op) {
+  int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+  if (fs < 0) fail("overlay", "fsopen", "overlay", errno, "overlayfs is not available in this kernel");
+  std::string layer = std::string(k_upper_mount) + "/" + std::to_string(op.layer);
+  std::string upper = layer + "/upper", work = layer + "/work";
+  struct Opt {
+    const char* key;
+    const std::string* value;
+  };
+  for (Opt o : {Opt{"lowerdir+", &op.source}, Opt{"upperdir", &upper}, Opt{"workdir", &work}}) {
+    if (fsconfig(fs, FSCONFIG_SET_STRING, o.key, o.value->c_str(), 0) != 0) {
+      int err = errno;
+      std::string log = fs_log(fs);
+      fail("overlay", "fsconfig", std::string(o.key) + "=" + *o.value, err, log.empty() ? nullptr : log.c_str());
+    }
+  }
+  // In a user namespace overlayfs keeps its metadata in user.* xattrs.
+  if (fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", nullptr, 0) != 0) {
+    fail("overlay", "fsconfig", "userxattr", errno, "overlayfs in a user namespace needs Linux 5.11 or later");
+  }
+  if (fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) {
+    int err = errno;
+    std::string log = fs_log(fs);
+    fail("overlay", "fsconfig(CREATE)", op.target, err, log.empty() ? nullptr : log.c_str());
+  }
+  int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  if (mnt < 0) fail("overlay", "fsmount", op.target, errno);
+  make_dirs(op.target);
+  if (move_mount(mnt, "", AT_FDCWD, op.target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    fail("overlay", "move_mount", op.target, errno);
+  }
+  close(mnt);
+  close(fs);
+}
+
+void mount_proc() {
+  make_dirs("/proc");
+  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
+    fail("proc", "mount", "/proc", errno,
+         "the kernel refuses a new /proc when the host's /proc is partly covered (vg inside a container?)");
+  }
+  for (const char* p : {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"}) {
+    if (access(p, F_OK) != 0) continue;
+    bind(p, p, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  }
+}
+
+void apply(const MountOp& op) {
+  using Kind = MountOp::Kind;
+  const std::uint64_t safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+  switch (op.kind) {
+    case Kind::bind_ro:
+      make_dirs(op.target);
+      bind(op.source, op.target, safe | MOUNT_ATTR_RDONLY);
+      return;
+    case Kind::bind_rw:
+      make_dirs(op.target);
+      bind(op.source, op.target, safe);
+      return;
+    case Kind::bind_dev:
+      touch(op.target);
+      if (mount(op.source.c_str(), op.target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+        fail("dev", "mount(MS_BIND)", op.source, errno);
+      }
+      // Read-only stops chmod/chown of the host's node; the device still works.
+      set_attr(op.target, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false);
+      return;
+    case Kind::overlay:
+      mount_overlay(op);
+      return;
+    case Kind::tmpfs:
+      make_dirs(op.target);
+      if (mount("tmpfs", op.target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, op.data.c_str()) != 0) {
+        fail("mounts", "mount(tmpfs)", op.target, errno);
+      }
+      return;
+    case Kind::proc:
+      mount_proc();
+      return;
+    case Kind::devpts:
+      make_dirs(op.target);
+      if (mount("devpts", op.target.c_str(), "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620") != 0) {
+        fail("dev", "mount(devpts)", op.target, errno);
+      }
+      if (symlink("pts/ptmx", "/dev/ptmx") != 0 && errno != EEXIST) fail("dev", "symlink", "/dev/ptmx", errno);
+      return;
+    case Kind::symlink:
+      make_parent(op.target);
+      if (symlink(op.data.c_str(), op.target.c_str()) != 0 && errno != EEXIST) fail("mounts", "symlink", op.target, errno);
+      return;
+    case Kind::hide_file:
+      // A secret reads as an empty file; writes get EROFS.
+      if (mount(k_empty_file, op.target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+        fail("secrets", "mount(MS_BIND)", op.target, errno);
+      }
+      set_attr(op.target, MOUNT_ATTR_RDONLY | safe | MOUNT_ATTR_NOEXEC, false);
+      return;
+    case Kind::hide_dir:
+      if (mount("tmpfs", op.target.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k") != 0) {
+        fail("secrets", "mount(tmpfs)", op.target, errno);
+      }
+      return;
+  }
+}
+
+// The upper directories of all overlay layers, on one tmpfs.
+int make_upper(const Plan& plan) {
+  int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+  if (fs < 0) fail("upper directory", "fsopen", "tmpfs", errno);
+  if (plan.limits.disk) {
+    std::string size = std::to_string(plan.limits.disk);
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "size", size.c_str(), 0) != 0) fail("upper directory", "fsconfig", "size", errno);
+  }
+  if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) != 0 ||
+      fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) {
+    fail("upper directory", "fsconfig", "tmpfs", errno);
+  }
+  int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  if (mnt < 0) fail("upper directory", "fsmount", "tmpfs", errno);
+  close(fs);
+  for (size_t i = 0; i < plan.layers.size(); ++i) {
+    std::string l = std::to_string(i);
+    for (const std::string& d : {l, l + "/upper", l + "/work"}) {
+      if (mkdirat(mnt, d.c_str(), 0755) != 0) fail("upper directory", "mkdirat", d, errno);
+    }
+  }
+  return mnt;
+}
+
+void make_root(int upper_mnt) {
+  // The new root is a tmpfs mounted over /tmp (private to this namespace);
+  // after pivot_root the host's /tmp is reachable again under k_old_root.
+  if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) fail("root", "mount(tmpfs)", "/tmp", errno);
+  if (chdir("/tmp") != 0) fail("root", "chdir", "/tmp", errno);
+  if (mkdir(k_old_root + 1, 0700) != 0) fail("root", "mkdir", k_old_root, errno);
+  if (syscall(SYS_pivot_root, ".", k_old_root + 1) != 0) fail("root", "pivot_root", "/tmp", errno);
+  if (chdir("/") != 0) fail("root", "chdir", "/", errno);
+  touch(k_empty_file);
+  if (mkdir(k_upper_mount, 0700) != 0) fail("root", "mkdir", k_upper_mount, errno);
+  if (move_mount(upper_mnt, "", AT_FDCWD, k_upper_mount, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    fail("upper directory", "move_mount", k_upper_mount, errno);
+  }
+}
+
+void finish_root() {
+  // Overlays hold their own reference to the upper tmpfs; the parent holds the fd.
+  if (umount2(k_upper_mount, MNT_DETACH) != 0) fail("root", "umount2", k_upper_mount, errno);
+  rmdir(k_upper_mount);
+  if (umount2(k_old_root, MNT_DETACH) != 0) fail("root", "umount2", k_old_root, errno);
+  if (rmdir(k_old_root) != 0) fail("root", "rmdir", k_old_root, errno);
+  unlink(k_empty_file);
+  mount_attr attr{};
+  attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+  if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof attr) != 0) fail("root", "mount_setattr", "/", errno);
+}
+
+void set_rlimits(const Plan& plan) {
+  if (plan.rlimit_memory && plan.limits.memory) {
+    rlimit r{plan.limits.memory, plan.limits.memory};
+    if (setrlimit(RLIMIT_AS, &r) != 0) fail("limits", "setrlimit", "RLIMIT_AS", errno);
+  }
+  if (plan.rlimit_pids && plan.limits.pids) {
+    rlimit r{plan.limits.pids, plan.limits.pids};
+    if (setrlimit(RLIMIT_NPROC, &r) != 0) fail("limits", "setrlimit", "RLIMIT_NPROC", errno);
+  }
+}
+
+void send_ready(int upper_mnt) {
+  char byte = k_msg_ready;
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &upper_mnt, sizeof(int));
+  if (sendmsg(g_sock, &msg, MSG_NOSIGNAL) != 1) fail("setup", "sendmsg", "", errno);
+}
+
+// In the command's process: give up every privilege, then exec.
+[[noreturn]] void exec_command(const Plan& plan, const sigset_t& sigmask) {
+  auto die = [](const char* what) {
+    std::fprintf(stderr, "vg: sandbox: %s: %s\n", what, std::strerror(errno));
+    _exit(exit_code::k_sandbox_unavailable);
+  };
+  // Root inside (isolation.user: root) must not regain capabilities at exec.
+  if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+                                   SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED) != 0) {
+    die("prctl(PR_SET_SECUREBITS)");
+  }
+  for (int cap = 0; cap <= plan.cap_last; ++cap) {
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) die("prctl(PR_CAPBSET_DROP)");
+  }
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capset, &hdr, data) != 0) die("capset");
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("prctl(PR_SET_NO_NEW_PRIVS)");
+  for (int s = 1; s < NSIG; ++s) {
+    if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
+  }
+  sigprocmask(SIG_SETMASK, &sigmask, nullptr);
+
+  std::vector<char*> argv, envp;
+  for (const auto& a : plan.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::string path = "/usr/local/bin:/usr/bin:/bin";
+  for (const auto& e : plan.env) {
+    envp.push_back(const_cast<char*>(e.c_str()));
+    if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+  }
+  envp.push_back(nullptr);
+  // The filter goes last: it forbids calls the steps above still needed.
+  if (load_seccomp_filter(plan.seccomp) != 0) die("prctl(PR_SET_SECCOMP)");
+
+  const std::string& name = plan.argv[0];
+  int err = ENOENT;
+  if (name.find('/') != std::string::npos) {
+    execve(name.c_str(), argv.data(), envp.data());
+    err = errno;
+  } else {
+    bool denied = false;
+    size_t start = 0;
+    while (start <= path.size()) {
+      size_t colon = path.find(':', start);
+      if (colon == std::string::npos) colon = path.size();
+      std::string dir = path.substr(start, colon - start);
+      start = colon + 1;
+      std::string full = (dir.empty() ? std::string(".") : dir) + "/" + name;
+      execve(full.c_str(), argv.data(), envp.data());
+      if (errno == EACCES) denied = true;
+      else if (errno != ENOENT && errno != ENOTDIR) {
+        err = errno;
+        break;
+      }
+    }
+    if (err == ENOENT && denied) err = EACCES;
+  }
+  bool missing = err == ENOENT || err == ENOTDIR;
+  std::fprintf(stderr, "vg: %s: %s\n", name.c_str(), missing ? "command not found" : std::strerror(err));
+  _exit(missing ? exit_code::k_not_found : exit_code::k_not_executable);
+}
+
+}  // namespace
+
+void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
+  g_sock = sock;
+  char go = 0;
+  if (read(sock, &go, 1) != 1 || go != k_msg_go) _exit(k_setup_failed);
+
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
+    fail("mount namespace", "mount(MS_REC|MS_SLAVE)", "/", errno);
+  }
+  int upper_mnt = make_upper(plan);
+  make_root(upper_mnt);
+  for (const auto& op : plan.mounts) apply(op);
+  finish_root();
+
+  if (sethostname("vg-sandbox", 10) != 0) fail("uts namespace", "sethostname", "", errno);
+  setup_network(plan, sock);
+  set_rlimits(plan);
+  if (chdir(plan.cwd.c_str()) != 0) {
+    fail("working directory", "chdir", plan.cwd, errno,
+         "the directory is not visible in the sandbox: run from the project or add a volume");
+  }
+  send_ready(upper_mnt);
+  close(upper_mnt);
+
+  pid_t command = fork();
+  if (command < 0) fail("start", "fork", "", errno);
+  if (command == 0) exec_command(plan, sigmask);
+  close(sock);
+  run_init(command);
+}
+
+}  // namespace vg::sandbox::ns

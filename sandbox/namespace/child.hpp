@@ -1,0 +1,36 @@
+#pragma once
+// The sandbox's side of the setup, run in the cloned process (pid 1 of the
+// new pid namespace): a checklist of small steps, each reporting a precise
+// failure (step, call, path, errno, hint) to the parent over `sock`.
+
+#include <signal.h>
+
+#include "sandbox/namespace/plan.hpp"
+
+namespace vg::sandbox::ns {
+
+// Messages on the setup channel, child to parent.
+inline constexpr char k_msg_ready = 'R';  // set up; carries the upper-directory mount fd
+inline constexpr char k_msg_error = 'E';  // a step failed; the text follows
+inline constexpr char k_msg_go = 'G';     // parent to child: ids mapped, limits joined
+
+// Exit code of the child when setup failed (the parent reports the message).
+inline constexpr int k_setup_failed = 125;
+
+// Build the sandbox from `plan`, start the command and act as its init.
+// `sigmask` is the mask the command starts with. Never returns.
+[[noreturn]] void run_child(const Plan& plan, int sock, const sigset_t& sigmask);
+
+// Report a failed step to the parent and exit.
+[[noreturn]] void fail_step(int sock, const char* step, const char* call, const char* path, int err,
+                            const char* hint = nullptr);
+
+// Bring the loopback interface up in the current network namespace
+// (network `none`); `restricted` will extend this step.
+bool setup_network(const Plan& plan, int sock);
+
+// Act as init: forward signals sent by vg to `command`, reap every child,
+// and exit with the command's code (128+N for signal N). Never returns.
+[[noreturn]] void run_init(pid_t command);
+
+}  // namespace vg::sandbox::ns

@@ -1,0 +1,218 @@
+// The parent's side of a namespace sandbox: plan, clone with every namespace
+// flag at once, map the caller's ids, join the cgroups, release the child,
+// supervise it like a host command, then commit its writes.
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+
+#include "sandbox/namespace/cgroup.hpp"
+#include "sandbox/namespace/child.hpp"
+#include "sandbox/namespace/namespace.hpp"
+#include "sandbox/namespace/plan.hpp"
+#include "sandbox/policy/policy.hpp"
+#include "config/exit_codes.hpp"
+#include "sandbox/supervise.hpp"
+
+namespace vg::sandbox {
+
+namespace {
+
+std::string read_sysctl(const char* path) {
+  std::ifstream in(path);
+  std::string v;
+  in >> v;
+  return v;
+}
+
+// Why clone(CLONE_NEWUSER) failed, in words a user can act on.
+std::string userns_hint(int err) {
+  if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0" && getuid() != 0) {
+    return "unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=0): "
+           "enable them, run vg as root, or use sandbox.runtime: microvm";
+  }
+  if (read_sysctl("/proc/sys/user/max_user_namespaces") == "0") {
+    return "user namespaces are disabled (sysctl user.max_user_namespaces=0)";
+  }
+  if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1" && getuid() != 0) {
+    return "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1)";
+  }
+  if (err == EPERM) return "this process may not create namespaces (inside a container or a seccomp filter?)";
+  if (err == ENOSPC || err == EUSERS) return "the limit on namespaces is reached (see /proc/sys/user/max_*_namespaces)";
+  return "";
+}
+
+Result<void> write_id_maps(pid_t pid, const ns::Plan& plan) {
+  std::string base = "/proc/" + std::to_string(pid) + "/";
+  struct File {
+    std::string name, text;
+  };
+  const File files[] = {
+      {"setgroups", "deny"},
+      {"uid_map", std::to_string(plan.inner_uid) + " " + std::to_string(plan.outer_uid) + " 1\n"},
+      {"gid_map", std::to_string(plan.inner_gid) + " " + std::to_string(plan.outer_gid) + " 1\n"},
+  };
+  for (const auto& f : files) {
+    int fd = open((base + f.name).c_str(), O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && write(fd, f.text.data(), f.text.size()) == static_cast<ssize_t>(f.text.size());
+    int err = errno;
+    if (fd >= 0) close(fd);
+    if (!ok && f.name == "setgroups" && err == ENOENT) continue;  // kernels before 3.19
+    if (!ok) {
+      return make_error("user namespace: write(\"" + base + f.name + "\"): " + std::strerror(err) +
+                        "; the caller's ids could not be mapped");
+    }
+  }
+  return {};
+}
+
+// Read the child's answer: ready (with the upper mount fd) or an error.
+Result<int> await_ready(int sock) {
+  char buf[2048];
+  iovec iov{buf, sizeof buf - 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do {
+    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return make_error("the sandbox process ended during setup without a report");
+  buf[n] = '\0';
+  if (buf[0] == ns::k_msg_error) return make_error(std::string(buf + 1));
+  int fd = -1;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  }
+  if (buf[0] != ns::k_msg_ready || fd < 0) return make_error("unexpected message from the sandbox process");
+  return fd;
+}
+
+std::string quarantine_base() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  std::string base = state && *state == '/' ? state : "";
+  if (base.empty()) {
+    const char* home = std::getenv("HOME");
+    base = std::string(home && *home ? home : "/tmp") + "/.local/state";
+  }
+  return base + "/vg/quarantine";
+}
+
+class NamespaceLauncher : public Launcher {
+ public:
+  const char* name() const override { return "namespace"; }
+  Result<Outcome> run(const Spec& spec) override;
+
+ private:
+  void commit(const Spec& spec, const ns::Plan& plan, int upper_fd, const timespec& started, Outcome& out);
+};
+
+void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper_fd, const timespec& started,
+                               Outcome& out) {
+  for (size_t i = 0; i < plan.layers.size(); ++i) {
+    const auto& layer = plan.layers[i];
+    policy::Rules rules;
+    if (i == 0) rules.exclude = spec.profile.exclude;
+    rules.started_at = started;
+    rules.quarantine_base = quarantine_base();
+    rules.apply = spec.dry_run_writes ? policy::Apply::dry_run : policy::Apply::commit;
+    rules.sandbox_root = layer.sandbox_path;
+    std::string upper = "/proc/self/fd/" + std::to_string(upper_fd) + "/" + std::to_string(i) + "/upper";
+    auto report = policy::commit_write_set(upper, layer.host_path, rules);
+    if (!report) {
+      std::fprintf(stderr, "vg: error: the sandbox's writes to %s could not be checked: %s\n", layer.host_path.c_str(),
+                   report.error().message.c_str());
+      if (out.exit_code == 0) out.exit_code = exit_code::k_internal;
+      continue;
+    }
+    std::string text = policy::format_report(*report, spec.dry_run_writes);
+    if (!text.empty()) std::fputs(text.c_str(), stderr);
+    for (auto& c : report->changes) out.changes.push_back(std::move(c));
+    if (!report->quarantine.empty()) out.quarantine = report->quarantine;
+  }
+}
+
+Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
+  timespec started{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &started);
+  auto planned = ns::make_plan(spec);
+  if (!planned) return planned.error();
+  ns::Plan& plan = *planned;
+
+  static std::atomic<int> counter{0};
+  ns::Cgroup cgroup;
+  bool memory_ok = false, pids_ok = false;
+  cgroup.create(plan.limits, "vg-" + std::to_string(getpid()) + "-" + std::to_string(counter++), memory_ok, pids_ok,
+                plan.notes);
+  plan.rlimit_memory = !memory_ok;
+  plan.rlimit_pids = !pids_ok;
+  for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
+
+  SignalGuard guard;
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+    return make_error(std::string("socketpair: ") + std::strerror(errno));
+  }
+  std::fflush(nullptr);
+  long pid = syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (pid < 0) {
+    int err = errno;
+    close(sv[0]);
+    close(sv[1]);
+    std::string hint = userns_hint(err);
+    return make_error(std::string("clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|...): ") + std::strerror(err) +
+                      (hint.empty() ? "" : "; " + hint));
+  }
+  if (pid == 0) {
+    close(sv[0]);
+    ns::run_child(plan, sv[1], guard.previous());
+  }
+  close(sv[1]);
+  auto abort_child = [&](Error e) -> Result<Outcome> {
+    kill(static_cast<pid_t>(pid), SIGKILL);
+    waitpid(static_cast<pid_t>(pid), nullptr, 0);
+    close(sv[0]);
+    return e;
+  };
+  if (auto r = write_id_maps(static_cast<pid_t>(pid), plan); !r) return abort_child(r.error());
+  if (std::string why = cgroup.add(static_cast<pid_t>(pid)); !why.empty()) {
+    return abort_child(make_error("cgroup: " + why));
+  }
+  char go = ns::k_msg_go;
+  if (write(sv[0], &go, 1) != 1) return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
+  auto ready = await_ready(sv[0]);
+  close(sv[0]);
+  if (!ready) {
+    waitpid(static_cast<pid_t>(pid), nullptr, 0);
+    return make_error("sandbox setup failed: " + ready.error().message);
+  }
+  int upper_fd = *ready;
+
+  Outcome out;
+  out.exit_code = supervise(guard, static_cast<pid_t>(pid), static_cast<pid_t>(pid));
+  if (cgroup.oom_killed()) std::fprintf(stderr, "vg: the command hit the sandbox's memory limit and was killed\n");
+  commit(spec, plan, upper_fd, started, out);
+  close(upper_fd);
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Launcher> make_namespace_launcher(const config::Config&) {
+  return std::make_unique<NamespaceLauncher>();
+}
+
+}  // namespace vg::sandbox

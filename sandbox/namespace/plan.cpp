@@ -1,0 +1,276 @@
+#include "sandbox/namespace/plan.hpp"
+
+#include <dirent.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+#include "sandbox/namespace/seccomp_filter.hpp"
+#include "sandbox/policy/glob.hpp"
+#include "sandbox/policy/policy.hpp"
+
+namespace vg::sandbox::ns {
+
+namespace {
+
+using Kind = MountOp::Kind;
+
+std::string real_path(const std::string& p) {
+  char buf[PATH_MAX];
+  if (!realpath(p.c_str(), buf)) return {};
+  return buf;
+}
+
+std::string host(const std::string& p) { return std::string(k_old_root) + p; }
+
+std::string env_value(const std::vector<std::string>& env, const std::string& key) {
+  for (const auto& e : env) {
+    if (e.size() > key.size() && e.compare(0, key.size(), key) == 0 && e[key.size()] == '=') {
+      return e.substr(key.size() + 1);
+    }
+  }
+  return {};
+}
+
+// True when `p` is `root` or below it.
+bool is_within(const std::string& p, const std::string& root) {
+  if (root == "/") return true;
+  return p == root || (p.size() > root.size() && p.compare(0, root.size(), root) == 0 && p[root.size()] == '/');
+}
+
+// A host tree made visible in the sandbox.
+struct Visible {
+  std::string host_path;
+  std::string sandbox_path;
+};
+
+void hide(Plan& plan, const std::string& host_path, const std::string& sandbox_path) {
+  struct stat st{};
+  if (lstat(host_path.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return;
+  MountOp op;
+  op.kind = S_ISDIR(st.st_mode) ? Kind::hide_dir : Kind::hide_file;
+  op.target = sandbox_path;
+  plan.mounts.push_back(op);
+}
+
+// Hide the home secrets that `v` makes visible, and `.env*` at its top.
+void hide_secrets(Plan& plan, const Visible& v, const std::string& host_home) {
+  for (const auto& rel : home_secret_paths()) {
+    std::string secret = host_home + "/" + rel;
+    if (is_within(secret, v.host_path)) {
+      std::string tail = secret.substr(std::min(secret.size(), v.host_path.size()));
+      hide(plan, secret, v.sandbox_path + tail);
+    }
+  }
+  if (DIR* d = opendir(v.host_path.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      if (policy::first_match(policy::builtin_secret_patterns(), name)) {
+        hide(plan, v.host_path + "/" + name, v.sandbox_path + "/" + name);
+      }
+    }
+    closedir(d);
+  }
+}
+
+// Hide the workspace's `exclude` matches: literal paths directly, globs by a
+// walk of the workspace (skipping .git).
+void hide_excluded(Plan& plan, const std::string& ws, const std::vector<std::string>& patterns) {
+  std::vector<std::string> globs;
+  for (const auto& p : patterns) {
+    if (policy::has_wildcard(p) || p.find('/') == std::string::npos) {
+      globs.push_back(p);
+    } else {
+      hide(plan, ws + "/" + p, ws + "/" + p);
+    }
+  }
+  if (globs.empty()) return;
+  std::vector<std::string> stack{""};
+  int budget = 200000;
+  while (!stack.empty() && budget-- > 0) {
+    std::string rel = stack.back();
+    stack.pop_back();
+    DIR* d = opendir((rel.empty() ? ws : ws + "/" + rel).c_str());
+    if (!d) continue;
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == ".." || (rel.empty() && name == ".git")) continue;
+      std::string child = rel.empty() ? name : rel + "/" + name;
+      bool matched = false;
+      for (const auto& g : globs) {
+        if (policy::glob_match(g, child)) matched = true;
+      }
+      if (matched) {
+        hide(plan, ws + "/" + child, ws + "/" + child);
+      } else if (e->d_type == DT_DIR) {
+        stack.push_back(child);
+      }
+    }
+    closedir(d);
+  }
+}
+
+void add_system_dirs(Plan& plan) {
+  for (const char* dir : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"}) {
+    struct stat st{};
+    if (lstat(dir, &st) != 0) continue;
+    MountOp op;
+    op.target = dir;
+    if (S_ISLNK(st.st_mode)) {
+      char buf[PATH_MAX];
+      ssize_t n = readlink(dir, buf, sizeof buf - 1);
+      if (n <= 0) continue;
+      op.kind = Kind::symlink;
+      op.data.assign(buf, static_cast<size_t>(n));
+    } else if (S_ISDIR(st.st_mode)) {
+      op.kind = Kind::bind_ro;
+      op.source = host(dir);
+    } else {
+      continue;
+    }
+    plan.mounts.push_back(op);
+  }
+}
+
+void add_dev(Plan& plan) {
+  plan.mounts.push_back({Kind::tmpfs, "", "/dev", "mode=0755,size=1m", -1});
+  for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
+    std::string path = std::string("/dev/") + node;
+    if (access(path.c_str(), F_OK) != 0) continue;
+    plan.mounts.push_back({Kind::bind_dev, host(path), path, "", -1});
+  }
+  plan.mounts.push_back({Kind::devpts, "", "/dev/pts", "", -1});
+  plan.mounts.push_back({Kind::tmpfs, "", "/dev/shm", "mode=1777", -1});
+  plan.mounts.push_back({Kind::symlink, "", "/dev/fd", "/proc/self/fd", -1});
+  plan.mounts.push_back({Kind::symlink, "", "/dev/stdin", "/proc/self/fd/0", -1});
+  plan.mounts.push_back({Kind::symlink, "", "/dev/stdout", "/proc/self/fd/1", -1});
+  plan.mounts.push_back({Kind::symlink, "", "/dev/stderr", "/proc/self/fd/2", -1});
+}
+
+Result<void> set_ids(Plan& plan, const std::string& user) {
+  plan.outer_uid = getuid();
+  plan.outer_gid = getgid();
+  if (user.empty() || user == "nobody") {
+    plan.inner_uid = 65534;
+    plan.inner_gid = 65534;
+  } else if (user == "root") {
+    plan.inner_uid = 0;
+    plan.inner_gid = 0;
+    plan.drop_to_root = true;
+  } else if (user == "current") {
+    plan.inner_uid = plan.outer_uid;
+    plan.inner_gid = plan.outer_gid;
+  } else {
+    return make_error("sandbox.isolation.user: unknown user '" + user + "' (expected nobody, root or current)");
+  }
+  return {};
+}
+
+}  // namespace
+
+const std::vector<std::string>& home_secret_paths() {
+  static const std::vector<std::string> k_paths = {".ssh",        ".aws",  ".gnupg",
+                                                   ".config/gh",  ".netrc", ".docker/config.json",
+                                                   ".kube"};
+  return k_paths;
+}
+
+Result<Plan> make_plan(const Spec& spec) {
+  Plan plan;
+  const config::Sandbox& p = spec.profile;
+  if (spec.argv.empty()) return make_error("nothing to run: the command is empty");
+  if (auto r = set_ids(plan, p.isolation.user); !r) return r.error();
+
+  std::string ws = real_path(spec.workspace.empty() ? spec.cwd : spec.workspace);
+  if (ws.empty()) return make_error("workspace \"" + spec.workspace + "\": " + std::strerror(errno));
+  plan.cwd = spec.cwd.empty() ? ws : real_path(spec.cwd);
+  if (plan.cwd.empty()) return make_error("working directory \"" + spec.cwd + "\": " + std::strerror(errno));
+
+  std::string host_home = env_value(spec.env, "HOME");
+  if (host_home.empty() && getenv("HOME")) host_home = getenv("HOME");
+  if (host_home.empty() || host_home == "/") host_home = "/home/sandbox";
+  plan.home = host_home;
+  std::string real_home = real_path(host_home);
+  if (real_home.empty()) real_home = host_home;
+
+  plan.network = p.network.mode;
+  plan.clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+  if (plan.network != config::NetworkMode::full) plan.clone_flags |= CLONE_NEWNET;
+  if (plan.network == config::NetworkMode::restricted) {
+    plan.notes.push_back("network 'restricted' is not available in the namespace sandbox yet: no network at all");
+  }
+  plan.limits = {p.resources.memory, p.resources.pids, p.resources.cpu, p.resources.disk};
+
+  add_system_dirs(plan);
+  plan.mounts.push_back({Kind::proc, "", "/proc", "", -1});
+  add_dev(plan);
+  std::string disk = p.resources.disk ? ",size=" + std::to_string(p.resources.disk) : "";
+  plan.mounts.push_back({Kind::tmpfs, "", "/tmp", "mode=1777" + disk, -1});
+  std::vector<MountOp> trees;  // home, workspace and volumes: parents first
+  trees.push_back({Kind::tmpfs, "", host_home,
+                   "mode=0700,uid=" + std::to_string(plan.inner_uid) + ",gid=" + std::to_string(plan.inner_gid) + disk,
+                   -1});
+  std::vector<Visible> visible;
+  if (p.isolation.filesystem == "readonly") {
+    trees.push_back({Kind::bind_ro, host(ws), ws, "", -1});
+  } else {
+    plan.layers.push_back({ws, ws});
+    trees.push_back({Kind::overlay, host(ws), ws, "", 0});
+  }
+  visible.push_back({ws, ws});
+
+  for (size_t i = 0; i < p.volumes.size(); ++i) {
+    const auto& v = p.volumes[i];
+    std::string where = "sandbox.volumes[" + std::to_string(i) + "]";
+    std::string src = real_path(v.source);
+    if (src.empty()) return make_error(where + ".source \"" + v.source + "\": " + std::strerror(errno));
+    std::string target = v.target.empty() ? src : v.target;
+    if (target.rfind("~/", 0) == 0) target = host_home + target.substr(1);
+    if (target.empty() || target[0] != '/') {
+      return make_error(where + ".target \"" + v.target + "\": must be an absolute path inside the sandbox");
+    }
+    while (target.size() > 1 && target.back() == '/') target.pop_back();
+    if (target == "/" || target == k_old_root) return make_error(where + ".target: cannot mount over \"" + target + "\"");
+    MountOp op;
+    op.source = host(src);
+    op.target = target;
+    switch (v.mode) {
+      case config::VolumeMode::ro: op.kind = Kind::bind_ro; break;
+      case config::VolumeMode::rw: op.kind = Kind::bind_rw; break;
+      case config::VolumeMode::overlay:
+        op.kind = Kind::overlay;
+        op.layer = static_cast<int>(plan.layers.size());
+        plan.layers.push_back({src, target});
+        break;
+    }
+    trees.push_back(op);
+    visible.push_back({src, target});
+  }
+  // Parents before children.
+  std::stable_sort(trees.begin(), trees.end(),
+                   [](const MountOp& a, const MountOp& b) { return a.target.size() < b.target.size(); });
+  for (auto& op : trees) plan.mounts.push_back(std::move(op));
+
+  for (const auto& v : visible) hide_secrets(plan, v, real_home);
+  hide_excluded(plan, ws, p.exclude);
+
+  auto filter = compile_seccomp_filter();
+  if (!filter) return filter.error();
+  plan.seccomp = std::move(*filter);
+  std::ifstream cap("/proc/sys/kernel/cap_last_cap");
+  cap >> plan.cap_last;
+  if (plan.cap_last <= 0 || plan.cap_last > 63) plan.cap_last = 40;
+
+  plan.argv = spec.argv;
+  plan.env = spec.env;
+  return plan;
+}
+
+}  // namespace vg::sandbox::ns

@@ -1,0 +1,85 @@
+#pragma once
+// The plan of one sandbox: every decision (paths, mounts, ids, limits, the
+// seccomp program) made in the parent, where errors can still be reported
+// with context. The child only carries it out, step by step.
+
+#include <linux/filter.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/result.hpp"
+#include "sandbox/launcher.hpp"
+
+namespace vg::sandbox::ns {
+
+// One step of building the sandbox's file system; paths are absolute in the
+// new root, host paths are seen under k_old_root.
+struct MountOp {
+  enum class Kind {
+    bind_ro,         // host `source` read-only (recursive) at `target`
+    bind_rw,         // host `source` read-write at `target`
+    bind_dev,        // a host device node at `target` (an empty file first)
+    overlay,         // lower = host `source`, upper/work = layer `layer`
+    tmpfs,           // a tmpfs with options `data`
+    proc,            // the pid namespace's /proc, /proc/sys read-only
+    devpts,          // a private devpts instance and /dev/ptmx
+    symlink,         // `target` -> `data`
+    hide_file,       // an empty read-only file over `target`
+    hide_dir,        // an empty read-only directory over `target`
+  };
+  Kind kind = Kind::bind_ro;
+  std::string source;
+  std::string target;
+  std::string data;
+  int layer = -1;
+};
+
+// An overlay volume: committed through the policy engine after the run.
+struct OverlayLayer {
+  std::string host_path;     // the lower directory, where accepted writes go
+  std::string sandbox_path;  // where it appears inside
+};
+
+// Limits applied by cgroups or, where none can be made, rlimits.
+struct Limits {
+  std::uint64_t memory = 0;
+  std::uint64_t pids = 0;
+  double cpu = 0;
+  std::uint64_t disk = 0;
+};
+
+// Where the old root is, inside the new root, while the sandbox is built.
+inline constexpr const char* k_old_root = "/.oldroot";
+
+struct Plan {
+  unsigned long clone_flags = 0;
+  uid_t inner_uid = 0, outer_uid = 0;
+  gid_t inner_gid = 0, outer_gid = 0;
+  std::vector<MountOp> mounts;
+  std::vector<OverlayLayer> layers;
+  std::string cwd;
+  std::string home;
+  config::NetworkMode network = config::NetworkMode::none;
+  Limits limits;
+  bool rlimit_memory = false;  // no cgroup: fall back to RLIMIT_AS
+  bool rlimit_pids = false;    // no cgroup: fall back to RLIMIT_NPROC
+  std::vector<sock_filter> seccomp;
+  int cap_last = 40;
+  bool drop_to_root = false;   // isolation.user: root (uid 0 inside, no caps)
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+  std::vector<std::string> notes;  // told to the user on stderr (fallbacks)
+};
+
+// Make the plan for `spec`: resolve paths, choose mounts, hide secrets,
+// compile the seccomp filter. An Error names the setting or path at fault.
+Result<Plan> make_plan(const Spec& spec);
+
+// The home-relative secrets hidden whenever a volume makes them visible.
+const std::vector<std::string>& home_secret_paths();
+
+}  // namespace vg::sandbox::ns
