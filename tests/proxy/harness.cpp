@@ -200,7 +200,7 @@ bool read_some(int fd, std::string& out, int timeout_ms) {
   pollfd p{fd, POLLIN, 0};
   if (::poll(&p, 1, timeout_ms) <= 0) return false;
   char buf[64 * 1024];
-  ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  ssize_t n = ::read(fd, buf, sizeof buf);  // read(), not recv(): pipes too
   if (n <= 0) return false;
   out.append(buf, static_cast<std::size_t>(n));
   return true;
