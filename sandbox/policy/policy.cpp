@@ -101,8 +101,8 @@ std::optional<std::string> check_item(const Item& it, const Rules& rules, const 
   return std::nullopt;
 }
 
-const char* verdict_name(const Change& c) {
-  if (c.accepted) return "ok";
+const char* verdict_name(const Change& c, bool dry_run) {
+  if (c.accepted) return dry_run ? "would apply" : "ok";
   return c.conflict ? "conflict" : "refused";
 }
 
@@ -173,7 +173,7 @@ std::string format_report(const Report& report, bool verbose) {
   for (const auto& c : report.changes) {
     if (c.accepted && !verbose) continue;
     out += "vg: ";
-    out += verdict_name(c);
+    out += verdict_name(c, verbose);
     out += ": ";
     out += to_string(c.kind);
     out += " ";
