@@ -1,0 +1,167 @@
+#include "cache/recorder.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace vg::cache {
+namespace {
+
+void write_all(int fd, const char* p, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return;  // the reader went away (EPIPE); keep recording
+    }
+    p += w;
+    n -= std::size_t(w);
+  }
+}
+
+}  // namespace
+
+void Recorder::append(Stream stream, const char* data, std::size_t n) {
+  if (n == 0) return;
+  std::lock_guard lock(m_mutex);
+  if (m_overflow) return;
+  if (m_data.size() + n > m_limit) {
+    m_overflow = true;
+    m_data.clear();
+    m_segments.clear();
+    return;
+  }
+  m_data.append(data, n);
+  if (!m_segments.empty() && m_segments.back().stream == stream) {
+    m_segments.back().size += n;
+  } else {
+    m_segments.push_back({stream, n});
+  }
+}
+
+bool Recorder::overflowed() const {
+  std::lock_guard lock(m_mutex);
+  return m_overflow;
+}
+
+Transcript Recorder::finish(Blobs& blobs) const {
+  std::lock_guard lock(m_mutex);
+  Transcript t;
+  t.segments = m_segments;
+  t.data = make_content(m_data, blobs);
+  return t;
+}
+
+std::string Recorder::stream_bytes(Stream stream) const {
+  std::lock_guard lock(m_mutex);
+  std::string out;
+  std::size_t off = 0;
+  for (const auto& s : m_segments) {
+    if (s.stream == stream) out.append(m_data, off, s.size);
+    off += s.size;
+  }
+  return out;
+}
+
+OutputTee::~OutputTee() {
+  if (m_started) stop(0);
+}
+
+Result<void> OutputTee::start() {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return make_error(std::string("pipe2: ") + std::strerror(errno));
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    return make_error(std::string("pipe2: ") + std::strerror(errno));
+  }
+  if (::pipe2(m_wake, O_CLOEXEC) != 0) {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
+    return make_error(std::string("pipe2: ") + std::strerror(errno));
+  }
+  ::fflush(stdout);
+  ::fflush(stderr);
+  m_saved[0] = ::fcntl(1, F_DUPFD_CLOEXEC, 3);
+  m_saved[1] = ::fcntl(2, F_DUPFD_CLOEXEC, 3);
+  // dup2 clears FD_CLOEXEC on 1 and 2, so children inherit the write ends.
+  ::dup2(out_pipe[1], 1);
+  ::dup2(err_pipe[1], 2);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  m_read[0] = out_pipe[0];
+  m_read[1] = err_pipe[0];
+  m_started = true;
+  m_thread = std::thread([this] { pump(); });
+  return {};
+}
+
+void OutputTee::pump() {
+  char buf[1 << 16];
+  bool open[2] = {true, true};
+  bool finishing = false;
+  auto deadline = std::chrono::steady_clock::time_point::max();
+  while (open[0] || open[1]) {
+    pollfd fds[3] = {{m_read[0], POLLIN, 0}, {m_read[1], POLLIN, 0}, {m_wake[0], POLLIN, 0}};
+    for (int i = 0; i < 2; ++i)
+      if (!open[i]) fds[i].fd = -1;
+    if (finishing) fds[2].fd = -1;
+    int timeout = -1;
+    if (finishing) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        m_lingering = true;
+        break;
+      }
+      timeout = int(left.count());
+    }
+    int n = ::poll(fds, 3, timeout);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    // stdout first: within one wake-up that is the likelier order.
+    for (int i = 0; i < 2; ++i) {
+      if (!open[i] || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t r = ::read(m_read[i], buf, sizeof buf);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        open[i] = false;
+        continue;
+      }
+      write_all(m_saved[i], buf, std::size_t(r));
+      m_recorder.append(i == 0 ? Stream::out : Stream::err, buf, std::size_t(r));
+    }
+    if (!finishing && (fds[2].revents & POLLIN)) {
+      char grace[sizeof(int)];
+      if (::read(m_wake[0], grace, sizeof grace) == ssize_t(sizeof grace)) {
+        int ms;
+        std::memcpy(&ms, grace, sizeof ms);
+        finishing = true;
+        deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+      }
+    }
+  }
+}
+
+void OutputTee::stop(int grace_ms) {
+  if (!m_started) return;
+  m_started = false;
+  // Put the real fds back; this drops vg's own copies of the write ends, so
+  // the pipes reach EOF once every child has exited.
+  ::dup2(m_saved[0], 1);
+  ::dup2(m_saved[1], 2);
+  char msg[sizeof(int)];
+  std::memcpy(msg, &grace_ms, sizeof msg);
+  if (::write(m_wake[1], msg, sizeof msg) < 0) { /* the pump ends on EOF anyway */ }
+  m_thread.join();
+  for (int* fd : {&m_saved[0], &m_saved[1], &m_read[0], &m_read[1], &m_wake[0], &m_wake[1]}) {
+    if (*fd >= 0) ::close(*fd);
+    *fd = -1;
+  }
+}
+
+}  // namespace vg::cache

@@ -1,0 +1,94 @@
+#include "cache/rocks.hpp"
+
+#include <rocksdb/env.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+
+#include <cstdarg>
+
+namespace vg::cache::rocks {
+namespace {
+
+// RocksDB's info LOG would be rewritten by every reader and costs time on
+// the hot path; vg reports problems through Status values instead.
+class SilentLogger : public rocksdb::Logger {
+ public:
+  SilentLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::FATAL_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+};
+
+const char* const k_names[k_cf_count] = {"default", "entries", "blobs", "stat", "lru", "stats"};
+
+rocksdb::DBOptions db_options(Access access) {
+  rocksdb::DBOptions o;
+  o.create_if_missing = access == Access::read_write;
+  o.create_missing_column_families = access == Access::read_write;
+  o.info_log = std::make_shared<SilentLogger>();
+  o.max_open_files = 64;  // open table files lazily; -1 would open them all up front
+  o.skip_stats_update_on_db_open = true;
+  o.max_background_jobs = 1;
+  o.max_file_opening_threads = 1;  // the default 16 spawns threads on every open
+  o.keep_log_file_num = 1;
+  o.paranoid_checks = true;
+  return o;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> families() {
+  std::vector<rocksdb::ColumnFamilyDescriptor> out;
+  for (std::size_t i = 0; i < k_cf_count; ++i) {
+    rocksdb::ColumnFamilyOptions cf;
+    cf.write_buffer_size = 8 << 20;
+    if (i == k_blobs) {
+      cf.compression = rocksdb::kLZ4Compression;
+      cf.target_file_size_base = 32 << 20;
+    } else {
+      cf.compression = rocksdb::kNoCompression;
+    }
+    out.emplace_back(k_names[i], cf);
+  }
+  return out;
+}
+
+}  // namespace
+
+Db::~Db() {
+  if (!db) return;
+  for (auto* h : cf) db->DestroyColumnFamilyHandle(h);
+  db->Close();
+  delete db;
+}
+
+rocksdb::Status open(const std::string& path, Access access, std::unique_ptr<Db>& out) {
+  auto db = std::make_unique<Db>();
+  rocksdb::Status s;
+  if (access == Access::read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options(access), path, families(), &db->cf, &db->db);
+  } else {
+    s = rocksdb::DB::Open(db_options(access), path, families(), &db->cf, &db->db);
+  }
+  if (s.ok()) out = std::move(db);
+  return s;
+}
+
+rocksdb::Status flush(Db& db) {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return db.db->Flush(fo, db.cf);
+}
+
+bool damaged(const rocksdb::Status& s) {
+  if (s.IsCorruption() || s.IsInvalidArgument() || s.IsNotSupported()) return true;
+  if (s.IsIOError()) {
+    if (s.IsNoSpace()) return false;
+    std::string msg = s.ToString();
+    return msg.find("Permission denied") == std::string::npos && msg.find("Read-only file system") == std::string::npos;
+  }
+  return false;
+}
+
+std::string describe(const rocksdb::Status& s, const std::string& path) {
+  return "RocksDB(\"" + path + "\"): " + s.ToString();
+}
+
+}  // namespace vg::cache::rocks
