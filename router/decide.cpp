@@ -35,11 +35,18 @@ std::string first_rule(const risk::Assessment& a, Level level) {
   return "";
 }
 
-Decision refuse(std::string reason) {
+Decision refuse(std::string reason, std::string hint) {
   Decision d;
   d.route = Route::refuse;
   d.reason = std::move(reason);
+  d.hint = std::move(hint);
   return d;
+}
+
+Decision refuse_by_threshold(Level level) {
+  std::string key = std::string("sandbox.risk_threshold.") + config::to_string(level);
+  return refuse("level " + std::string(config::to_string(level)) + " -> " + key + ": refuse",
+                "if the command is needed, change " + key + " (e.g. to sandbox) in your config");
 }
 
 // The route before per-command overrides and trust.
@@ -66,11 +73,14 @@ Decision base_decision(const config::Config& config, const risk::Assessment& a, 
   if (!a.understood) {
     // Fail closed: a command vg could not fully read never reaches the host
     // on the strength of its score, nor through a prompt that could say host.
-    if (by_level == Action::refuse) return refuse(std::string("risk_threshold.") + config::to_string(a.level) + " is refuse");
-    d.route = s.not_understood == Action::refuse ? Route::refuse : Route::sandbox;
-    d.reason = std::string("not fully understood (sandbox.not_understood: ") + config::to_string(s.not_understood) + ")";
+    if (by_level == Action::refuse) return refuse_by_threshold(a.level);
+    // (not_understood: refuse was handled before the mode; any other value
+    // means the sandbox.)
+    d.route = Route::sandbox;
+    d.reason = "not fully understood: auto mode never sends it to the host on its score";
     return d;
   }
+  if (by_level == Action::refuse) return refuse_by_threshold(a.level);
   d.route = route_of(by_level);
   d.reason = std::string("level ") + config::to_string(a.level) + " -> risk_threshold." + config::to_string(a.level) +
              ": " + config::to_string(by_level);
@@ -98,11 +108,15 @@ Decision decide(const config::Config& config, const risk::Assessment& assessment
   //    trust say, unless the user explicitly set block_critical: false.
   if (critical && s.block_critical) {
     return refuse("critical finding " + first_rule(assessment, Level::critical) +
-                  " (critical commands are refused in every mode)");
+                      " (critical commands are refused in every mode)",
+                  "nothing was run. If you really mean it, run it yourself outside vg; "
+                  "sandbox.block_critical: false lifts this rule for every command (not recommended)");
   }
   // 2. An explicit `not_understood: refuse` holds in every mode.
   if (!assessment.understood && s.not_understood == Action::refuse) {
-    return refuse("not fully understood and sandbox.not_understood is refuse");
+    return refuse("not fully understood and sandbox.not_understood is refuse",
+                  "simplify the command (no run-time computed command words), or set "
+                  "sandbox.not_understood: sandbox");
   }
 
   Decision d = base_decision(config, assessment, mode);

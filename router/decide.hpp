@@ -19,6 +19,7 @@ struct Decision {
   std::string backend;              // runtime for Route::sandbox ("namespace", "microvm", "mock")
   std::string reason;               // one line: why this route
   std::vector<std::string> notes;   // extra lines for the user (e.g. an override that was not allowed)
+  std::string hint;                 // for Route::refuse: how to proceed
   bool trusted = false;             // a trust entry sent it to the host
 };
 

@@ -61,6 +61,7 @@ void check_table(const config::Config& config, const std::vector<Row>& rows, con
       got += letter(d);
       EXPECT_EQ(d.backend, d.route == Route::sandbox ? config.sandbox.runtime : "") << policy;
       EXPECT_FALSE(d.reason.empty()) << policy;
+      EXPECT_EQ(d.hint.empty(), d.route != Route::refuse) << policy << ": a refusal says how to proceed";
     }
     EXPECT_EQ(got, row.expected) << policy << ": mode " << config::to_string(row.mode) << ", level "
                                  << config::to_string(row.level) << (row.understood ? ", understood" : ", not understood");
