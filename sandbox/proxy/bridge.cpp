@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -67,6 +68,7 @@ Result<void> bring_up_loopback() {
 }
 
 void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd) {
+  set_nonblocking(listen_fd);  // the accept loop below drains until EAGAIN
   std::list<Pair> pairs;
   std::vector<pollfd> fds;
   for (;;) {
@@ -115,6 +117,8 @@ void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd) {
         }
         Pair p;
         p.tcp.reset(fd);
+        int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         p.unix_fd = connect_unix(proxy_socket);
         // No proxy: drop the client; it sees the connection close at once.
         if (p.unix_fd.valid()) pairs.push_back(std::move(p));

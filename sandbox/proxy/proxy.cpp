@@ -1,5 +1,7 @@
 #include "sandbox/proxy/proxy.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -57,6 +59,16 @@ Result<std::unique_ptr<Proxy>> Proxy::start(ProxyOptions options) {
     ::unlink(options.socket_path.c_str());
     return make_error(std::string("eventfd: ") + std::strerror(errno));
   }
+  // The proxy's threads (the loop and the resolver workers) take no signals:
+  // they inherit a fully blocked mask, so vg's signal forwarding stays on the
+  // thread that set it up.
+  sigset_t all, previous;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &previous);
+  struct RestoreMask {
+    sigset_t mask;
+    ~RestoreMask() { ::pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+  } restore{previous};
   try {
     proxy->m_server = std::make_unique<Server>(std::move(options), std::move(*policy), std::move(*listener));
     Server* server = proxy->m_server.get();
