@@ -141,7 +141,8 @@ struct Config {
   std::map<std::string, Origin> origins;
   // The files that were read, in layer order.
   std::vector<std::string> files_read;
-  // Notes for the user (e.g. a repository setting that was ignored).
+  // Notes for the user (e.g. a repository setting that was ignored), one
+  // line each, without a "vg: " prefix (whoever prints them adds it).
   std::vector<std::string> notes;
   // The project root: the directory holding the nearest .vg.yaml, else the
   // nearest .git, else the working directory.

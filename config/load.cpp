@@ -175,7 +175,7 @@ class Loader {
       for (const auto& k : known) is_known = is_known || k == name;
       if (is_known) continue;
       std::string hint = nearest(name, known);
-      config.notes.push_back("vg: ignoring environment variable " + name + ": not a vg setting" +
+      config.notes.push_back("ignoring environment variable " + name + ": not a vg setting" +
                              (hint.empty() ? "" : "; did you mean " + hint + "?"));
     }
     return true;

@@ -181,7 +181,7 @@ class Tightener {
     if (!loosens || !from_repo(key)) return;
     const KeyInfo* info = find_key(key);
     std::string value = info ? to_text(info->get(m_cand)) : "?";
-    m_notes.push_back("vg: ignoring " + key + ": " + value + " from " + where(key) + tail());
+    m_notes.push_back("ignoring " + key + ": " + value + " from " + where(key) + tail());
     revert();
     restore_origin(key);
   }
@@ -202,7 +202,7 @@ class Tightener {
     std::vector<std::string> kept;
     for (const auto& item : list) {
       if (contains(lower, item)) kept.push_back(item);
-      else m_notes.push_back("vg: ignoring " + key + " entry '" + item + "' from " + where(key) + tail());
+      else m_notes.push_back("ignoring " + key + " entry '" + item + "' from " + where(key) + tail());
     }
     list = kept;
   }
@@ -212,7 +212,7 @@ class Tightener {
     if (!from_repo(key)) return;
     for (const auto& item : lower) {
       if (contains(list, item)) continue;
-      m_notes.push_back("vg: ignoring the removal of " + key + " entry '" + item + "' by " + where(key) + tail());
+      m_notes.push_back("ignoring the removal of " + key + " entry '" + item + "' by " + where(key) + tail());
       list.push_back(item);
     }
   }
@@ -227,7 +227,7 @@ class Tightener {
       for (const auto& l : lower.allowed_hosts) allowed = allowed || covers(l, host);
       if (lower.mode == NetworkMode::none) allowed = false;
       if (allowed) kept.push_back(host);
-      else m_notes.push_back("vg: ignoring " + key + " entry '" + host + "' from " + where(key) + tail());
+      else m_notes.push_back("ignoring " + key + " entry '" + host + "' from " + where(key) + tail());
     }
     m_cand.sandbox.network.allowed_hosts = kept;
   }
@@ -244,7 +244,7 @@ class Tightener {
       if (allowed) {
         kept.push_back(v);
       } else {
-        m_notes.push_back("vg: ignoring " + key + " entry '" + v.source + ":" + v.target + ":" + to_string(v.mode) +
+        m_notes.push_back("ignoring " + key + " entry '" + v.source + ":" + v.target + ":" + to_string(v.mode) +
                           "' from " + where(key) + tail());
       }
     }

@@ -32,7 +32,7 @@ TEST_F(RepoPolicy, ModeDisabledDoesNotTurnVgOff) {
   EXPECT_EQ(c.sandbox.mode, Mode::always);
   EXPECT_EQ(c.origins.at("sandbox.mode").to_string(), "default");
   ASSERT_EQ(c.notes.size(), 1u);
-  EXPECT_EQ(c.notes[0], "vg: ignoring sandbox.mode: disabled from " + f + ":2:9 — a repository config cannot loosen your "
+  EXPECT_EQ(c.notes[0], "ignoring sandbox.mode: disabled from " + f + ":2:9 — a repository config cannot loosen your "
                         "policy; trust it with 'vg config trust " + f + "'");
   EXPECT_EQ(c.project_root, work);
   ASSERT_EQ(c.files_read.size(), 1u);

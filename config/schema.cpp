@@ -174,7 +174,7 @@ class Applier {
     m_config.origins[path] = origin;
   }
 
-  void note(const std::string& text) { m_config.notes.push_back("vg: " + text); }
+  void note(const std::string& text) { m_config.notes.push_back(text); }
 
   void note_unused(const std::string& path, const YAML::Node& at) {
     note(where(at) + ": " + path + ": accepted, not used by vg (a Vectra Guard setting)");

@@ -76,7 +76,7 @@ TEST_F(Sources, NonConfigVgVariablesAreIgnoredAndUnknownOnesNoted) {
   o.env["VG_MOED"] = "auto";
   c = must_load(o);
   ASSERT_EQ(c.notes.size(), 1u);
-  EXPECT_EQ(c.notes[0], "vg: ignoring environment variable VG_MOED: not a vg setting; did you mean VG_MODE?");
+  EXPECT_EQ(c.notes[0], "ignoring environment variable VG_MOED: not a vg setting; did you mean VG_MODE?");
   EXPECT_EQ(c.sandbox.mode, Mode::always);
 }
 
