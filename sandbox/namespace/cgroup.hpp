@@ -25,6 +25,8 @@ class Cgroup {
               std::vector<std::string>& notes);
   // Move `pid` into every cgroup made. An empty string on success, else why.
   std::string add(pid_t pid);
+  // True when at least one cgroup was made (the child must be moved into it).
+  bool active() const { return !m_dirs.empty(); }
   // True when the memory limit was hit (an OOM kill happened).
   bool oom_killed() const;
 

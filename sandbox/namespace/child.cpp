@@ -247,6 +247,27 @@ void finish_root() {
   if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof attr) != 0) fail("root", "mount_setattr", "/", errno);
 }
 
+// Map the caller's ids: the child may write its own maps when they map only
+// its own (outer) uid and gid, which saves a round trip to the parent.
+void write_id_maps(const Plan& plan) {
+  struct File {
+    const char* path;
+    const char* text;
+  };
+  std::string uid = std::to_string(plan.inner_uid) + " " + std::to_string(plan.outer_uid) + " 1\n";
+  std::string gid = std::to_string(plan.inner_gid) + " " + std::to_string(plan.outer_gid) + " 1\n";
+  for (File f : {File{"/proc/self/setgroups", "deny"}, File{"/proc/self/uid_map", uid.c_str()},
+                 File{"/proc/self/gid_map", gid.c_str()}}) {
+    int fd = open(f.path, O_WRONLY | O_CLOEXEC);
+    size_t len = std::strlen(f.text);
+    if (fd < 0 || write(fd, f.text, len) != static_cast<ssize_t>(len)) {
+      if (fd < 0 && errno == ENOENT && std::strcmp(f.path, "/proc/self/setgroups") == 0) continue;
+      fail("user namespace", fd < 0 ? "open" : "write", f.path, errno, "the caller's ids could not be mapped");
+    }
+    close(fd);
+  }
+}
+
 void set_rlimits(const Plan& plan) {
   if (plan.rlimit_memory && plan.limits.memory) {
     rlimit r{plan.limits.memory, plan.limits.memory};
@@ -343,8 +364,12 @@ void send_ready(int upper_mnt) {
 
 void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
   g_sock = sock;
-  char go = 0;
-  if (read(sock, &go, 1) != 1 || go != k_msg_go) _exit(k_setup_failed);
+  write_id_maps(plan);
+  if (plan.wait_for_parent) {
+    // The parent moves us into the cgroups first.
+    char go = 0;
+    if (read(sock, &go, 1) != 1 || go != k_msg_go) _exit(k_setup_failed);
+  }
 
   if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
     fail("mount namespace", "mount(MS_REC|MS_SLAVE)", "/", errno);

@@ -52,30 +52,6 @@ std::string userns_hint(int err) {
   return "";
 }
 
-Result<void> write_id_maps(pid_t pid, const ns::Plan& plan) {
-  std::string base = "/proc/" + std::to_string(pid) + "/";
-  struct File {
-    std::string name, text;
-  };
-  const File files[] = {
-      {"setgroups", "deny"},
-      {"uid_map", std::to_string(plan.inner_uid) + " " + std::to_string(plan.outer_uid) + " 1\n"},
-      {"gid_map", std::to_string(plan.inner_gid) + " " + std::to_string(plan.outer_gid) + " 1\n"},
-  };
-  for (const auto& f : files) {
-    int fd = open((base + f.name).c_str(), O_WRONLY | O_CLOEXEC);
-    bool ok = fd >= 0 && write(fd, f.text.data(), f.text.size()) == static_cast<ssize_t>(f.text.size());
-    int err = errno;
-    if (fd >= 0) close(fd);
-    if (!ok && f.name == "setgroups" && err == ENOENT) continue;  // kernels before 3.19
-    if (!ok) {
-      return make_error("user namespace: write(\"" + base + f.name + "\"): " + std::strerror(err) +
-                        "; the caller's ids could not be mapped");
-    }
-  }
-  return {};
-}
-
 // Read the child's answer: ready (with the upper mount fd) or an error.
 Result<int> await_ready(int sock) {
   char buf[2048];
@@ -110,6 +86,24 @@ std::string quarantine_base() {
   }
   return base + "/vg/quarantine";
 }
+
+// VG_SANDBOX_TIMING=1 prints where the launcher's time went, to stderr.
+class Timing {
+ public:
+  Timing() : m_on(std::getenv("VG_SANDBOX_TIMING") != nullptr) { clock_gettime(CLOCK_MONOTONIC, &m_last); }
+  void mark(const char* what) {
+    if (!m_on) return;
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double us = (now.tv_sec - m_last.tv_sec) * 1e6 + (now.tv_nsec - m_last.tv_nsec) / 1e3;
+    std::fprintf(stderr, "vg: sandbox timing: %-10s %8.0f us\n", what, us);
+    m_last = now;
+  }
+
+ private:
+  bool m_on;
+  timespec m_last{};
+};
 
 class NamespaceLauncher : public Launcher {
  public:
@@ -148,8 +142,10 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   timespec started{};
   clock_gettime(CLOCK_REALTIME_COARSE, &started);
+  Timing timing;
   auto planned = ns::make_plan(spec);
   if (!planned) return planned.error();
+  timing.mark("plan");
   ns::Plan& plan = *planned;
 
   static std::atomic<int> counter{0};
@@ -159,7 +155,9 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
                 plan.notes);
   plan.rlimit_memory = !memory_ok;
   plan.rlimit_pids = !pids_ok;
+  plan.wait_for_parent = cgroup.active();
   for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
+  timing.mark("cgroups");
 
   SignalGuard guard;
   int sv[2];
@@ -181,18 +179,22 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     ns::run_child(plan, sv[1], guard.previous());
   }
   close(sv[1]);
+  timing.mark("clone");
   auto abort_child = [&](Error e) -> Result<Outcome> {
     kill(static_cast<pid_t>(pid), SIGKILL);
     waitpid(static_cast<pid_t>(pid), nullptr, 0);
     close(sv[0]);
     return e;
   };
-  if (auto r = write_id_maps(static_cast<pid_t>(pid), plan); !r) return abort_child(r.error());
-  if (std::string why = cgroup.add(static_cast<pid_t>(pid)); !why.empty()) {
-    return abort_child(make_error("cgroup: " + why));
+  if (plan.wait_for_parent) {
+    if (std::string why = cgroup.add(static_cast<pid_t>(pid)); !why.empty()) {
+      return abort_child(make_error("cgroup: " + why));
+    }
+    char go = ns::k_msg_go;
+    if (write(sv[0], &go, 1) != 1) {
+      return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
+    }
   }
-  char go = ns::k_msg_go;
-  if (write(sv[0], &go, 1) != 1) return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
   auto ready = await_ready(sv[0]);
   close(sv[0]);
   if (!ready) {
@@ -200,12 +202,15 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     return make_error("sandbox setup failed: " + ready.error().message);
   }
   int upper_fd = *ready;
+  timing.mark("setup");
 
   Outcome out;
   out.exit_code = supervise(guard, static_cast<pid_t>(pid), static_cast<pid_t>(pid));
+  timing.mark("run");
   if (cgroup.oom_killed()) std::fprintf(stderr, "vg: the command hit the sandbox's memory limit and was killed\n");
   commit(spec, plan, upper_fd, started, out);
   close(upper_fd);
+  timing.mark("commit");
   return out;
 }
 

@@ -69,7 +69,8 @@ struct Plan {
   bool rlimit_pids = false;    // no cgroup: fall back to RLIMIT_NPROC
   std::vector<sock_filter> seccomp;
   int cap_last = 40;
-  bool drop_to_root = false;   // isolation.user: root (uid 0 inside, no caps)
+  bool drop_to_root = false;
+  bool wait_for_parent = false;  // the parent has cgroups to join before setup goes on   // isolation.user: root (uid 0 inside, no caps)
   std::vector<std::string> argv;
   std::vector<std::string> env;
   std::vector<std::string> notes;  // told to the user on stderr (fallbacks)

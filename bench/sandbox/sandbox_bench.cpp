@@ -1,0 +1,112 @@
+// Sandbox start-up: `vg exec --sandbox -- true` side by side with
+// `bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all true`, plus the
+// namespace Launcher alone (vg-sandbox-run) and a bare `true` for scale.
+// Runs alternate so machine noise hits all alike. Prints min/median/max (ms)
+// and the ratio of the medians vg / bwrap.
+//
+//   sandbox_bench [--runs N] [--vg PATH] [--driver PATH] [--no-vg]
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+struct Contender {
+  std::string name;
+  std::vector<std::string> argv;
+  std::vector<double> ms;
+  bool ok = true;
+};
+
+double run_once(Contender& c, const std::string& dir) {
+  std::vector<char*> args;
+  for (const auto& a : c.argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addchdir_np(&fa, dir.c_str());
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid;
+  int err = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (err != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  auto end = std::chrono::steady_clock::now();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
+  return std::chrono::duration<double, std::milli>(end - start).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 200;
+  std::string vg = VG_BINARY_PATH, driver = VG_SANDBOX_RUN_PATH;
+  bool with_vg = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
+    else if (a == "--vg" && i + 1 < argc) vg = argv[++i];
+    else if (a == "--driver" && i + 1 < argc) driver = argv[++i];
+    else if (a == "--no-vg") with_vg = false;
+  }
+  // A small throwaway workspace, so the numbers do not depend on the caller's cwd.
+  char tmpl[] = "/tmp/vg-sandbox-bench-XXXXXX";
+  if (!mkdtemp(tmpl)) return 1;
+  std::string dir = tmpl;
+
+  std::vector<Contender> cs;
+  if (with_vg) cs.push_back({"vg exec --sandbox -- true", {vg, "exec", "--sandbox", "--", "true"}, {}});
+  cs.push_back({"bwrap --unshare-all true", {"/usr/bin/bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                                              "--unshare-all", "true"}, {}});
+  cs.push_back({"Launcher only (vg-sandbox-run true)", {driver, "--", "true"}, {}});
+  cs.push_back({"true (no sandbox)", {"/bin/true"}, {}});
+
+  for (auto& c : cs) run_once(c, dir);  // warm caches
+  for (int i = 0; i < runs; ++i) {
+    for (auto& c : cs) {
+      if (!c.ok) continue;
+      double t = run_once(c, dir);
+      if (t < 0) {
+        std::fprintf(stderr, "%s failed; left out\n", c.name.c_str());
+        c.ok = false;
+      } else {
+        c.ms.push_back(t);
+      }
+    }
+  }
+  std::printf("%-40s %8s %8s %8s  (ms, %d runs, alternating)\n", "", "min", "median", "max", runs);
+  for (auto& c : cs) {
+    if (c.ms.empty()) continue;
+    auto v = c.ms;
+    std::sort(v.begin(), v.end());
+    std::printf("%-40s %8.2f %8.2f %8.2f\n", c.name.c_str(), v.front(), v[v.size() / 2], v.back());
+  }
+  auto find = [&](const std::string& prefix) -> const Contender* {
+    for (auto& c : cs) {
+      if (c.name.rfind(prefix, 0) == 0 && !c.ms.empty()) return &c;
+    }
+    return nullptr;
+  };
+  const Contender* b = find("bwrap");
+  for (const char* who : {"vg exec", "Launcher"}) {
+    const Contender* v = find(who);
+    if (v && b) std::printf("ratio of medians %s / bwrap: %.2f\n", who, median(v->ms) / median(b->ms));
+  }
+  rmdir(dir.c_str());
+  return 0;
+}
