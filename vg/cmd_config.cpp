@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "config/embedded_files.hpp"
 #include "config/exit_codes.hpp"
 #include "config/json.hpp"
 #include "config/keys.hpp"
@@ -184,6 +185,14 @@ void register_config(CLI::App& app, Context& ctx) {
     config::Config c = load_or_die(ctx);
     if (*json) show_json(c);
     else show_text(c);
+    ctx.exit_code = 0;
+  });
+
+  auto* defaults = cfg->add_subcommand("defaults", "Print the built-in defaults (a complete, commented config file)");
+  defaults->callback([&ctx] {
+    for (const auto& f : config::embedded_files()) {
+      if (f.name == "defaults.yaml") std::fwrite(f.text.data(), 1, f.text.size(), stdout);
+    }
     ctx.exit_code = 0;
   });
 

@@ -52,6 +52,15 @@ show_defaults)
   expect_line "$out" '^sandbox\.network\.mode += none +\(default\)$' "network default"
   ;;
 
+defaults_file_is_valid)
+  run config defaults
+  expect_rc 0 "config defaults"
+  expect_line "$out" '^  mode: always' "defaults file"
+  printf '%s\n' "$out" >defaults.yaml
+  run config check defaults.yaml
+  expect_rc 0 "config check of the printed defaults"
+  ;;
+
 show_json)
   user_config $'sandbox:\n  mode: auto\n'
   run config show --json
