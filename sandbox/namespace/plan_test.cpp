@@ -1,0 +1,147 @@
+// The sandbox plan, checked without starting a sandbox: ids, namespaces,
+// mounts, hidden secrets and precise errors for bad settings.
+#include "sandbox/namespace/plan.hpp"
+
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+using vg::sandbox::Spec;
+using vg::sandbox::ns::MountOp;
+using vg::sandbox::ns::Plan;
+
+namespace {
+
+class PlanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/vg-plan-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    root = fs::canonical(tmpl).string();
+    ws = root + "/ws";
+    home = root + "/home";
+    fs::create_directories(ws);
+    fs::create_directories(home);
+    spec.argv = {"true"};
+    spec.workspace = ws;
+    spec.cwd = ws;
+    spec.env = {"HOME=" + home, "PATH=/usr/bin:/bin"};
+  }
+  void TearDown() override { fs::remove_all(root); }
+  static void touch(const std::string& p) {
+    fs::create_directories(fs::path(p).parent_path());
+    std::ofstream(p) << "secret";
+  }
+  Plan plan_ok() {
+    auto r = vg::sandbox::ns::make_plan(spec);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : Plan{};
+  }
+  static const MountOp* find(const Plan& p, MountOp::Kind kind, const std::string& target) {
+    for (const auto& m : p.mounts) {
+      if (m.kind == kind && m.target == target) return &m;
+    }
+    return nullptr;
+  }
+  std::string root, ws, home;
+  Spec spec;
+};
+
+TEST_F(PlanTest, DefaultsRunAsNobodyWithEveryNamespace) {
+  Plan p = plan_ok();
+  EXPECT_EQ(p.inner_uid, 65534u);
+  EXPECT_EQ(p.outer_uid, getuid());
+  for (unsigned long f : {CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC}) {
+    EXPECT_TRUE(p.clone_flags & f) << f;
+  }
+  EXPECT_FALSE(p.seccomp.empty());
+  ASSERT_EQ(p.layers.size(), 1u);
+  EXPECT_EQ(p.layers[0].host_path, ws);
+  EXPECT_NE(find(p, MountOp::Kind::overlay, ws), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::proc, "/proc"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::tmpfs, "/tmp"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::tmpfs, home), nullptr);  // a fresh home
+  EXPECT_NE(find(p, MountOp::Kind::bind_ro, "/usr"), nullptr);
+}
+
+TEST_F(PlanTest, FullNetworkKeepsTheHostNamespace) {
+  spec.profile.network.mode = vg::config::NetworkMode::full;
+  EXPECT_FALSE(plan_ok().clone_flags & CLONE_NEWNET);
+}
+
+TEST_F(PlanTest, EnvFilesAreHiddenAsEmptyFiles) {
+  touch(ws + "/.env");
+  touch(ws + "/.env.production");
+  touch(ws + "/environment.txt");
+  Plan p = plan_ok();
+  EXPECT_NE(find(p, MountOp::Kind::hide_file, ws + "/.env"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::hide_file, ws + "/.env.production"), nullptr);
+  EXPECT_EQ(find(p, MountOp::Kind::hide_file, ws + "/environment.txt"), nullptr);
+}
+
+TEST_F(PlanTest, HomeSecretsInAVolumeAreHidden) {
+  touch(home + "/.ssh/id_ed25519");
+  touch(home + "/.aws/credentials");
+  touch(home + "/.netrc");
+  touch(home + "/.docker/config.json");
+  touch(home + "/notes.txt");
+  spec.profile.volumes.push_back({home, "/mnt/home", vg::config::VolumeMode::ro});
+  Plan p = plan_ok();
+  EXPECT_NE(find(p, MountOp::Kind::hide_dir, "/mnt/home/.ssh"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::hide_dir, "/mnt/home/.aws"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::hide_file, "/mnt/home/.netrc"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::hide_file, "/mnt/home/.docker/config.json"), nullptr);
+  EXPECT_EQ(find(p, MountOp::Kind::hide_file, "/mnt/home/notes.txt"), nullptr);
+  // Hidden after the volume is mounted.
+  auto pos = [&](MountOp::Kind k, const std::string& t) { return find(p, k, t) - p.mounts.data(); };
+  EXPECT_LT(pos(MountOp::Kind::bind_ro, "/mnt/home"), pos(MountOp::Kind::hide_dir, "/mnt/home/.ssh"));
+}
+
+TEST_F(PlanTest, ExcludeGlobsAreHidden) {
+  touch(ws + "/certs/server.pem");
+  touch(ws + "/secrets/token");
+  spec.profile.exclude = {"*.pem", "secrets"};
+  Plan p = plan_ok();
+  EXPECT_NE(find(p, MountOp::Kind::hide_file, ws + "/certs/server.pem"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::hide_dir, ws + "/secrets"), nullptr);
+}
+
+TEST_F(PlanTest, OverlayVolumeGetsItsOwnLayer) {
+  fs::create_directories(root + "/cache");
+  spec.profile.volumes.push_back({root + "/cache", "/cache", vg::config::VolumeMode::overlay});
+  Plan p = plan_ok();
+  ASSERT_EQ(p.layers.size(), 2u);
+  EXPECT_EQ(p.layers[1].sandbox_path, "/cache");
+  const MountOp* op = find(p, MountOp::Kind::overlay, "/cache");
+  ASSERT_NE(op, nullptr);
+  EXPECT_EQ(op->layer, 1);
+}
+
+TEST_F(PlanTest, BadSettingsAreNamed) {
+  spec.profile.isolation.user = "admin";
+  auto r = vg::sandbox::ns::make_plan(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("sandbox.isolation.user"), std::string::npos) << r.error().message;
+
+  spec.profile.isolation.user = "nobody";
+  spec.profile.volumes.push_back({root + "/missing", "/x", vg::config::VolumeMode::ro});
+  r = vg::sandbox::ns::make_plan(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("sandbox.volumes[0].source"), std::string::npos) << r.error().message;
+
+  spec.profile.volumes[0] = {ws, "relative/path", vg::config::VolumeMode::ro};
+  r = vg::sandbox::ns::make_plan(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("sandbox.volumes[0].target"), std::string::npos) << r.error().message;
+
+  spec.profile.volumes.clear();
+  spec.argv.clear();
+  EXPECT_FALSE(vg::sandbox::ns::make_plan(spec).ok());
+}
+
+}  // namespace
