@@ -76,11 +76,22 @@ const NameTable<int> k_users{{"nobody", 0}, {"current", 1}, {"root", 2}};
 const NameTable<int> k_on_missing{{"warn", 0}, {"refuse", 1}};
 const NameTable<int> k_accels{{"auto", 0}, {"kvm", 1}, {"tcg", 2}, {"require-kvm", 3}};
 
-// Vectra Guard names read as vg names (with a note).
-const std::vector<std::pair<std::string, std::string>> k_mode_aliases{{"risky", "auto"}, {"never", "disabled"}};
-const std::vector<std::pair<std::string, std::string>> k_runtime_aliases{
-    {"auto", "namespace"}, {"process", "namespace"}, {"bubblewrap", "namespace"},
-    {"docker", "namespace"}, {"podman", "namespace"}};
+// A Vectra Guard value read as a vg value (with a note).
+struct Alias {
+  const char* from;
+  const char* to;
+  const char* why;
+};
+using Aliases = std::vector<Alias>;
+
+const Aliases k_mode_aliases{
+    {"risky", "auto", " with risk_threshold.medium: host unless set (only high and critical risk go to the sandbox)"},
+    {"never", "disabled", ""}};
+const Aliases k_runtime_aliases{{"auto", "namespace", ""},
+                                {"process", "namespace", ""},
+                                {"bubblewrap", "namespace", ""},
+                                {"docker", "namespace", " (vg has no container runtime; its namespace sandbox is used)"},
+                                {"podman", "namespace", " (vg has no container runtime; its namespace sandbox is used)"}};
 
 const char* type_name(const YAML::Node& n) {
   switch (n.Type()) {
@@ -268,14 +279,14 @@ class Applier {
 
   template <class E>
   E choose(const YAML::Node& n, const std::string& path, const char* what, const NameTable<E>& table,
-           const std::vector<std::pair<std::string, std::string>>* aliases = nullptr) {
+           const Aliases* aliases = nullptr) {
     std::string s = text(n, path, "a name");
     std::string name = s;
     if (aliases) {
-      for (const auto& [from, to] : *aliases) {
-        if (s == from) {
-          note(where(n) + ": " + path + ": '" + from + "' (a Vectra Guard value) is read as '" + to + "'");
-          name = to;
+      for (const auto& alias : *aliases) {
+        if (s == alias.from) {
+          note(where(n) + ": " + path + ": '" + s + "' (a Vectra Guard value) is read as '" + alias.to + "'" + alias.why);
+          name = alias.to;
         }
       }
     }
@@ -293,7 +304,7 @@ class Applier {
   }
 
   std::string choose_name(const YAML::Node& n, const std::string& path, const char* what, const NameTable<int>& table,
-                          const std::vector<std::pair<std::string, std::string>>* aliases = nullptr) {
+                          const Aliases* aliases = nullptr) {
     int i = choose(n, path, what, table, aliases);
     for (const auto& [name, value] : table) {
       if (value == i) return name;
@@ -340,10 +351,18 @@ class Applier {
 
   void sandbox(const YAML::Node& node, const std::string& path) {
     Sandbox& s = m_config.sandbox;
+    YAML::Node risky;
+    bool is_risky = false;
     for_each(node, path, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
       const std::string p = path + "." + key;
       if (key == "enabled") s.enabled = boolean(v, p);
-      else if (key == "mode") s.mode = choose(v, p, "mode", k_modes, &k_mode_aliases);
+      else if (key == "mode") {
+        s.mode = choose(v, p, "mode", k_modes, &k_mode_aliases);
+        if (v.Scalar() == "risky") {
+          risky.reset(v);
+          is_risky = true;
+        }
+      }
       else if (key == "enable_cache") s.enable_cache = boolean(v, p);
       else if (key == "cache_ttl") s.cache_ttl = duration(v, p);
       else if (key == "cache_size") s.cache_size = size(v, p);
@@ -367,6 +386,12 @@ class Applier {
       else if (contains(k_sandbox_vectra_unused, key)) note_unused(p, key_node);
       else unknown_key(key_node, key, path, k_sandbox_keys, &k_sandbox_vectra_unused);
     });
+    // Vectra Guard's `risky` mode sandboxes only high and critical risk.
+    const std::string medium = path + ".risk_threshold.medium";
+    if (is_risky && m_config.origins[medium].source != m_layer.origin) {
+      s.risk_threshold.medium = Action::host;
+      record(medium, risky);
+    }
   }
 
   void risk_threshold(const YAML::Node& v, const std::string& p) {
@@ -446,7 +471,6 @@ class Applier {
   // Vectra Guard `bind_mounts:` entries {host_path, container_path, read_only}.
   std::vector<Volume> volumes(const YAML::Node& node, const std::string& path, bool vectra) {
     std::vector<Volume> out;
-    auto entries = node;
     if (node.IsNull()) {
       record(path, node);
       return out;
@@ -462,24 +486,35 @@ class Applier {
         out.push_back(volume_text(item, path, item.Scalar()));
         continue;
       }
+      if (!item.IsMap()) {
+        fail(item, "wrong type for an entry of " + path + ": expected a map (source, target, mode), got " +
+                       type_name(item));
+      }
       Volume vol;
       bool has_source = false;
       for_each(item, path + "[]", [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
         const std::string p = path + "." + key;
-        if (!vectra && key == "source") vol.source = expand(text(v, p, "a path")), has_source = true;
-        else if (!vectra && key == "target") vol.target = text(v, p, "a path");
-        else if (!vectra && key == "mode") vol.mode = choose(v, p, "volume mode", k_volume_modes);
-        else if (vectra && key == "host_path") vol.source = expand(text(v, p, "a path")), has_source = true;
-        else if (vectra && key == "container_path") vol.target = text(v, p, "a path");
-        else if (vectra && key == "read_only") vol.mode = boolean(v, p) ? VolumeMode::ro : VolumeMode::rw;
-        else unknown_key(key_node, key, path + " entry", vectra ? k_bind_mount_keys : k_volume_keys);
+        if (key == (vectra ? "host_path" : "source")) {
+          vol.source = expand(text(v, p, "a path"));
+          has_source = true;
+        } else if (key == (vectra ? "container_path" : "target")) {
+          vol.target = text(v, p, "a path");
+        } else if (!vectra && key == "mode") {
+          vol.mode = choose(v, p, "volume mode", k_volume_modes);
+        } else if (vectra && key == "read_only") {
+          vol.mode = boolean(v, p) ? VolumeMode::ro : VolumeMode::rw;
+        } else {
+          unknown_key(key_node, key, path + " entry", vectra ? k_bind_mount_keys : k_volume_keys);
+        }
       });
-      if (!item.IsMap()) fail(item, "wrong type for an entry of " + path + ": expected a map (source, target, mode), got " + type_name(item));
       if (!has_source || vol.source.empty()) fail(item, "an entry of " + path + " needs a source path");
       if (vol.target.empty()) vol.target = vol.source;
       if (vol.target[0] != '/') fail(item, path + ": target '" + vol.target + "' must be an absolute path");
       out.push_back(vol);
     }
+    // Entry fields are part of the list's value, not keys of their own.
+    m_config.origins.erase(path + ".mode");
+    m_config.origins.erase(path + ".read_only");
     record(path, node);
     return out;
   }

@@ -195,7 +195,10 @@ sandbox:
     EXPECT_TRUE(has_note(c, std::string(": ") + unused + ": accepted, not used by vg")) << unused;
   }
   EXPECT_TRUE(has_note(c, f + ":15:9: sandbox.mode: 'risky' (a Vectra Guard value) is read as 'auto'"));
+  // The file sets risk_threshold.medium itself, so `risky` leaves it alone.
+  EXPECT_EQ(s.risk_threshold.medium, Action::sandbox);
   EXPECT_TRUE(has_note(c, "sandbox.runtime: 'docker' (a Vectra Guard value) is read as 'namespace'"));
+  for (const auto& [key, origin] : c.origins) EXPECT_NE(find_key(key), nullptr) << "stray origin key " << key;
 }
 
 TEST_F(Sources, BindMountsMapToVolumes) {
@@ -206,6 +209,7 @@ TEST_F(Sources, BindMountsMapToVolumes) {
   EXPECT_EQ(c.sandbox.volumes[0].target, "/data");
   EXPECT_EQ(c.sandbox.volumes[0].mode, VolumeMode::rw);
   EXPECT_EQ(c.origins.at("sandbox.volumes").line, 3);  // where the list starts
+  for (const auto& [key, origin] : c.origins) EXPECT_NE(find_key(key), nullptr) << "stray origin key " << key;
 }
 
 TEST_F(Sources, ScalarRiskThresholdMeansThisLevelAndAboveGoToTheSandbox) {
@@ -217,6 +221,23 @@ TEST_F(Sources, ScalarRiskThresholdMeansThisLevelAndAboveGoToTheSandbox) {
   EXPECT_EQ(c.sandbox.risk_threshold.critical, Action::refuse);
   EXPECT_EQ(c.origins.at("sandbox.risk_threshold.low").to_string(), user_file() + ":2:19");
   EXPECT_EQ(c.origins.count("sandbox.risk_threshold"), 0u);
+}
+
+TEST_F(Sources, RiskyModeSandboxesOnlyHighAndCritical) {
+  std::string f = write(user_file(), "sandbox:\n  mode: risky\n");
+  Config c = must_load(options());
+  EXPECT_EQ(c.sandbox.mode, Mode::automatic);
+  EXPECT_EQ(c.sandbox.risk_threshold.low, Action::host);
+  EXPECT_EQ(c.sandbox.risk_threshold.medium, Action::host);
+  EXPECT_EQ(c.sandbox.risk_threshold.high, Action::sandbox);
+  EXPECT_EQ(c.origins.at("sandbox.risk_threshold.medium").to_string(), f + ":2:9");
+  auto o = options();
+  o.env["VG_MODE"] = "risky";
+  write(user_file(), "");
+  c = must_load(o);
+  EXPECT_EQ(c.sandbox.mode, Mode::automatic);
+  EXPECT_EQ(c.sandbox.risk_threshold.medium, Action::host);
+  EXPECT_EQ(c.origins.at("sandbox.risk_threshold.medium").source, "env VG_MODE");
 }
 
 TEST_F(Sources, NeverIsReadAsDisabled) {
