@@ -1,6 +1,7 @@
 #pragma once
-// SHA-256 for cache keys and content addresses. Cache-local until
-// config/sha256.hpp lands; the API mirrors it so the switch is a rename.
+// Hashing for cache keys and content addresses, on top of config's SHA-256:
+// adds byte-pointer input and length-prefixed fields (so that concatenated
+// fields cannot collide).
 
 #include <array>
 #include <cstddef>
@@ -8,35 +9,29 @@
 #include <string>
 #include <string_view>
 
+#include "config/sha256.hpp"
+
 namespace vg::cache {
 
-// Incremental SHA-256 (FIPS 180-4).
+// Incremental SHA-256 with field framing.
 class Sha256 {
  public:
-  Sha256();
   // Feed `n` bytes at `data`.
-  void update(const void* data, std::size_t n);
+  void update(const void* data, std::size_t n) { m_hash.update(std::string_view(static_cast<const char*>(data), n)); }
   // Feed the bytes of `s`.
-  void update(std::string_view s) { update(s.data(), s.size()); }
+  void update(std::string_view s) { m_hash.update(s); }
   // Feed `s` with a length prefix, so concatenations cannot collide.
   void update_field(std::string_view s);
   // Finish and return the 32-byte digest; the object must not be reused.
-  std::array<std::uint8_t, 32> finish();
+  std::array<std::uint8_t, 32> finish() { return m_hash.finish(); }
   // Finish and return the digest as 64 lowercase hex digits.
-  std::string finish_hex();
+  std::string finish_hex() { return m_hash.finish_hex(); }
 
  private:
-  void block(const std::uint8_t* p);
-  std::uint32_t m_h[8];
-  std::uint8_t m_buf[64];
-  std::size_t m_fill = 0;
-  std::uint64_t m_bytes = 0;
+  config::Sha256 m_hash;
 };
 
 // Return the hex SHA-256 of `data`.
-std::string sha256_hex(std::string_view data);
-
-// Return `bytes` as lowercase hex.
-std::string to_hex(const std::uint8_t* bytes, std::size_t n);
+inline std::string sha256_hex(std::string_view data) { return config::sha256_hex(data); }
 
 }  // namespace vg::cache

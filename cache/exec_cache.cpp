@@ -1,0 +1,251 @@
+#include "cache/exec_cache.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "cache/queue.hpp"
+#include "cache/recorder.hpp"
+#include "cache/replay.hpp"
+#include "cache/tools.hpp"
+
+namespace vg::cache {
+namespace {
+
+std::int64_t wall_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// True when `path` is `change`, lies beneath it, or is one of its parents.
+bool explained_by(const std::string& path, const std::vector<std::string>& changes) {
+  for (const auto& c : changes) {
+    if (path == c) return true;
+    if (path.size() > c.size() && path.starts_with(c) && path[c.size()] == '/') return true;
+    if (c.size() > path.size() && c.starts_with(path) && c[path.size()] == '/') return true;
+  }
+  return false;
+}
+
+std::string path_var(const std::vector<std::string>& env) {
+  for (const auto& kv : env) {
+    if (kv.starts_with("PATH=")) return kv.substr(5);
+  }
+  return {};
+}
+
+}  // namespace
+
+ExecCache::ExecCache(StoreOptions store, ExecRequest request)
+    : m_store(std::move(store)), m_request(std::move(request)) {}
+
+void ExecCache::skip(const std::string& reason) {
+  if (m_reason.empty()) m_reason = reason;
+  m_store.note("uncacheable." + reason);
+}
+
+bool ExecCache::prepare() {
+  if (m_prepared) return m_keyed;
+  m_prepared = true;
+  std::string nd = find_nondeterministic(m_request.key.argv, m_request.key.programs);
+  if (!nd.empty()) {
+    skip("nondeterministic");
+    return false;
+  }
+  m_stats = m_store.stat_cache(m_request.key.workspace);
+  auto key = compute_key(m_request.key, m_stats);
+  if (!key) {
+    skip("inputs");
+    return false;
+  }
+  m_key = std::move(*key);
+  m_keyed = true;
+  return true;
+}
+
+std::optional<int> ExecCache::try_replay() {
+  if (!prepare()) return std::nullopt;
+  if (m_refresh) return std::nullopt;
+  std::string why;
+  auto entry = m_store.lookup(m_key.hex, &why);
+  if (!entry || !replayable(*entry, m_request.strategy)) {
+    m_store.close_reader();
+    return std::nullopt;
+  }
+  return replay(*entry);
+}
+
+std::optional<int> ExecCache::replay(const Entry& entry) {
+  // Load every chunk first, so that the database is closed before the
+  // (possibly slow) writes and a missing chunk leads to a real run instead.
+  Blobs loaded;
+  FetchBlob from_store = [this, &loaded](const std::string& id, std::string& bytes) {
+    if (!m_store.fetch(id, bytes)) return false;
+    loaded[id] = bytes;
+    return true;
+  };
+  auto ok = verify_blobs(entry, from_store);
+  m_store.close_reader();
+  if (!ok) {
+    std::fprintf(stderr, "vg: warning: %s; running the command instead\n", ok.error().message.c_str());
+    return std::nullopt;
+  }
+  FetchBlob from_memory = [&loaded](const std::string& id, std::string& bytes) {
+    auto it = loaded.find(id);
+    if (it == loaded.end()) return false;
+    bytes = it->second;
+    return true;
+  };
+  auto restored = restore_files(entry, m_request.key.workspace, from_memory);
+  if (!restored) {
+    std::fprintf(stderr, "vg: warning: replaying cached files failed: %s; running the command instead\n",
+                 restored.error().message.c_str());
+    return std::nullopt;
+  }
+  auto printed = replay_output(entry, from_memory);
+  if (!printed) std::fprintf(stderr, "vg: warning: replaying cached output: %s\n", printed.error().message.c_str());
+  m_hit = true;
+  m_store.note_hit(m_key.hex);
+  if (m_stats.dirty()) m_store.save_stat_cache(m_request.key.workspace, m_stats);
+  return entry.exit_code;
+}
+
+Result<std::vector<FileRecord>> ExecCache::capture_changes(const Tree& before, const Tree& after, Blobs& blobs,
+                                                           const RunReport& report, RunFacts& facts) {
+  std::vector<FileRecord> writes, removes;
+  const std::string& root = m_request.key.workspace;
+  auto note_change = [&](const std::string& path, bool existed) {
+    if (!explained_by(path, report.changed_paths)) facts.inputs_changed = true;
+    if (existed) facts.modified_inputs = true;
+  };
+  std::size_t i = 0, j = 0;
+  while (i < before.entries.size() || j < after.entries.size()) {
+    const TreeEntry* a = i < before.entries.size() ? &before.entries[i] : nullptr;
+    const TreeEntry* b = j < after.entries.size() ? &after.entries[j] : nullptr;
+    if (b && (!a || b->path < a->path)) {
+      note_change(b->path, false);
+    } else if (a && (!b || a->path < b->path)) {
+      note_change(a->path, true);
+      FileRecord r;
+      r.kind = FileRecord::Kind::remove;
+      r.path = a->path;
+      removes.push_back(std::move(r));
+      ++i;
+      continue;
+    } else {
+      ++i;
+      if (*a == *b) {
+        ++j;
+        continue;
+      }
+      note_change(b->path, true);
+    }
+    ++j;
+    FileRecord r;
+    r.path = b->path;
+    r.mode = b->mode;
+    switch (b->kind) {
+      case TreeEntry::Kind::file: {
+        std::string bytes;
+        if (!read_file(root + "/" + b->path, bytes) || sha256_hex(bytes) != b->digest) {
+          facts.inputs_changed = true;  // changed again after the run
+          continue;
+        }
+        r.kind = FileRecord::Kind::write;
+        r.content = make_content(bytes, blobs);
+        break;
+      }
+      case TreeEntry::Kind::dir: r.kind = FileRecord::Kind::mkdir; break;
+      case TreeEntry::Kind::symlink:
+        r.kind = FileRecord::Kind::symlink;
+        r.target = b->digest;
+        break;
+      case TreeEntry::Kind::other:
+      case TreeEntry::Kind::addressed:
+        return make_error("the run created " + b->path + ", which the cache does not store");
+    }
+    writes.push_back(std::move(r));
+  }
+  // Directories before their contents; deletions deepest first, after writes.
+  std::stable_sort(removes.begin(), removes.end(), [](const FileRecord& x, const FileRecord& y) { return x.path > y.path; });
+  writes.insert(writes.end(), std::make_move_iterator(removes.begin()), std::make_move_iterator(removes.end()));
+  return writes;
+}
+
+int ExecCache::run_and_store(const std::function<RunReport()>& run) {
+  if (!prepare()) return run().exit_code;
+  m_store.note("misses");
+  Recorder recorder;
+  OutputTee tee(recorder);
+  bool teeing = bool(tee.start());
+  RunReport report = run();
+  tee.stop();
+  if (!report.started) return report.exit_code;
+  if (!teeing) {
+    skip("recording");
+    return report.exit_code;
+  }
+
+  RunFacts facts;
+  facts.exit_code = report.exit_code;
+  // A code above 128 is how a signal death is reported (128+N).
+  facts.signaled = report.signaled || (report.exit_code > 128 && report.exit_code <= 128 + 64);
+  facts.timed_out = report.timed_out;
+  facts.used_network = report.used_network;
+  facts.network_possible = m_request.network_possible;
+  facts.read_terminal = report.read_terminal || m_request.key.stdin_tty;
+  facts.left_processes = report.left_processes || tee.lingering();
+  facts.wrote_outside = report.refused_changes || m_request.writable_volumes;
+  facts.output_overflow = recorder.overflowed();
+
+  // Inputs that changed while the command ran: the workspace is walked again
+  // and every difference must be one of the run's own accepted changes.
+  WalkOptions walk{m_request.key.workspace, m_request.key.excludes, m_request.key.max_entries};
+  auto after = walk_tree(walk, m_stats);
+  if (!after) {
+    skip("input_changed");
+    return report.exit_code;
+  }
+  std::vector<std::string> names{m_request.key.argv.front()};
+  names.insert(names.end(), m_request.key.programs.begin(), m_request.key.programs.end());
+  auto programs = digest_programs(names, path_var(m_request.key.env), m_request.key.cwd, m_stats);
+  if (!programs || *programs != m_key.ingredients.programs) facts.inputs_changed = true;
+
+  Blobs blobs;
+  auto files = capture_changes(m_key.tree, *after, blobs, report, facts);
+  if (!files) {
+    skip("special_file");
+    return report.exit_code;
+  }
+  Decision d = decide(facts, m_request.strategy);
+  if (!d.store) {
+    skip(d.reason);
+    if (m_stats.dirty()) m_store.save_stat_cache(m_request.key.workspace, m_stats);
+    return report.exit_code;
+  }
+
+  Entry e;
+  e.key = m_key.hex;
+  e.created_ns = e.last_used_ns = wall_ns();
+  e.exit_code = report.exit_code;
+  e.workspace = m_request.key.workspace;
+  e.ingredients = m_key.ingredients;
+  std::string tree_bytes = m_key.tree.encode();
+  e.tree_blob = sha256_hex(tree_bytes);
+  blobs.emplace(e.tree_blob, std::move(tree_bytes));
+  e.output = recorder.finish(blobs);
+  e.files = std::move(*files);
+  e.size = e.encode().size();
+  for (const auto& [id, bytes] : blobs) e.size += bytes.size();
+  if (m_stats.dirty()) m_store.save_stat_cache(m_request.key.workspace, m_stats);
+  auto stored = m_store.put(e, blobs);
+  if (!stored) std::fprintf(stderr, "vg: warning: the result was not cached: %s\n", stored.error().message.c_str());
+  return report.exit_code;
+}
+
+}  // namespace vg::cache

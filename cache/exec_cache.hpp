@@ -1,0 +1,78 @@
+#pragma once
+// The result cache around one `vg exec` on the sandbox route, independent
+// of the sandbox: the caller says how to run the command and what the run
+// reported; this class computes the key, replays a hit, or records a miss
+// (output teed, workspace diffed before/after) and stores it when the
+// strategy allows.
+//
+//   cache::ExecCache cache(options, request);
+//   if (auto code = cache.try_replay()) return *code;         // hit
+//   int code = cache.run_and_store([&] { return run_it(); });  // miss
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cache/key.hpp"
+#include "cache/policy.hpp"
+#include "cache/store.hpp"
+
+namespace vg::cache {
+
+// What `vg exec` knows before the run.
+struct ExecRequest {
+  KeyInputs key;
+  config::CacheStrategy strategy = config::CacheStrategy::smart;
+  bool network_possible = false;   // the profile gives the run a network
+  bool writable_volumes = false;   // a volume other than the workspace is writable
+};
+
+// What the launcher reported after the run.
+struct RunReport {
+  bool started = true;             // false: the sandbox did not start (nothing ran)
+  int exit_code = 0;
+  bool signaled = false;
+  bool timed_out = false;
+  bool used_network = false;
+  bool read_terminal = false;
+  bool left_processes = false;
+  bool refused_changes = false;    // the policy refused some write
+  std::vector<std::string> changed_paths;  // accepted workspace changes (rename sources too)
+};
+
+class ExecCache {
+ public:
+  ExecCache(StoreOptions store, ExecRequest request);
+  // Compute the key and replay a stored run; the exit code on a hit.
+  std::optional<int> try_replay();
+  // Run through `run` with stdout/stderr recorded; store the result when
+  // cacheable. Returns the run's exit code.
+  int run_and_store(const std::function<RunReport()>& run);
+  // The key (empty before try_replay or when the run cannot be keyed).
+  const std::string& key() const { return m_key.hex; }
+  // Why the run was not stored or looked up ("" when it was).
+  const std::string& skipped_reason() const { return m_reason; }
+  bool hit() const { return m_hit; }
+  // Skip the lookup but store the new result (`--refresh`).
+  void set_refresh(bool refresh) { m_refresh = refresh; }
+
+ private:
+  bool prepare();
+  void skip(const std::string& reason);
+  std::optional<int> replay(const Entry& entry);
+  Result<std::vector<FileRecord>> capture_changes(const Tree& before, const Tree& after, Blobs& blobs,
+                                                  const RunReport& report, RunFacts& facts);
+
+  Store m_store;
+  ExecRequest m_request;
+  StatCache m_stats;
+  Key m_key;
+  bool m_prepared = false;
+  bool m_keyed = false;
+  bool m_hit = false;
+  bool m_refresh = false;
+  std::string m_reason;
+};
+
+}  // namespace vg::cache

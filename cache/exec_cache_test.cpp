@@ -1,0 +1,161 @@
+// The cache flow around a run, with a stand-in launcher that runs the
+// command on the host in the test's own workspace (which is what a
+// sandbox's committed write set amounts to).
+#include "cache/exec_cache.hpp"
+
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cache/test_util.hpp"
+
+namespace vg::cache {
+namespace {
+
+using testing::path_exists;
+using testing::read_text;
+using testing::TempDir;
+using testing::write_text;
+
+struct Flow {
+  TempDir dir;
+  std::vector<std::string> warnings;
+  config::CacheStrategy strategy = config::CacheStrategy::smart;
+  int runs = 0;
+
+  Flow() { write_text(dir / "ws/input.txt", "input v1\n"); }
+
+  ExecRequest request(const std::string& script) {
+    ExecRequest r;
+    r.key.argv = {"/bin/sh", "-c", script};
+    r.key.cwd = dir / "ws";
+    r.key.workspace = dir / "ws";
+    r.key.env = {"PATH=/usr/bin:/bin", "LANG=C"};
+    r.strategy = strategy;
+    return r;
+  }
+  StoreOptions store() {
+    StoreOptions o;
+    o.dir = dir / "cache";
+    o.warn = [this](const std::string& m) { warnings.push_back(m); };
+    return o;
+  }
+  // Run `script` through the cache with stdout/stderr going to files; return
+  // (exit code, hit).
+  std::pair<int, bool> exec(const std::string& script, std::vector<std::string> changed = {},
+                            std::string* skipped = nullptr) {
+    ExecCache cache(store(), request(script));
+    int saved_out = ::dup(1), saved_err = ::dup(2);
+    int out = ::open((dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open((dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    int code;
+    auto hit = cache.try_replay();
+    if (hit) {
+      code = *hit;
+    } else {
+      code = cache.run_and_store([&] {
+        ++runs;
+        RunReport r;
+        std::string cmd = "cd '" + (dir / "ws") + "' && " + script;
+        int status = std::system(cmd.c_str());
+        r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        r.changed_paths = changed;
+        return r;
+      });
+    }
+    std::fflush(stdout);
+    ::dup2(saved_out, 1);
+    ::dup2(saved_err, 2);
+    for (int fd : {saved_out, saved_err, out, err}) ::close(fd);
+    if (skipped) *skipped = cache.skipped_reason();
+    return {code, cache.hit()};
+  }
+};
+
+TEST(ExecCache, SecondRunIsReplayedWithOutputFilesAndExitCode) {
+  Flow f;
+  std::string script = "printf 'out1\\n'; printf 'err1\\n' >&2; mkdir -p gen; cp input.txt gen/copy.txt; "
+                       "printf '\\001\\002\\377' > gen/bin; exit 0";
+  auto [code1, hit1] = f.exec(script, {"gen"});
+  EXPECT_EQ(code1, 0);
+  EXPECT_FALSE(hit1);
+  std::string out1 = read_text(f.dir / "stdout"), err1 = read_text(f.dir / "stderr");
+  EXPECT_EQ(out1, "out1\n");
+  EXPECT_EQ(err1, "err1\n");
+  // Undo the run's writes: the replay must bring them back.
+  ASSERT_EQ(std::system(("rm -rf '" + (f.dir / "ws/gen") + "'").c_str()), 0);
+  auto [code2, hit2] = f.exec(script, {"gen"});
+  EXPECT_TRUE(hit2);
+  EXPECT_EQ(code2, 0);
+  EXPECT_EQ(f.runs, 1) << "the second run is a replay";
+  EXPECT_EQ(read_text(f.dir / "stdout"), out1);
+  EXPECT_EQ(read_text(f.dir / "stderr"), err1);
+  EXPECT_EQ(read_text(f.dir / "ws/gen/copy.txt"), "input v1\n");
+  EXPECT_EQ(read_text(f.dir / "ws/gen/bin"), "\001\002\377");
+}
+
+TEST(ExecCache, InputEditMisses) {
+  Flow f;
+  std::string script = "cat input.txt";
+  f.exec(script);
+  EXPECT_TRUE(f.exec(script).second);
+  write_text(f.dir / "ws/input.txt", "input v2\n");
+  auto [code, hit] = f.exec(script);
+  EXPECT_FALSE(hit);
+  EXPECT_EQ(read_text(f.dir / "stdout"), "input v2\n");
+}
+
+TEST(ExecCache, FailedRunIsStoredButReplayedOnlyWhenAggressive) {
+  Flow f;
+  std::string script = "echo failing; exit 3";
+  EXPECT_EQ(f.exec(script).first, 3);
+  auto [code, hit] = f.exec(script);
+  EXPECT_EQ(code, 3);
+  EXPECT_FALSE(hit);
+  f.strategy = config::CacheStrategy::aggressive;
+  auto [code3, hit3] = f.exec(script);
+  EXPECT_EQ(code3, 3);
+  EXPECT_TRUE(hit3);
+}
+
+TEST(ExecCache, SelfEditingRunIsNotStored) {
+  Flow f;
+  std::string skipped;
+  std::string script = "cat input.txt; echo more >> input.txt";
+  f.exec(script, {"input.txt"}, &skipped);
+  EXPECT_EQ(skipped, "modified_input");
+  write_text(f.dir / "ws/input.txt", "input v1\n");
+  EXPECT_FALSE(f.exec(script, {"input.txt"}).second);
+  EXPECT_EQ(f.runs, 2);
+}
+
+TEST(ExecCache, InputChangedByAnotherProcessDuringTheRunIsNotStored) {
+  Flow f;
+  std::string skipped;
+  // The run's report does not list input.txt: something else changed it.
+  f.exec("cat input.txt; echo edited-elsewhere > input.txt", {}, &skipped);
+  EXPECT_EQ(skipped, "input_changed");
+}
+
+TEST(ExecCache, KilledRunIsNotStored) {
+  Flow f;
+  std::string skipped;
+  auto [code, hit] = f.exec("echo partial; kill -9 $$", {}, &skipped);
+  EXPECT_EQ(code, 137);
+  EXPECT_EQ(skipped, "killed");
+  EXPECT_FALSE(f.exec("echo partial; kill -9 $$").second);
+}
+
+TEST(ExecCache, NonDeterministicCommandIsNeverLookedUp) {
+  Flow f;
+  std::string skipped;
+  f.exec("date +%N", {}, &skipped);
+  EXPECT_EQ(skipped, "nondeterministic");
+  EXPECT_FALSE(f.exec("date +%N").second);
+}
+
+}  // namespace
+}  // namespace vg::cache
