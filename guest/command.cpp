@@ -146,6 +146,7 @@ proto::ExitStatus run_command(Port& port, const proto::Start& start, bool& port_
   Clock::time_point exited_at{};
   bool out_open = true, err_open = c.err >= 0;
   char buf[proto::k_chunk];
+  Clock::time_point last_heartbeat = Clock::now();
 
   auto pump = [&](int& fd, bool& open_flag, proto::Type type) {
     for (;;) {
@@ -171,6 +172,10 @@ proto::ExitStatus run_command(Port& port, const proto::Start& start, bool& port_
     fds.push_back({(!pending_in.empty() && c.in >= 0) ? c.in : -1, POLLOUT, 0});
     int r = poll(fds.data(), fds.size(), exited ? 50 : 1000);
     if (r < 0 && errno != EINTR) break;
+    if (Clock::now() - last_heartbeat >= std::chrono::seconds(1)) {
+      last_heartbeat = Clock::now();
+      if (!port.send(proto::Type::heartbeat, "")) port_ok = false;
+    }
 
     if (fds[2].revents) pump(c.out, out_open, proto::Type::stdout_data);
     if (fds[3].revents) pump(c.err, err_open, proto::Type::stderr_data);
@@ -251,6 +256,7 @@ proto::ExitStatus run_command(Port& port, const proto::Start& start, bool& port_
           case proto::Type::changes_end:
           case proto::Type::error:
           case proto::Type::log:
+          case proto::Type::heartbeat:
             break;  // not meaningful from the host at this point; ignored
         }
       }

@@ -20,7 +20,7 @@ std::uint64_t get_le(const char* p, int bytes) {
 }
 }  // namespace
 
-bool known_type(std::uint8_t t) { return t >= 1 && t <= 14; }
+bool known_type(std::uint8_t t) { return t >= 1 && t <= 15; }
 
 const char* type_name(Type t) {
   switch (t) {
@@ -38,6 +38,7 @@ const char* type_name(Type t) {
     case Type::changes_end: return "changes_end";
     case Type::error: return "error";
     case Type::log: return "log";
+    case Type::heartbeat: return "heartbeat";
   }
   return "unknown";
 }

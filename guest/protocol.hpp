@@ -24,7 +24,8 @@ inline constexpr std::size_t k_chunk = 64 * 1024;
 
 // Frame types. Host -> guest: start, stdin_data, stdin_eof, resize, signal,
 // mount. Guest -> host: hello, stdout_data, stderr_data, exit, change,
-// change_data, changes_end, error, log.
+// change_data, changes_end, error, log, heartbeat (sent every second while
+// the command runs, so the host can tell a hung guest from a quiet command).
 enum class Type : std::uint8_t {
   hello = 1,
   start = 2,
@@ -40,6 +41,7 @@ enum class Type : std::uint8_t {
   changes_end = 12,
   error = 13,
   log = 14,
+  heartbeat = 15,
 };
 
 // Return true when `t` is one of the known frame types.

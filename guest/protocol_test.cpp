@@ -166,7 +166,7 @@ TEST(Protocol, RandomGarbageNeverCrashes) {
     if (junk.size() >= 5 && round % 2) {
       junk[0] = static_cast<char>(junk.size() - 5);
       junk[1] = junk[2] = junk[3] = 0;
-      junk[4] = static_cast<char>(1 + rng() % 14);
+      junk[4] = static_cast<char>(1 + rng() % 15);
     }
     Decoder d;
     d.feed(junk.data(), junk.size());

@@ -6,6 +6,7 @@
 
 #include "config/suggest.hpp"
 #include "sandbox/launcher.hpp"
+#include "sandbox/microvm/launcher.hpp"
 #include "sandbox/mock.hpp"
 #include "sandbox/namespace/namespace.hpp"
 
@@ -19,6 +20,7 @@ Result<std::unique_ptr<Launcher>> make_launcher(const config::Config& config) {
   const std::string& runtime = config.sandbox.runtime;
   if (runtime == "mock") return make_mock_launcher(config.mock);
   if (runtime == "namespace") return make_namespace_launcher(config);
+  if (runtime == "microvm") return microvm::make_microvm_launcher(config);
   if (runtime == "namespace" || runtime == "microvm") {
     return make_error("sandbox runtime '" + runtime + "' is not available in this build of vg; " +
                       "the command was not run (choose another with sandbox.runtime or --runtime)");

@@ -1,0 +1,193 @@
+#include "sandbox/microvm/launcher.hpp"
+
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+#include "sandbox/microvm/files.hpp"
+#include "sandbox/microvm/pool_client.hpp"
+#include "sandbox/microvm/qemu.hpp"
+#include "sandbox/microvm/runtime_dir.hpp"
+#include "sandbox/microvm/session.hpp"
+#include "sandbox/policy/policy.hpp"
+
+namespace vg::sandbox::microvm {
+
+namespace {
+
+std::string quarantine_base() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  std::string base = state && *state == '/' ? state : "";
+  if (base.empty()) {
+    const char* home = std::getenv("HOME");
+    base = std::string(home && *home ? home : "/tmp") + "/.local/state";
+  }
+  return base + "/vg/quarantine";
+}
+
+std::string fresh_seed() {
+  std::string seed(32, '\0');
+  if (getrandom(seed.data(), seed.size(), 0) != static_cast<ssize_t>(seed.size())) seed.clear();
+  return seed;
+}
+
+class MicrovmLauncher : public Launcher {
+ public:
+  MicrovmLauncher(const config::Config& config, Accel accel) : m_config(config), m_accel(accel) {}
+  const char* name() const override { return "microvm"; }
+  Result<Outcome> run(const Spec& spec) override;
+
+ private:
+  void commit(const Spec& spec, const std::string& upper, const std::string& workspace, const timespec& started,
+              Outcome& out);
+  config::Config m_config;
+  Accel m_accel;
+};
+
+void MicrovmLauncher::commit(const Spec& spec, const std::string& upper, const std::string& workspace,
+                             const timespec& started, Outcome& out) {
+  policy::Rules rules;
+  rules.exclude = spec.profile.exclude;
+  rules.max_total_size = spec.profile.resources.disk;
+  rules.started_at = started;
+  rules.quarantine_base = quarantine_base();
+  rules.apply = spec.dry_run_writes ? policy::Apply::dry_run : policy::Apply::commit;
+  rules.sandbox_root = workspace;  // the guest sees the workspace at the host's path
+  auto report = policy::commit_write_set(upper, workspace, rules);
+  if (!report) {
+    std::fprintf(stderr, "vg: error: the microVM's writes to %s could not be checked: %s\n", workspace.c_str(),
+                 report.error().message.c_str());
+    if (out.exit_code == 0) out.exit_code = 70;
+    return;
+  }
+  std::string text = policy::format_report(*report, spec.dry_run_writes);
+  if (!text.empty()) std::fputs(text.c_str(), stderr);
+  for (auto& c : report->changes) out.changes.push_back(std::move(c));
+  if (!report->quarantine.empty()) out.quarantine = report->quarantine;
+}
+
+Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
+  if (spec.argv.empty()) return make_error("microvm: no command to run");
+  std::string workspace = spec.workspace.empty() ? spec.cwd : spec.workspace;
+  if (workspace.empty() || workspace.front() != '/') return make_error("microvm: the workspace path must be absolute");
+
+  auto options = default_asset_options();
+  options.progress = [](const std::string& line) { std::fprintf(stderr, "vg: microvm: %s\n", line.c_str()); };
+  auto assets = ensure_assets(options);
+  if (!assets) return make_error("microvm: guest assets: " + assets.error().message);
+
+  auto run_dir = make_run_dir("run");
+  if (!run_dir) return run_dir.error();
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { remove_tree(dir); }
+  } cleanup{*run_dir};
+  std::string upper = *run_dir + "/upper";
+  if (mkdir(upper.c_str(), 0700) != 0) return make_error("mkdir(\"" + upper + "\"): " + std::strerror(errno));
+
+  SessionLimits limits = session_limits_from_env();
+  limits.run_ms = spec.profile.resources.timeout * 1000;
+
+  // A warm guest from the pool, else a cold boot.
+  Vm vm;
+  std::unique_ptr<Channel> channel;
+  bool greeted = false;
+  if (auto warm = take_warm_vm(workspace, *assets)) {
+    vm = warm->vm;
+    channel = std::make_unique<Channel>(warm->fd);
+    greeted = true;  // the pool read its hello
+  } else {
+    VmOptions vo;
+    vo.assets = *assets;
+    vo.accel = m_accel;
+    vo.memory_mb = m_config.microvm.memory >> 20;
+    vo.run_dir = *run_dir + "/vm";
+    vo.share = workspace;
+    if (const char* extra = std::getenv("VG_MICROVM_KERNEL_ARGS")) vo.extra_append = extra;
+    if (mkdir(vo.run_dir.c_str(), 0700) != 0) return make_error("mkdir(\"" + vo.run_dir + "\"): " + std::strerror(errno));
+    auto started_vm = start_vm(vo);
+    if (!started_vm) return make_error("microvm: " + started_vm.error().message);
+    vm = *started_vm;
+    auto fd = connect_socket(vm, vm.ctl_socket, 10000);
+    if (!fd) {
+      std::string msg = describe_failure(vm, "microvm: " + fd.error().message, 0, false);
+      stop_vm(vm);
+      return make_error(msg);
+    }
+    channel = std::make_unique<Channel>(*fd);
+  }
+  struct StopVm {
+    Vm& vm;
+    ~StopVm() { stop_vm(vm); }
+  } stop{vm};
+
+  if (!greeted) {
+    auto hello = wait_hello(*channel, vm, limits.boot_ms);
+    if (!hello) return make_error("microvm: " + hello.error().message);
+  }
+
+  proto::Start start;
+  start.argv = spec.argv;
+  start.env = spec.env;
+  start.cwd = spec.cwd.empty() ? workspace : spec.cwd;
+  start.workspace = workspace;
+  start.share = 1;
+  start.max_write_bytes = spec.profile.resources.disk;
+  start.seed = fresh_seed();
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  start.host_time_ns = static_cast<std::uint64_t>(now.tv_sec) * 1000000000ull + static_cast<std::uint64_t>(now.tv_nsec);
+  winsize ws{};
+  if (isatty(0) && isatty(1) && ioctl(0, TIOCGWINSZ, &ws) == 0) {
+    start.tty = 1;
+    start.rows = ws.ws_row;
+    start.cols = ws.ws_col;
+  }
+
+  timespec started{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &started);
+  UpperWriter writer(upper, spec.profile.resources.disk);
+  auto end = run_session(*channel, vm, start, writer, limits);
+  if (!end) return make_error("microvm: " + end.error().message);
+  // The guest has said everything; nothing more is needed from it.
+  stop_vm(vm);
+
+  Outcome out;
+  out.exit_code = end->exit.code;
+  out.signaled = end->exit.signaled != 0;
+  out.timed_out = end->timed_out;
+  out.read_terminal = start.tty != 0;
+  if (!end->write_set_error.empty()) {
+    Change c;
+    c.path = ".";
+    c.reason = "the guest's write set was not brought back: " + end->write_set_error;
+    out.changes.push_back(c);
+    std::fprintf(stderr, "vg: microvm: no change was committed: %s\n", end->write_set_error.c_str());
+    return out;
+  }
+  for (const auto& r : writer.refused()) {
+    std::fprintf(stderr, "vg: refused: %s: %s\n", r.path.c_str(), r.reason.c_str());
+    out.changes.push_back(r);
+  }
+  commit(spec, upper, workspace, started, out);
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Launcher>> make_microvm_launcher(const config::Config& config) {
+  std::string warning;
+  auto accel = choose_accel(config.microvm.accel, probe_accel(), warning);
+  if (!accel) return accel.error();
+  if (!warning.empty()) std::fprintf(stderr, "vg: warning: %s\n", warning.c_str());
+  return std::unique_ptr<Launcher>(std::make_unique<MicrovmLauncher>(config, *accel));
+}
+
+}  // namespace vg::sandbox::microvm
