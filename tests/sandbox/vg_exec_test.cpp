@@ -1,0 +1,71 @@
+// The namespace sandbox through the real binary: `vg exec --sandbox`.
+#include <filesystem>
+
+#include "tests/sandbox/suite.hpp"
+
+namespace vg::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class VgExecSandbox : public SandboxTest {
+ protected:
+  Ran vg(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {VG_BIN, "exec", "--sandbox"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    fs::create_directories(m_root / "config");
+    fs::create_directories(ws + "/.git");  // the project root
+    // The child runs from the workspace; run() inherits our cwd, so go through sh.
+    std::string line;
+    for (const auto& a : argv) line += "'" + a + "' ";
+    Ran r = run({"/bin/sh", "-c", "cd '" + ws + "' && exec " + line},
+                {"HOME=" + home, "XDG_STATE_HOME=" + state, "XDG_CONFIG_HOME=" + (m_root / "config"), "LC_ALL=C"});
+    std::printf("[vg] exit %d\n%s%s", r.exit_code, r.out.c_str(), r.err.c_str());
+    return r;
+  }
+};
+
+TEST_F(VgExecSandbox, WritesLandThroughThePolicyEngine) {
+  Ran r = vg({"--", "sh", "-c", "echo built > out.txt && id -un"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "nobody\n");  // stdout is the command's alone
+  EXPECT_EQ(read_file(ws + "/out.txt"), "built\n");
+}
+
+TEST_F(VgExecSandbox, EnvFileIsEmptyInside) {
+  write_file(ws + "/.env", "TOKEN=FAKE-SECRET\n");
+  Ran r = vg({"--", "cat", ".env"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(VgExecSandbox, SymlinkOutOfTheWorkspaceIsRefusedAndReported) {
+  Ran r = vg({"--", "ln", "-s", outside, "door"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(exists(ws + "/door"));
+  EXPECT_NE(r.err.find("vg: refused: symlink door: symlink points outside the volume"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(state + "/vg/quarantine/"), std::string::npos) << r.err;
+}
+
+TEST_F(VgExecSandbox, DryRunWritesAppliesNothing) {
+  Ran r = vg({"--dry-run-writes", "--", "sh", "-c", "echo x > planned.txt"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(exists(ws + "/planned.txt"));
+  EXPECT_NE(r.err.find("created planned.txt"), std::string::npos) << r.err;
+}
+
+TEST_F(VgExecSandbox, ExitCodePassesThrough) {
+  EXPECT_EQ(vg({"--", "sh", "-c", "exit 9"}).exit_code, 9);
+  EXPECT_EQ(vg({"--", "sh", "-c", "kill -KILL $$"}).exit_code, 137);
+}
+
+TEST_F(VgExecSandbox, HostIsNotVisible) {
+  Ran r = vg({"--", "sh", "-c", "ls /proc | grep -c '^[0-9]'; ls " + home + " | wc -l"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // Only the sandbox's own processes (init, sh, ls, grep...) and an empty home.
+  EXPECT_LT(std::atoi(r.out.c_str()), 8) << r.out;
+  EXPECT_NE(r.out.find("\n0\n"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace vg::test
