@@ -59,6 +59,20 @@ void hide(Plan& plan, const std::string& host_path, const std::string& sandbox_p
   plan.mounts.push_back(op);
 }
 
+// Hide `.env*` files directly in host directory `dir`, seen at `sandbox_dir`.
+void hide_env_files(Plan& plan, const std::string& dir, const std::string& sandbox_dir) {
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      if (policy::first_match(policy::builtin_secret_patterns(), name)) {
+        hide(plan, dir + "/" + name, sandbox_dir + "/" + name);
+      }
+    }
+    closedir(d);
+  }
+}
+
 // Hide the home secrets that `v` makes visible, and `.env*` at its top.
 void hide_secrets(Plan& plan, const Visible& v, const std::string& host_home) {
   for (const auto& rel : home_secret_paths()) {
@@ -68,16 +82,7 @@ void hide_secrets(Plan& plan, const Visible& v, const std::string& host_home) {
       hide(plan, secret, v.sandbox_path + tail);
     }
   }
-  if (DIR* d = opendir(v.host_path.c_str())) {
-    while (dirent* e = readdir(d)) {
-      std::string name = e->d_name;
-      if (name == "." || name == "..") continue;
-      if (policy::first_match(policy::builtin_secret_patterns(), name)) {
-        hide(plan, v.host_path + "/" + name, v.sandbox_path + "/" + name);
-      }
-    }
-    closedir(d);
-  }
+  hide_env_files(plan, v.host_path, v.sandbox_path);
 }
 
 // Hide the workspace's `exclude` matches: literal paths directly, globs by a
@@ -259,6 +264,16 @@ Result<Plan> make_plan(const Spec& spec) {
   for (auto& op : trees) plan.mounts.push_back(std::move(op));
 
   for (const auto& v : visible) hide_secrets(plan, v, real_home);
+  // `.env*` also in each directory from the workspace down to the working
+  // directory (a package in a monorepo); deeper ones are refused at commit.
+  if (is_within(plan.cwd, ws) && plan.cwd != ws) {
+    for (size_t at = ws.size() + 1; at <= plan.cwd.size(); ++at) {
+      if (at == plan.cwd.size() || plan.cwd[at] == '/') {
+        std::string dir = plan.cwd.substr(0, at);
+        hide_env_files(plan, dir, dir);
+      }
+    }
+  }
   hide_excluded(plan, ws, p.exclude);
 
   auto filter = compile_seccomp_filter();

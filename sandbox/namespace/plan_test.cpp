@@ -84,6 +84,17 @@ TEST_F(PlanTest, EnvFilesAreHiddenAsEmptyFiles) {
   EXPECT_EQ(find(p, MountOp::Kind::hide_file, ws + "/environment.txt"), nullptr);
 }
 
+TEST_F(PlanTest, EnvFilesOnTheWayToTheWorkingDirectoryAreHidden) {
+  touch(ws + "/packages/.env");
+  touch(ws + "/packages/app/.env.local");
+  touch(ws + "/other/.env");
+  spec.cwd = ws + "/packages/app";
+  Plan p = plan_ok();
+  EXPECT_NE(find(p, MountOp::Kind::hide_file, ws + "/packages/.env"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::hide_file, ws + "/packages/app/.env.local"), nullptr);
+  EXPECT_EQ(find(p, MountOp::Kind::hide_file, ws + "/other/.env"), nullptr);  // refused at commit instead
+}
+
 TEST_F(PlanTest, HomeSecretsInAVolumeAreHidden) {
   touch(home + "/.ssh/id_ed25519");
   touch(home + "/.aws/credentials");
