@@ -7,7 +7,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -167,6 +169,12 @@ Result<BridgeProcess> spawn_bridge(const BridgeOptions& options) {
     int lfd = listener.get();
     if (lfd > 0) ::close_range(0, static_cast<unsigned>(lfd - 1), 0);
     ::close_range(static_cast<unsigned>(lfd + 1), ~0U, 0);
+    // It only accepts and connects: it keeps no capability the sandbox's
+    // setup process had, and can never gain one.
+    ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct caps[2] = {};
+    ::syscall(SYS_capset, &header, caps);
     run_bridge(lfd, options.proxy_socket, -1);
     ::_exit(0);
   }

@@ -1,0 +1,67 @@
+#pragma once
+// `network.mode: restricted` for a sandbox backend, in two halves:
+//   host side    HostNetwork: a private directory holding the proxy's unix
+//                socket (the backend bind-mounts it at k_sandbox_socket_dir),
+//                the proxy itself, and the environment for the command;
+//   sandbox side start_sandbox_bridge(): called inside the sandbox's network
+//                namespace, after its mounts, before the command is started.
+// Order for a backend that clones/forks the sandbox: prepare() (validates the
+// lists, so errors come before anything starts), add the mount and the
+// environment to the plan, clone, start() (the proxy runs threads: start it
+// after the clone), run, finish().
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/result.hpp"
+#include "sandbox/proxy/bridge.hpp"
+#include "sandbox/proxy/options.hpp"
+#include "sandbox/proxy/proxy.hpp"
+
+namespace vg::sandbox::proxy {
+
+// Where the socket directory appears inside the sandbox.
+inline constexpr const char* k_sandbox_socket_dir = "/.vg-net";
+// The proxy's socket as seen inside the sandbox.
+inline constexpr const char* k_sandbox_socket = "/.vg-net/proxy.sock";
+// The loopback port the bridge listens on inside the sandbox.
+inline constexpr std::uint16_t k_bridge_port = 3128;
+
+// The host half of restricted networking for one sandboxed run.
+class HostNetwork {
+ public:
+  // Check `network`'s lists and make the private socket directory.
+  static Result<std::unique_ptr<HostNetwork>> prepare(const config::Network& network);
+  // Stop the proxy and remove the socket directory.
+  ~HostNetwork();
+  HostNetwork(const HostNetwork&) = delete;
+  HostNetwork& operator=(const HostNetwork&) = delete;
+
+  // Return the host directory to bind-mount at k_sandbox_socket_dir.
+  const std::string& socket_dir() const { return m_dir; }
+  // Start the proxy; `observer` (may be empty) sees every connection.
+  Result<void> start(std::function<void(const ConnectionEvent&)> observer = {});
+  // Stop the proxy; return a note for the user when `exit_code` is not 0
+  // (programs that ignore the proxy variables fail for want of a route).
+  std::string finish(int exit_code);
+  // Return the proxy's counters (zero before start()).
+  ProxyStats stats() const { return m_stats; }
+
+ private:
+  HostNetwork() = default;
+
+  config::Network m_network;
+  std::string m_dir;
+  std::unique_ptr<Proxy> m_proxy;
+  ProxyStats m_stats;
+};
+
+// Start the bridge on 127.0.0.1:k_bridge_port relaying to k_sandbox_socket,
+// in the caller's (the sandbox's) network namespace.
+Result<BridgeProcess> start_sandbox_bridge();
+
+}  // namespace vg::sandbox::proxy
