@@ -81,6 +81,17 @@ TEST_F(ConfigErrors, UnknownEnumValueListsTheValidOnes) {
             at(2, 12) + "unknown runtime 'firecracker'; expected namespace|microvm|mock");
 }
 
+TEST_F(ConfigErrors, NulByteIsAnError) {
+  std::string e = error_for(std::string("sandbox:\n  mode: au\0to\n", 22));
+  EXPECT_EQ(e.rfind(user_file() + ":2:", 0), 0u) << e;
+  for (char c : e) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "control byte in: " << e;
+}
+
+TEST_F(ConfigErrors, ControlBytesInValuesAreEscapedInMessages) {
+  EXPECT_EQ(error_for("sandbox:\n  mode: \"a\\e[31mb\\nc\"\n"),
+            at(2, 9) + "unknown mode 'a\\x1b[31mb\\x0ac'; expected always|auto|manual|disabled");
+}
+
 TEST_F(ConfigErrors, DuplicateKey) {
   EXPECT_EQ(error_for("sandbox:\n  mode: auto\n  mode: always\n"), at(3, 3) + "duplicate key 'mode' in sandbox");
 }

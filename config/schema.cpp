@@ -114,6 +114,25 @@ std::string choices(const NameTable<E>& table) {
   return s;
 }
 
+// Messages are one line for a terminal: control bytes from the file (a NUL,
+// a newline inside a quoted value, an escape sequence) are shown as \xNN.
+std::string printable(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      static constexpr char k_hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += k_hex[u >> 4];
+      out += k_hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -173,7 +192,7 @@ class Applier {
   }
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const {
-    throw SchemaError{where(at) + ": " + message};
+    throw SchemaError{printable(where(at) + ": " + message)};
   }
 
   void record(const std::string& path, const YAML::Node& at) {
@@ -185,7 +204,7 @@ class Applier {
     m_config.origins[path] = origin;
   }
 
-  void note(const std::string& text) { m_config.notes.push_back(text); }
+  void note(const std::string& text) { m_config.notes.push_back(printable(text)); }
 
   void note_unused(const std::string& path, const YAML::Node& at) {
     note(where(at) + ": " + path + ": accepted, not used by vg (a Vectra Guard setting)");
