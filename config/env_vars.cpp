@@ -16,7 +16,10 @@
 //   VG_MICROVM_ACCEL   microvm.accel           auto|kvm|tcg|require-kvm
 //
 // Ignored (not configuration): VG_ACTIVE, VG_BIN, VG_SOURCE_DIR,
-// VG_NPM_TARBALLS, VG_HOOK, VG_OFF, VG_DEBUG and every VG_TEST_*. Any other
+// VG_NPM_TARBALLS, VG_HOOK, VG_OFF, VG_DEBUG, every VG_TEST_*, and the
+// developer knobs read where they are used: VG_BUILD_DIR, VG_TMUX,
+// VG_CACHE_TEST_WRITER, VG_MICROVM_BOOT_TIMEOUT, VG_MICROVM_HANG_TIMEOUT,
+// VG_MICROVM_KERNEL_ARGS, VG_GUEST_AGENT, VG_GUEST_KERNEL_DEB. Any other
 // VG_* variable gets a note with "did you mean".
 #include "config/env_vars.hpp"
 
@@ -42,8 +45,15 @@ constexpr std::array<EnvVar, 14> k_env_vars{{
     {"VG_MICROVM_ACCEL", "microvm.accel", "microVM accelerator: auto|kvm|tcg|require-kvm"},
 }};
 
-constexpr std::array<std::string_view, 7> k_non_config{
-    "VG_ACTIVE", "VG_BIN", "VG_SOURCE_DIR", "VG_NPM_TARBALLS", "VG_HOOK", "VG_OFF", "VG_DEBUG"};
+constexpr std::array<std::string_view, 15> k_non_config{
+    "VG_ACTIVE",          "VG_BIN",
+    "VG_SOURCE_DIR",      "VG_NPM_TARBALLS",
+    "VG_HOOK",            "VG_OFF",
+    "VG_DEBUG",           "VG_BUILD_DIR",
+    "VG_TMUX",            "VG_CACHE_TEST_WRITER",
+    "VG_MICROVM_BOOT_TIMEOUT", "VG_MICROVM_HANG_TIMEOUT",
+    "VG_MICROVM_KERNEL_ARGS",  "VG_GUEST_AGENT",
+    "VG_GUEST_KERNEL_DEB"};
 
 }  // namespace
 
