@@ -1,6 +1,7 @@
 #include "config/trust.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +93,29 @@ Result<void> write_store(const std::string& store_file, const std::vector<Entry>
   return {};
 }
 
+// Serialises read-modify-write of the store between concurrent `vg config
+// trust` runs (the rename keeps readers consistent without it).
+class StoreLock {
+ public:
+  explicit StoreLock(const std::string& store_file) {
+    auto slash = store_file.find_last_of('/');
+    if (slash != std::string::npos && !make_dirs(store_file.substr(0, slash))) return;
+    m_fd = ::open((store_file + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_fd >= 0) {
+      while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
+      }
+    }
+  }
+  ~StoreLock() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  StoreLock(const StoreLock&) = delete;
+  StoreLock& operator=(const StoreLock&) = delete;
+
+ private:
+  int m_fd = -1;
+};
+
 }  // namespace
 
 bool is_trusted(const std::string& store_file, const std::string& config_path, std::string_view content) {
@@ -108,6 +132,7 @@ bool is_trusted(const std::string& store_file, const std::string& config_path, s
 
 Result<void> trust_config(const std::string& store_file, const std::string& config_path, std::string_view content) {
   if (config_path.find('\n') != std::string::npos) return make_error("cannot trust a path that contains a newline");
+  StoreLock lock(store_file);
   auto entries = read_store(store_file);
   if (!entries) return entries.error();
   std::vector<Entry> kept;
@@ -119,6 +144,7 @@ Result<void> trust_config(const std::string& store_file, const std::string& conf
 }
 
 Result<bool> untrust_config(const std::string& store_file, const std::string& config_path) {
+  StoreLock lock(store_file);
   auto entries = read_store(store_file);
   if (!entries) return entries.error();
   std::vector<Entry> kept;
