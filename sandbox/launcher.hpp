@@ -31,6 +31,7 @@ struct Spec {
   std::string workspace;           // project root, mounted overlay by default
   config::Sandbox profile;         // mounts, network, limits, user
   bool dry_run_writes = false;     // show the change set, apply nothing
+  bool timing = false;             // print where the sandbox's start-up time went (stderr)
 };
 
 // How a run ended.

@@ -87,10 +87,10 @@ std::string quarantine_base() {
   return base + "/vg/quarantine";
 }
 
-// VG_SANDBOX_TIMING=1 prints where the launcher's time went, to stderr.
+// Spec::timing prints where the launcher's time went, to stderr.
 class Timing {
  public:
-  Timing() : m_on(std::getenv("VG_SANDBOX_TIMING") != nullptr) { clock_gettime(CLOCK_MONOTONIC, &m_last); }
+  explicit Timing(bool on) : m_on(on) { clock_gettime(CLOCK_MONOTONIC, &m_last); }
   void mark(const char* what) {
     if (!m_on) return;
     timespec now{};
@@ -142,7 +142,7 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   timespec started{};
   clock_gettime(CLOCK_REALTIME_COARSE, &started);
-  Timing timing;
+  Timing timing(spec.timing);
   auto planned = ns::make_plan(spec);
   if (!planned) return planned.error();
   timing.mark("plan");

@@ -4,7 +4,7 @@
 //                  [--memory BYTES] [--pids N] [--disk BYTES] [--cpu CORES]
 //                  [--volume SRC:DST:ro|rw|overlay]... [--exclude GLOB]...
 //                  [--user nobody|root|current] [--readonly] [--dry-run-writes]
-//                  [--outcome FILE] -- CMD [ARGS...]
+//                  [--outcome FILE] [--timing] -- CMD [ARGS...]
 // The outcome file gets "exit N", one "change VERDICT KIND PATH" line per
 // change and "quarantine DIR". Setup errors exit 69 with the message.
 #include <unistd.h>
@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     else if (a == "--user") spec.profile.isolation.user = need("--user");
     else if (a == "--readonly") spec.profile.isolation.filesystem = "readonly";
     else if (a == "--dry-run-writes") spec.dry_run_writes = true;
+    else if (a == "--timing") spec.timing = true;
     else if (a == "--outcome") outcome_file = need("--outcome");
     else if (a == "--exclude") spec.profile.exclude.push_back(need("--exclude"));
     else if (a == "--volume") {
