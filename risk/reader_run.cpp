@@ -49,6 +49,9 @@ std::size_t option_value(const std::vector<Arg>& args, std::size_t from, std::st
       return i;
     }
     if (!short_opt.empty() && a == short_opt) return i + 1 < args.size() ? i + 1 : std::string::npos;
+    if (short_opt.size() == 2 && a.size() > 2 && a[0] == '-' && a[1] != '-' && a.back() == short_opt[1] &&
+        a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 1) == std::string::npos)
+      return i + 1 < args.size() ? i + 1 : std::string::npos;  // -qc SCRIPT
     if (!short_opt.empty() && a.size() > 2 && starts_with(a, short_opt) && a[1] != '-') {
       attached = a.substr(2);
       return i;

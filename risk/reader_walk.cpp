@@ -91,6 +91,14 @@ void Reader::read(std::string_view text, Ctx ctx) {
     return;
   }
   m_model.scripts.push_back(Fact{std::string(text), ctx.has_outer ? ctx.outer : Span{0, text.size()}});
+  if (text.find('\0') != std::string_view::npos) {
+    // A shell stops reading at a NUL byte; read both sides, and never prove such text safe.
+    reason("the script contains a NUL byte");
+    std::string copy(text);
+    std::replace(copy.begin(), copy.end(), '\0', '\n');
+    m_texts.push_back(std::move(copy));
+    text = m_texts.back();
+  }
   auto now = std::chrono::steady_clock::now();
   if (now >= m_deadline) {
     reason("analysis took longer than its time budget");
@@ -406,6 +414,8 @@ Redirect Reader::redirect(TSNode n, Ctx c, std::optional<Input>& input) {
       TSNode ch = ts_node_child(n, i);
       if (!ts_node_is_named(ch)) {
         if (!have_target) r.op = std::string(text_of(ch, c));
+      } else if (!have_target && is(ch, "ERROR")) {
+        r.op += std::string(text_of(ch, c));  // the grammar has no `<>`: it reads `<`, ERROR(`>`), word
       } else if (have_target) {
         (void)eval(ch, c);  // `>& /dev/tcp/h/p 0` puts the next word here
       } else if (!is(ch, "file_descriptor")) {
