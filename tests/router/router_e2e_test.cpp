@@ -33,7 +33,9 @@ AuditRecord last_record(const Home& home) {
 
 std::string mock_config(const Home& home, const std::string& mode, const std::string& extra_sandbox = "",
                         const std::string& extra_mock = "") {
-  return "sandbox:\n  mode: " + mode + "\n  runtime: mock\n" + extra_sandbox + "mock:\n  record_path: " +
+  // The result cache is not under test here: off, so every run reaches the launcher.
+  return "sandbox:\n  mode: " + mode + "\n  runtime: mock\n  enable_cache: false\n" + extra_sandbox +
+         "mock:\n  record_path: " +
          home.mock_record() + "\n" + extra_mock;
 }
 

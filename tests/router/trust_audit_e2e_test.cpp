@@ -31,7 +31,9 @@ std::vector<std::string> files_starting(const std::string& dir, const std::strin
 }
 
 std::string auto_mock(const Home& home) {
-  return "sandbox:\n  mode: auto\n  runtime: mock\nmock:\n  record_path: " + home.mock_record() + "\n";
+  // The result cache is not under test here: off, so every run reaches the launcher.
+  return "sandbox:\n  mode: auto\n  runtime: mock\n  enable_cache: false\nmock:\n  record_path: " +
+         home.mock_record() + "\n";
 }
 
 TEST(Trust, AnEntryRoutesTheExactResolvedCommandToTheHost) {
