@@ -214,6 +214,12 @@ proto::ExitStatus run_command(Port& port, const proto::Start& start, bool& port_
         port_ok = false;
         break;
       }
+    } else if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+      port_ok = false;  // the host side of the port was closed
+      break;
+    }
+    // Frames may already be decoded: they can arrive with the start frame.
+    {
       proto::Frame f;
       for (;;) {
         auto st = port.next(f);
@@ -260,8 +266,6 @@ proto::ExitStatus run_command(Port& port, const proto::Start& start, bool& port_
             break;  // not meaningful from the host at this point; ignored
         }
       }
-    } else if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-      port_ok = false;  // the host side of the port was closed
     }
   }
   if (!exited) {

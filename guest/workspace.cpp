@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <ctime>
 #include <vector>
 
@@ -30,6 +31,16 @@ bool make_dirs(const std::string& path) {
   }
   return true;
 }
+// The 9p cache mode; `vg.9p=OPTIONS` on the kernel command line
+// (VG_MICROVM_KERNEL_ARGS) overrides it for debugging.
+std::string share_cache_option() {
+  std::ifstream in("/proc/cmdline");
+  std::string word;
+  while (in >> word) {
+    if (word.rfind("vg.9p=", 0) == 0) return word.substr(6);
+  }
+  return "cache=loose";
+}
 }  // namespace
 
 std::string mount_workspace(const proto::Start& start) {
@@ -37,8 +48,8 @@ std::string mount_workspace(const proto::Start& start) {
   if (!make_dirs(k_lower_dir) || !make_dirs(k_rw_dir)) return errno_text("mkdir /run/vg");
   if (start.share) {
     // A large msize matters: the 8 KiB default is many times slower.
-    if (mount("ws", k_lower_dir, "9p", MS_RDONLY | MS_NOSUID | MS_NODEV,
-              "trans=virtio,version=9p2000.L,msize=524288,cache=loose,access=any") != 0) {
+    std::string share_options = "trans=virtio,version=9p2000.L,msize=524288," + share_cache_option();
+    if (mount("ws", k_lower_dir, "9p", MS_RDONLY | MS_NOSUID | MS_NODEV, share_options.c_str()) != 0) {
       return errno_text("mount 9p share 'ws'");
     }
   }

@@ -87,6 +87,10 @@ std::string confine(const ConfineSpec& spec) {
   for (const auto& p : spec.devices) {
     if (auto e = bind(root, p, false); !e.empty()) return e;
   }
+  // QEMU's 9p server reaches xattrs and some metadata through
+  // /proc/self/fd/N/NAME (there are no *xattrat calls); without /proc every
+  // overlay copy-up in the guest fails with ENOENT.
+  if (auto e = bind(root, "/proc", false); !e.empty()) return e;
   // Debian merges /usr: the loader and libraries are reached through these links.
   for (const char* link : {"bin", "sbin", "lib", "lib64"}) {
     std::string target = std::string("usr/") + link;

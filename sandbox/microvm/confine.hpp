@@ -3,7 +3,7 @@
 // there, with no privilege over the host) and a mount namespace whose root
 // is an empty tmpfs holding only what QEMU serves: /usr (its binary, libraries
 // and firmware), the guest assets, the VM's run directory and the workspace,
-// read-only. QEMU's 9p server has a history of path escapes; an escape here
+// read-only, plus /proc (QEMU's 9p server needs /proc/self/fd). QEMU's 9p server has a history of path escapes; an escape here
 // finds nothing else.
 
 #include <string>

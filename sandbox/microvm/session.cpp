@@ -171,6 +171,8 @@ Result<proto::Hello> wait_hello(Channel& channel, Vm& vm, int timeout_ms) {
 Result<SessionEnd> run_session(Channel& channel, Vm& vm, const proto::Start& start, UpperWriter& writer,
                                const SessionLimits& limits) {
   SignalGuard guard;
+  // Drained in a loop below: it must not block once empty.
+  fcntl(guard.fd(), F_SETFL, fcntl(guard.fd(), F_GETFL) | O_NONBLOCK);
   IgnoreSigpipe ignore_sigpipe;
   RawTerminal raw(start.tty != 0);
   SessionEnd end;
