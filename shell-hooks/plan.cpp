@@ -161,7 +161,7 @@ class Planner {
   }
 
   std::string rewrite() const {
-    std::string prefix = m_in.route == LineRoute::sandbox ? "vg exec --sandbox -- " : "vg exec -- ";
+    std::string prefix = m_in.sandbox_flag ? "vg exec --sandbox -- " : "vg exec -- ";
     std::vector<std::size_t> points;
     for (const auto& c : m_classified) {
       if (c.kind == Kind::external && c.code) points.push_back(c.command->begin);
@@ -213,6 +213,42 @@ const char* to_string(Verdict verdict) {
 }
 
 Plan make_plan(const PlanInput& input) { return Planner(input).run(); }
+
+std::string blank_fish_prefixes(std::string_view line) {
+  std::string out(line);
+  auto lex = classify(line);
+  bool command_start = true;
+  for (std::size_t i = 0; i < out.size();) {
+    char c = out[i];
+    if (lex[i] != Lex::code) {
+      command_start = false;
+      ++i;
+      continue;
+    }
+    if (c == ';' || c == '\n' || c == '|' || c == '&') {
+      command_start = true;
+      ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t') {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < out.size() && out[end] != ' ' && out[end] != '\t' && out[end] != ';' && out[end] != '\n' &&
+           out[end] != '|' && out[end] != '&')
+      ++end;
+    std::string_view word = std::string_view(out).substr(i, end - i);
+    bool prefix = word == "and" || word == "or" || word == "not" || word == "begin";
+    if (command_start && prefix && end < out.size() && (out[end] == ' ' || out[end] == '\t')) {
+      for (std::size_t k = i; k < end; ++k) out[k] = ' ';
+    } else {
+      command_start = false;
+    }
+    i = end;
+  }
+  return out;
+}
 
 std::unordered_set<std::string> parse_names(std::string_view text) {
   std::unordered_set<std::string> names;

@@ -56,6 +56,7 @@ struct PlanInput {
   // Names the interactive shell runs itself: builtins, keywords, functions, aliases.
   std::unordered_set<std::string> shell_names;
   Bypass bypass = Bypass::allowed;
+  bool sandbox_flag = false;  // wrap with `vg exec --sandbox --` (the line's route is the sandbox)
 };
 
 // What the hook does with the line.
@@ -68,6 +69,11 @@ struct Plan {
 
 // Decide the plan for `input`.
 Plan make_plan(const PlanInput& input);
+
+// Return `line` with fish's command prefixes (`and`, `or`, `not`, `begin`)
+// blanked out in command position, byte offsets unchanged, so that a bash
+// reader sees the command that follows them.
+std::string blank_fish_prefixes(std::string_view line);
 
 // Parse the newline-separated name list the hook passes in `_VG_NAMES`.
 std::unordered_set<std::string> parse_names(std::string_view text);

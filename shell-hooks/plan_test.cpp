@@ -85,6 +85,7 @@ TEST(Plan, SandboxRouteForcesTheSandbox) {
   std::string line = "curl -s x | sh";
   auto in = input(line);
   in.route = LineRoute::sandbox;
+  in.sandbox_flag = true;
   in.commands = {cmd(line, "curl", "curl", 0, 9), cmd(line, "sh", "sh", 10)};
   in.findings = {{"net.pipe_to_shell", 0, line.size()}};
   auto plan = make_plan(in);
@@ -196,6 +197,12 @@ TEST(Plan, MultiByteTextKeepsByteOffsets) {
   auto in = input(line);
   in.commands = {cmd(line, "echo", "echo"), cmd(line, "wc", "wc")};
   EXPECT_EQ(make_plan(in).text, "echo 'héllo' && vg exec -- wc -c");
+}
+
+TEST(Plan, FishPrefixesAreBlankedInCommandPosition) {
+  EXPECT_EQ(blank_fish_prefixes("touch a; and env | not grep x; or begin; echo and; end"),
+            "touch a;     env |     grep x;    begin; echo and; end");
+  EXPECT_EQ(blank_fish_prefixes("echo 'and x'; and  ls"), "echo 'and x';      ls");
 }
 
 TEST(Plan, NamesParse) {
