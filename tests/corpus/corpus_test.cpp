@@ -40,7 +40,13 @@ int main(int argc, char** argv) {
   }
   vg::config::Config config;
   config.sandbox.mode = vg::config::Mode::automatic;  // thresholds stay at their defaults
-  auto engine = vg::risk::Engine::create(config, true);
+  // Verify every rule's examples once, then score with a fresh engine that
+  // loads its packs lazily, as vg does.
+  if (auto verified = vg::risk::Engine::create(config, true); !verified) {
+    std::fprintf(stderr, "rules failed to verify: %s\n", verified.error().message.c_str());
+    return 1;
+  }
+  auto engine = vg::risk::Engine::create(config);
   if (!engine) {
     std::fprintf(stderr, "rules failed to load: %s\n", engine.error().message.c_str());
     return 1;
