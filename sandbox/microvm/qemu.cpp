@@ -231,6 +231,14 @@ std::string describe_failure(const Vm& vm, const std::string& what, int status, 
     }
   }
   std::string console = tail_lines(vm.console_log, 12);
+  // A panic's stack trace pushes its headline out of the tail: show it first.
+  std::string wide = tail_lines(vm.console_log, 300);
+  if (auto p = wide.rfind("Kernel panic"); p != std::string::npos && console.find("Kernel panic") == std::string::npos) {
+    auto start = wide.rfind('\n', p);
+    auto end = wide.find('\n', p);
+    start = start == std::string::npos ? 0 : start + 1;
+    console = wide.substr(start, end == std::string::npos ? std::string::npos : end - start) + "\n...\n" + console;
+  }
   std::string qemu = tail_lines(vm.qemu_log, 5);
   if (!console.empty()) msg += "\n--- guest console (last lines) ---\n" + console;
   if (!qemu.empty()) msg += "\n--- qemu ---\n" + qemu;

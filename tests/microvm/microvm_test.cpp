@@ -1,0 +1,239 @@
+// End-to-end tests of the microVM backend under TCG: each test boots a real
+// guest through microvm_driver (the backend without the router). Slow by
+// nature (seconds per boot); label "microvm".
+#include <dirent.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/microvm/process.hpp"
+
+namespace vg::microvm_test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto k_run = 240s;  // one boot + command under TCG on a loaded host
+
+std::string driver() {
+  const char* d = std::getenv("MICROVM_DRIVER");
+  return d ? d : "";
+}
+
+std::string make_temp(const std::string& prefix) {
+  std::string t = "/tmp/" + prefix + "XXXXXX";
+  if (!mkdtemp(t.data())) return "";
+  return t;
+}
+
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+int count_entries(const std::string& dir, const std::string& prefix) {
+  int n = 0;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) n += std::string(e->d_name).rfind(prefix, 0) == 0;
+    closedir(d);
+  }
+  return n;
+}
+
+class Microvm : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (driver().empty() || access("/usr/bin/qemu-system-x86_64", X_OK) != 0) {
+      const char* ci = std::getenv("CI");
+      if (ci && std::string(ci) == "true") FAIL() << "qemu-system-x86 or the driver is missing, and CI requires this suite";
+      GTEST_SKIP() << "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)";
+    }
+    m_workspace = make_temp("vgmw-");
+    m_runtime = make_temp("vgmr-");
+    ASSERT_FALSE(m_workspace.empty());
+    ASSERT_FALSE(m_runtime.empty());
+    chmod(m_runtime.c_str(), 0700);
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      std::fprintf(stderr, "kept for inspection: workspace %s runtime %s\n", m_workspace.c_str(), m_runtime.c_str());
+      return;
+    }
+    std::string cmd = "rm -rf '" + m_workspace + "' '" + m_runtime + "'";
+    if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", m_workspace.c_str());
+  }
+  std::vector<std::string> env(const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> e = {"XDG_RUNTIME_DIR=" + m_runtime};
+    e.insert(e.end(), extra.begin(), extra.end());
+    return e;
+  }
+  std::vector<std::string> argv(const std::vector<std::string>& command) const {
+    std::vector<std::string> a = {driver(), "--workspace", m_workspace, "--cwd", m_workspace, "--"};
+    a.insert(a.end(), command.begin(), command.end());
+    return a;
+  }
+  std::string m_workspace;
+  std::string m_runtime;
+};
+
+TEST_F(Microvm, ExitCodeAndOutputStreamsAreSeparate) {
+  Child c(argv({"sh", "-c", "echo to-out; echo to-err >&2; exit 7"}), env());
+  int code = c.wait(k_run);
+  EXPECT_EQ(code, 7) << c.err;
+  EXPECT_EQ(c.out, "to-out\n");
+  EXPECT_NE(c.err.find("to-err\n"), std::string::npos) << c.err;
+}
+
+TEST_F(Microvm, CommandKilledBySignalExitsWith128PlusN) {
+  Child c(argv({"sh", "-c", "kill -TERM $$"}), env());
+  EXPECT_EQ(c.wait(k_run), 128 + SIGTERM) << c.err;
+}
+
+TEST_F(Microvm, MissingCommandIs127) {
+  Child c(argv({"no-such-command-vg"}), env());
+  EXPECT_EQ(c.wait(k_run), 127) << c.err;
+  EXPECT_NE(c.err.find("command not found"), std::string::npos) << c.err;
+}
+
+TEST_F(Microvm, OutputIsStreamedWhileTheCommandRuns) {
+  Child c(argv({"sh", "-c", "echo first; sleep 4; echo second"}), env());
+  ASSERT_TRUE(c.wait_for("first", k_run)) << c.err;
+  // "first" arrived while the command was still sleeping: the process is alive
+  // and "second" is not there yet.
+  EXPECT_EQ(c.out.find("second"), std::string::npos);
+  EXPECT_EQ(kill(c.pid(), 0), 0);
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  EXPECT_EQ(c.out, "first\nsecond\n");
+}
+
+TEST_F(Microvm, SignalToVgReachesTheGuestCommand) {
+  Child c(argv({"sh", "-c", "trap 'echo got-term; exit 42' TERM; echo ready; while :; do sleep 1; done"}), env());
+  ASSERT_TRUE(c.wait_for("ready", k_run)) << c.err;
+  kill(c.pid(), SIGTERM);
+  EXPECT_EQ(c.wait(60s), 42) << c.err;
+  EXPECT_NE(c.out.find("got-term"), std::string::npos) << c.out;
+}
+
+TEST_F(Microvm, StdinIsForwarded) {
+  Child c(argv({"sh", "-c", "read line; echo got:$line"}), env());
+  c.write_input("hello guest\n");
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  EXPECT_EQ(c.out, "got:hello guest\n");
+}
+
+TEST_F(Microvm, InteractiveSessionGetsAPtyWithTheTerminalSize) {
+  Child c(argv({"sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo tty-yes; stty size; read x; echo got:$x"}), env(), true, 33, 101);
+  ASSERT_TRUE(c.wait_for("tty-yes", k_run)) << c.out;
+  ASSERT_TRUE(c.wait_for("33 101", 30s)) << c.out;
+  c.write_input("typed\r");
+  ASSERT_TRUE(c.wait_for("got:typed", 60s)) << c.out;
+  EXPECT_EQ(c.wait(60s), 0) << c.out;
+}
+
+TEST_F(Microvm, WorkspaceEditIsCommittedThroughThePolicyEngine) {
+  write_text(m_workspace + "/keep.txt", "old\n");
+  write_text(m_workspace + "/gone.txt", "bye\n");
+  Child c(argv({"sh", "-c", "echo new >> keep.txt && mkdir -p sub && echo made > sub/made.txt && rm gone.txt"}), env());
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  EXPECT_EQ(read_text(m_workspace + "/keep.txt"), "old\nnew\n");
+  EXPECT_EQ(read_text(m_workspace + "/sub/made.txt"), "made\n");
+  EXPECT_FALSE(exists(m_workspace + "/gone.txt"));
+  EXPECT_NE(c.err.find("change: accepted sub/made.txt"), std::string::npos) << c.err;
+}
+
+TEST_F(Microvm, SymlinkClimbingFromInsideTheGuestIsRefused) {
+  // The throwaway target lives outside the workspace; nothing may reach it.
+  std::string target = make_temp("vgmt-");
+  ASSERT_FALSE(target.empty());
+  std::string script = "ln -s " + target + " escape && ln -s ../../../../.. up && mkdir -p " + target +
+                       " && echo pwned > escape/pwned.txt && cat escape/pwned.txt && echo ok > inside.txt";
+  Child c(argv({"sh", "-c", script}), env());
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  // The attempt was made: inside the guest the write through the link worked.
+  EXPECT_EQ(c.out, "pwned\n");
+  EXPECT_FALSE(exists(target + "/pwned.txt")) << "the write escaped to the host";
+  EXPECT_FALSE(exists(m_workspace + "/escape")) << "the escaping symlink was committed";
+  EXPECT_FALSE(exists(m_workspace + "/up")) << "the climbing symlink was committed";
+  EXPECT_NE(c.err.find("change: refused escape"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("change: refused up"), std::string::npos) << c.err;
+  EXPECT_EQ(read_text(m_workspace + "/inside.txt"), "ok\n");
+  rmdir(target.c_str());
+}
+
+TEST_F(Microvm, NetworkNoneMeansNoNic) {
+  Child c(argv({"sh", "-c", "ls /sys/class/net; ping -c 1 -W 1 10.0.2.2 || echo ping-failed"}), env());
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  EXPECT_EQ(c.out.substr(0, 3), "lo\n") << c.out;
+  EXPECT_NE(c.out.find("ping-failed"), std::string::npos) << c.out;
+}
+
+TEST_F(Microvm, GuestPanicIsReportedWithTheConsoleTail) {
+  Child c(argv({"sh", "-c", "echo c > /proc/sysrq-trigger; sleep 30"}), env());
+  EXPECT_EQ(c.wait(k_run), 69) << c.err;
+  EXPECT_NE(c.err.find("microvm"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("Kernel panic"), std::string::npos) << c.err;
+  EXPECT_EQ(count_entries(m_runtime + "/vg/microvm", "run-"), 0) << "run directory left behind";
+}
+
+TEST_F(Microvm, HungGuestIsReportedNotWaitedForever) {
+  // panic = 0: the kernel stops dead instead of rebooting, so QEMU keeps running.
+  Child c(argv({"sh", "-c", "echo 0 > /proc/sys/kernel/panic; echo c > /proc/sysrq-trigger; sleep 30"}),
+          env({"VG_MICROVM_HANG_TIMEOUT=6"}));
+  EXPECT_EQ(c.wait(k_run), 69) << c.err;
+  EXPECT_NE(c.err.find("stopped responding"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find("Kernel panic"), std::string::npos) << c.err;
+}
+
+TEST_F(Microvm, KilledQemuIsCleanedUp) {
+  Child c(argv({"sh", "-c", "echo started; sleep 300"}), env());
+  ASSERT_TRUE(c.wait_for("started", k_run)) << c.err;
+  // The driver's children: QEMU (the only one).
+  std::string children = read_text("/proc/" + std::to_string(c.pid()) + "/task/" + std::to_string(c.pid()) + "/children");
+  pid_t qemu = static_cast<pid_t>(std::atoi(children.c_str()));
+  ASSERT_GT(qemu, 0) << "no QEMU child found";
+  ASSERT_NE(read_text("/proc/" + std::to_string(qemu) + "/cmdline").find("qemu-system"), std::string::npos);
+  kill(qemu, SIGKILL);
+  EXPECT_EQ(c.wait(60s), 69) << c.err;
+  EXPECT_NE(c.err.find("killed by signal 9"), std::string::npos) << c.err;
+  EXPECT_FALSE(exists("/proc/" + std::to_string(qemu) + "/cmdline")) << "QEMU left as a zombie or running";
+  EXPECT_EQ(count_entries(m_runtime + "/vg/microvm", "run-"), 0) << "run directory left behind";
+}
+
+TEST_F(Microvm, WarmPoolGuestIsUsedAndReplaced) {
+  Child warm({driver(), "--warm", m_workspace}, env());
+  ASSERT_EQ(warm.wait(k_run), 0) << warm.err;
+  Child before({driver(), "--status"}, env());
+  ASSERT_EQ(before.wait(30s), 0);
+  ASSERT_NE(before.out.find("ready"), std::string::npos) << before.out;
+  std::string ready_pid = before.out.substr(before.out.find("ready"));
+  Child c(argv({"sh", "-c", "echo warm > w.txt; echo from-warm"}), env());
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  EXPECT_EQ(c.out, "from-warm\n");
+  EXPECT_EQ(read_text(m_workspace + "/w.txt"), "warm\n");
+  Child after({driver(), "--status"}, env());
+  ASSERT_EQ(after.wait(30s), 0);
+  // The ready guest was handed out (its line is gone) and a new one is booting or ready.
+  EXPECT_EQ(after.out.find(ready_pid.substr(0, ready_pid.find('\n'))), std::string::npos) << after.out;
+  Child stop({driver(), "--stop"}, env());
+  EXPECT_EQ(stop.wait(30s), 0);
+}
+
+}  // namespace
+}  // namespace vg::microvm_test
