@@ -7,6 +7,7 @@
 //   N lines of messages
 //   the rest: the line to run (wrap / ask), byte-exact
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -86,6 +87,7 @@ void audit_refusal(const config::Config& config, const std::string& line, const 
 }
 
 int plan_line(Context& ctx, const HookOptions& opts) {
+  ctx.stats.enabled = std::find(ctx.debug.begin(), ctx.debug.end(), "stats") != ctx.debug.end();
   auto shell = hooks::parse_shell(opts.shell);
   if (!shell) throw Fatal(exit_code::k_usage, "unknown shell '" + opts.shell + "'; use bash, zsh or fish");
   if (opts.line.size() != 1) throw Fatal(exit_code::k_usage, "vg hook plan takes exactly one LINE after '--'");
@@ -103,7 +105,6 @@ int plan_line(Context& ctx, const HookOptions& opts) {
   in.shell_names.erase("vg");
 
   config::Config config = load_config_or_die(ctx);
-  ctx.stats.mark("config");
   auto engine = risk::Engine::create(config);
   if (!engine) throw Fatal(exit_code::k_config, engine.error().message);
   // fish's `and` / `or` / `not` prefixes are blanked (offsets kept) so the
