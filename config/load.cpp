@@ -101,6 +101,7 @@ class Loader {
     }
     auto doc = parse_yaml(**text, path);
     if (!doc) {
+      consider(path, layer, ConsideredFile::State::read);
       m_error = doc.error().message;
       return std::nullopt;
     }
@@ -111,12 +112,12 @@ class Loader {
   bool file_layer(Config& config, const std::string& path, const char* layer, bool required = false) {
     auto doc = read(path, layer, required, nullptr);
     if (!doc) return m_error.empty();
+    consider(path, layer, ConsideredFile::State::read);
     LayerSource source{LayerSource::Kind::file, path, "", path, dir_of(path), m_home};
     if (auto r = apply_document(*doc, source, config); !r) {
       m_error = r.error().message;
       return false;
     }
-    consider(path, layer, ConsideredFile::State::read);
     config.files_read.push_back(path);
     return true;
   }
