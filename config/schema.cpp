@@ -13,85 +13,18 @@
 #include <vector>
 
 #include "config/project.hpp"
+#include "config/schema_tables.hpp"
 #include "config/suggest.hpp"
 #include "config/values.hpp"
 
 namespace vg::config {
 namespace {
 
+using namespace schema;
+
 struct SchemaError {
   std::string message;
 };
-
-template <class E>
-using NameTable = std::vector<std::pair<const char*, E>>;
-
-const std::vector<std::string> k_top_keys{"sandbox", "mock", "rules", "audit", "hooks", "microvm"};
-// Vectra Guard's other top-level sections: read by Vectra Guard, not by vg.
-const std::vector<std::string> k_vectra_top_keys{"guard_level", "logging",   "policies",      "env_protection",
-                                                 "production_indicators", "cve", "prompt_firewall", "trust"};
-const std::vector<std::string> k_sandbox_keys{
-    "enabled",        "mode",           "enable_cache", "cache_ttl",      "cache_size",
-    "cache_strategy", "cache_salt",     "risk_threshold", "block_critical", "not_understood",
-    "ask_fallback",   "allow_host_override", "fallback", "runtime",       "resources",
-    "isolation",      "volumes",        "exclude",      "network",
-    // Vectra Guard spellings of vg keys.
-    "network_mode", "timeout", "bind_mounts"};
-// Vectra Guard `sandbox:` keys that vg accepts and does not use.
-const std::vector<std::string> k_sandbox_vectra_unused{
-    "security_level", "image",        "cache_dirs",       "seccomp_profile", "env_whitelist",
-    "enable_metrics", "log_output",   "trust_store_path", "auto_detect_env", "prefer_fast"};
-const std::vector<std::string> k_resources_keys{"cpu", "memory", "disk", "pids", "timeout"};
-const std::vector<std::string> k_isolation_keys{"filesystem", "network", "user", "capabilities"};
-const std::vector<std::string> k_network_keys{"mode", "allowed_hosts", "blocked_hosts"};
-const std::vector<std::string> k_threshold_keys{"low", "medium", "high", "critical"};
-const std::vector<std::string> k_volume_keys{"source", "target", "mode"};
-const std::vector<std::string> k_bind_mount_keys{"host_path", "container_path", "read_only"};
-const std::vector<std::string> k_mock_keys{"exit_code", "stdout_text", "stderr_text", "fail_start", "record_path"};
-const std::vector<std::string> k_rules_keys{"paths", "disable"};
-const std::vector<std::string> k_audit_keys{"path", "max_size", "keep"};
-const std::vector<std::string> k_hooks_keys{"on_missing"};
-const std::vector<std::string> k_microvm_keys{"accel", "memory", "pool_size"};
-
-const NameTable<Mode> k_modes{{"always", Mode::always}, {"auto", Mode::automatic}, {"manual", Mode::manual},
-                              {"disabled", Mode::disabled}};
-const NameTable<Action> k_actions{{"host", Action::host}, {"sandbox", Action::sandbox}, {"ask", Action::ask},
-                                  {"refuse", Action::refuse}};
-const NameTable<Action> k_not_understood_actions{{"sandbox", Action::sandbox}, {"refuse", Action::refuse}};
-const NameTable<Action> k_fallback_actions{{"host", Action::host}, {"sandbox", Action::sandbox},
-                                           {"refuse", Action::refuse}};
-const NameTable<Level> k_levels{{"low", Level::low}, {"medium", Level::medium}, {"high", Level::high},
-                                {"critical", Level::critical}};
-const NameTable<CacheStrategy> k_strategies{{"smart", CacheStrategy::smart},
-                                            {"aggressive", CacheStrategy::aggressive},
-                                            {"conservative", CacheStrategy::conservative}};
-const NameTable<NetworkMode> k_network_modes{{"none", NetworkMode::none}, {"restricted", NetworkMode::restricted},
-                                             {"full", NetworkMode::full}};
-const NameTable<VolumeMode> k_volume_modes{{"ro", VolumeMode::ro}, {"rw", VolumeMode::rw},
-                                           {"overlay", VolumeMode::overlay}};
-const NameTable<Fallback> k_fallbacks{{"none", Fallback::none}, {"host", Fallback::host}};
-const NameTable<int> k_runtimes{{"namespace", 0}, {"microvm", 1}, {"mock", 2}};
-const NameTable<int> k_filesystems{{"overlay", 0}, {"readonly", 1}};
-const NameTable<int> k_users{{"nobody", 0}, {"current", 1}, {"root", 2}};
-const NameTable<int> k_on_missing{{"warn", 0}, {"refuse", 1}};
-const NameTable<int> k_accels{{"auto", 0}, {"kvm", 1}, {"tcg", 2}, {"require-kvm", 3}};
-
-// A Vectra Guard value read as a vg value (with a note).
-struct Alias {
-  const char* from;
-  const char* to;
-  const char* why;
-};
-using Aliases = std::vector<Alias>;
-
-const Aliases k_mode_aliases{
-    {"risky", "auto", " with risk_threshold.medium: host unless set (only high and critical risk go to the sandbox)"},
-    {"never", "disabled", ""}};
-const Aliases k_runtime_aliases{{"auto", "namespace", ""},
-                                {"process", "namespace", ""},
-                                {"bubblewrap", "namespace", ""},
-                                {"docker", "namespace", " (vg has no container runtime; its namespace sandbox is used)"},
-                                {"podman", "namespace", " (vg has no container runtime; its namespace sandbox is used)"}};
 
 const char* type_name(const YAML::Node& n) {
   switch (n.Type()) {
