@@ -1,6 +1,7 @@
 // The parent's side of a namespace sandbox: plan, clone with every namespace
 // flag at once, map the caller's ids, join the cgroups, release the child,
 // supervise it like a host command, then commit its writes.
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/socket.h>
@@ -20,6 +21,7 @@
 #include "sandbox/namespace/child.hpp"
 #include "sandbox/namespace/namespace.hpp"
 #include "sandbox/namespace/plan.hpp"
+#include "sandbox/namespace/wait.hpp"
 #include "sandbox/policy/policy.hpp"
 #include "config/exit_codes.hpp"
 #include "sandbox/supervise.hpp"
@@ -75,6 +77,39 @@ Result<int> await_ready(int sock) {
   }
   if (buf[0] != ns::k_msg_ready || fd < 0) return make_error("unexpected message from the sandbox process");
   return fd;
+}
+
+bool multithreaded() {
+  int n = 0;
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(d)) n += e->d_name[0] != '.';
+    closedir(d);
+  }
+  return n > 1;
+}
+
+// The start-up path for a multithreaded caller: an intermediate process,
+// forked by glibc, clones the sandbox's init and relays signals and its
+// exit code. Returns the intermediate's pid (or -1 with errno).
+long fork_then_clone(ns::Plan& plan, const int sv[2], const SignalGuard& guard) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  close(sv[0]);
+  if (plan.wait_for_parent) {
+    // The parent moves this process into the cgroups; init inherits them.
+    char go = 0;
+    if (read(sv[1], &go, 1) != 1 || go != ns::k_msg_go) _exit(ns::k_setup_failed);
+    plan.wait_for_parent = false;
+  }
+  long init = syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (init < 0) {
+    int err = errno;
+    std::string hint = userns_hint(err);
+    ns::fail_step(sv[1], "namespaces", "clone", nullptr, err, hint.empty() ? nullptr : hint.c_str());
+  }
+  if (init == 0) ns::run_child(plan, sv[1], guard.previous());
+  close(sv[1]);
+  _exit(ns::wait_child(guard, static_cast<pid_t>(init)));
 }
 
 std::string quarantine_base() {
@@ -165,7 +200,11 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     return make_error(std::string("socketpair: ") + std::strerror(errno));
   }
   std::fflush(nullptr);
-  long pid = syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  // A raw clone skips glibc's fork handlers: with other threads around, a
+  // malloc or stdio lock one of them holds would stay locked in the child.
+  // Then fork through glibc first and clone from that single thread.
+  long pid = multithreaded() ? fork_then_clone(plan, sv, guard)
+                             : syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
   if (pid < 0) {
     int err = errno;
     close(sv[0]);
@@ -205,7 +244,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   timing.mark("setup");
 
   Outcome out;
-  out.exit_code = supervise(guard, static_cast<pid_t>(pid), static_cast<pid_t>(pid));
+  out.exit_code = ns::wait_child(guard, static_cast<pid_t>(pid));
   timing.mark("run");
   if (cgroup.oom_killed()) std::fprintf(stderr, "vg: the command hit the sandbox's memory limit and was killed\n");
   commit(spec, plan, upper_fd, started, out);

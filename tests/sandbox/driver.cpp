@@ -4,7 +4,7 @@
 //                  [--memory BYTES] [--pids N] [--disk BYTES] [--cpu CORES]
 //                  [--volume SRC:DST:ro|rw|overlay]... [--exclude GLOB]...
 //                  [--user nobody|root|current] [--readonly] [--dry-run-writes]
-//                  [--outcome FILE] [--timing] -- CMD [ARGS...]
+//                  [--outcome FILE] [--timing] [--with-thread] -- CMD [ARGS...]
 // The outcome file gets "exit N", one "change VERDICT KIND PATH" line per
 // change and "quarantine DIR". Setup errors exit 69 with the message.
 #include <unistd.h>
@@ -12,7 +12,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,16 @@ int main(int argc, char** argv) {
     else if (a == "--readonly") spec.profile.isolation.filesystem = "readonly";
     else if (a == "--dry-run-writes") spec.dry_run_writes = true;
     else if (a == "--timing") spec.timing = true;
+    else if (a == "--with-thread") {
+      // Start a busy background thread first: the multithreaded start-up path.
+      static std::atomic<bool> stop{false};
+      static std::thread worker([] {
+        while (!stop) {
+          std::string churn(std::rand() % 4096 + 1, 'x');  // malloc under way in another thread
+        }
+      });
+      worker.detach();
+    }
     else if (a == "--outcome") outcome_file = need("--outcome");
     else if (a == "--exclude") spec.profile.exclude.push_back(need("--exclude"));
     else if (a == "--volume") {

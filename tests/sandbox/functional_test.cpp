@@ -78,6 +78,15 @@ TEST_F(Functional, SignalSentToTheLauncherReachesTheCommand) {
   EXPECT_NE(s.output().find("got-term"), std::string::npos);
 }
 
+TEST_F(Functional, WorksFromAMultithreadedCaller) {
+  // Another thread keeps calling malloc while the sandbox starts.
+  for (int i = 0; i < 5; ++i) {
+    Ran r = sandbox({"/bin/sh", "-c", "echo " + std::to_string(i) + " > t.txt; exit 5"}, {"--with-thread", "--pids", "64"});
+    ASSERT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_EQ(read_file(ws + "/t.txt"), std::to_string(i) + "\n");
+  }
+}
+
 TEST_F(Functional, DryRunShowsTheChangesAndAppliesNothing) {
   write_file(ws + "/keep.txt", "host\n");
   Ran r = sandbox({"/bin/sh", "-c", "echo out > new.txt; rm keep.txt"}, {"--dry-run-writes"});
