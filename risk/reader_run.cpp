@@ -108,6 +108,20 @@ std::optional<std::size_t> Reader::run_argv(std::vector<Arg> args, std::optional
   for (int round = 0; round < 32 && !args.empty(); ++round) {
     c.depth++;
     if (!enter(c)) return last;
+    if (args[0].resolved && m_cwd) {
+      // `cd / && rm -rf *`: relative paths of destructive commands resolve against a known directory.
+      std::string_view b = base_name(args[0].text);
+      if (is_destructive(b) || b == "find") {
+        for (std::size_t i = 1; i < args.size(); ++i) {
+          const std::string& t = args[i].text;
+          if (!args[i].resolved || t.empty() || t[0] == '-' || t[0] == '/' || t[0] == '$' || t[0] == '~') continue;
+          if (t.find('=') != std::string::npos) continue;
+          args[i].text = normalize_path(*m_cwd + "/" + t);
+          if (args[i].text.size() > 2 && args[i].text.substr(args[i].text.size() - 2) == "/." )
+            args[i].text.resize(args[i].text.size() - 2);
+        }
+      }
+    }
     SimpleCommand cmd;
     for (const auto& a : args) {
       cmd.argv.push_back(a.text);
@@ -162,6 +176,19 @@ std::optional<std::size_t> Reader::run_argv(std::vector<Arg> args, std::optional
       }
     }
 
+    if ((base == "cd" || base == "pushd") && outer) {
+      std::string dir = args.size() > 1 ? args.back().text : "$HOME";
+      bool known_dir = args.size() <= 1 || args.back().resolved;
+      bool conditional = (c.flags & (k_in_loop | k_in_conditional | k_in_function | k_in_substitution)) != 0;
+      if (!known_dir || conditional || dir == "-") {
+        m_cwd.reset();
+      } else if (dir[0] == '/' || dir[0] == '~' || dir.rfind("$HOME", 0) == 0) {
+        m_cwd = normalize_path(dir);
+      } else if (m_cwd) {
+        m_cwd = normalize_path(*m_cwd + "/" + dir);
+      }
+      return last;
+    }
     if (base == "set" && outer) {
       // `set -- a b c` (or `set a b c`) sets the positional parameters.
       std::size_t i = 1;

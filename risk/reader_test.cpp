@@ -94,6 +94,13 @@ TEST(Reader, ForkBombIsStructural) {
   EXPECT_FALSE(finds("f(){ echo hi; }; f", "resources.fork_bomb"));
 }
 
+TEST(Reader, WorkingDirectoryIsFollowed) {
+  EXPECT_TRUE(finds("cd / && rm -rf *", "fs.wipe.root"));
+  EXPECT_TRUE(finds("cd ~; rm -rf ./*", "fs.wipe.root"));
+  EXPECT_FALSE(finds("cd build && rm -rf *", "fs.wipe.root"));
+  EXPECT_FALSE(finds("cd \"$X\" && rm -rf *", "fs.wipe.root"));
+}
+
 TEST(Reader, FunctionsAreFollowed) { EXPECT_TRUE(finds("f(){ rm -rf \"$1\"; }; f /", "fs.wipe.root")); }
 
 TEST(Reader, StrictReaderReasons) {

