@@ -52,6 +52,20 @@ void ExecCache::skip(const std::string& reason) {
 bool ExecCache::prepare() {
   if (m_prepared) return m_keyed;
   m_prepared = true;
+  // Runs that could never be stored are not looked up or recorded either,
+  // so they keep their terminal on stdout and cost nothing.
+  if (m_request.key.stdin_tty) {
+    skip("terminal");  // it may read the terminal, and vg cannot tell whether it did
+    return false;
+  }
+  if (m_request.writable_volumes) {
+    skip("wrote_outside");
+    return false;
+  }
+  if (m_request.network_possible && m_request.strategy != config::CacheStrategy::aggressive) {
+    skip("network");
+    return false;
+  }
   std::string nd = find_nondeterministic(m_request.key.argv, m_request.key.programs);
   if (!nd.empty()) {
     skip("nondeterministic");

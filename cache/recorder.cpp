@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -95,7 +97,14 @@ Result<void> OutputTee::start() {
   m_read[0] = out_pipe[0];
   m_read[1] = err_pipe[0];
   m_started = true;
+  // The pump thread must not take process-directed signals: a launcher
+  // waits for SIGCHLD and the forwarded signals on a signalfd, which only
+  // works while every thread blocks them. Threads inherit the mask.
+  sigset_t all, previous;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, &previous);
   m_thread = std::thread([this] { pump(); });
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   return {};
 }
 

@@ -9,9 +9,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cache/setup.hpp"
 #include "config/exit_codes.hpp"
 #include "config/load.hpp"
 #include "config/result.hpp"
@@ -40,8 +42,8 @@ struct ExecOptions {
   std::string runtime;
   std::string mode;
   bool dry_run_writes = false;
-  bool no_cache = false;  // accepted; the result cache honours it once it lands
-  bool refresh = false;   // accepted; likewise
+  bool no_cache = false;  // neither replay nor store (cache/exec_cache.hpp)
+  bool refresh = false;   // run again and replace the stored result
 };
 
 // The child's environment: vg's own, plus a marker so shells started inside
@@ -238,10 +240,56 @@ class ExecRun {
     spec.profile = m_config.sandbox;
     spec.dry_run_writes = m_opts.dry_run_writes;
     m_ctx.stats.mark("sandbox setup");
+    if (use_cache()) return run_cached(**launcher, spec);
     flush_stats();
     auto outcome = (*launcher)->run(spec);
     if (!outcome) return sandbox_unavailable(outcome.error().message);
     return outcome->exit_code;
+  }
+
+  // The result cache serves the sandbox route only; the host route never opens it.
+  bool use_cache() const { return m_config.sandbox.enable_cache && !m_opts.no_cache && !m_opts.dry_run_writes; }
+
+  // Replay a stored result, or run in the sandbox with the output recorded
+  // and store the result when cacheable (cache/exec_cache.hpp).
+  int run_cached(sandbox::Launcher& launcher, const sandbox::Spec& spec) {
+    auto inputs = cache::key_inputs(m_config, spec.argv, spec.env, spec.cwd, m_assessment.executables);
+    inputs.workspace = spec.workspace;
+    cache::ExecCache cached(cache::store_options(m_config), cache::exec_request(m_config, std::move(inputs)));
+    cached.set_refresh(m_opts.refresh);
+    if (auto code = cached.try_replay()) {
+      m_cache_hit = true;
+      m_ctx.stats.mark("cache hit");
+      flush_stats();
+      return *code;
+    }
+    m_ctx.stats.mark("cache lookup");
+    flush_stats();
+    std::optional<Result<sandbox::Outcome>> result;
+    int code = cached.run_and_store([&] {
+      result.emplace(launcher.run(spec));
+      cache::RunReport r;
+      if (!*result) {
+        r.started = false;
+        return r;
+      }
+      const sandbox::Outcome& o = result->value();
+      r.exit_code = o.exit_code;
+      r.signaled = o.signaled;
+      r.timed_out = o.timed_out;
+      r.used_network = o.used_network;
+      r.read_terminal = o.read_terminal;
+      r.left_processes = o.left_processes;
+      for (const auto& c : o.changes) {
+        if (!c.accepted) r.refused_changes = true;
+        if (!c.accepted) continue;
+        r.changed_paths.push_back(c.path);
+        if (!c.from.empty()) r.changed_paths.push_back(c.from);
+      }
+      return r;
+    });
+    if (result && !*result) return sandbox_unavailable(result->error().message);
+    return code;
   }
 
   // Fail closed: the command runs on the host only when the config says so.
@@ -274,7 +322,7 @@ class ExecRun {
     r.reason = m_decision.reason;
     r.trusted = m_decision.trusted;
     r.asked = m_asked;
-    r.cache_hit = false;
+    r.cache_hit = m_cache_hit;
     r.exit_code = code;
     r.duration_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started).count();
@@ -292,6 +340,7 @@ class ExecRun {
   std::vector<std::string> m_argv;
   std::string m_command;
   bool m_asked = false;
+  bool m_cache_hit = false;
   std::chrono::steady_clock::time_point m_started;
   std::int64_t m_started_wall_ms = 0;
 };
