@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# End-to-end tests of the result cache: every case runs the real vg binary
+# in the namespace sandbox, in a throwaway workspace with its own XDG dirs.
+# Usage: cache_e2e.sh /path/to/vg
+# Skips (exit 77) when the sandbox cannot start here; with CI=true that is a
+# failure instead.
+set -u
+VG=${1:?usage: cache_e2e.sh VG_BIN}
+ROOT=$(mktemp -d /tmp/vg-cache-e2e-XXXXXX)
+# A tool outside the workspace, in a throwaway directory the sandbox can see
+# (its /tmp, /var and home are private).
+TOOLS=$(mktemp -d /opt/vg-cache-e2e-tools-XXXXXX)
+FAILS=0
+PASSES=0
+
+fail() { echo "FAIL: $CASE: $*"; FAILS=$((FAILS + 1)); }
+pass() { echo "ok:   $CASE"; PASSES=$((PASSES + 1)); }
+
+# A fresh workspace, cache and config for one case.
+setup() {
+  CASE=$1
+  T=$ROOT/$CASE
+  mkdir -p "$T/ws" "$T/xdg/cache" "$T/xdg/state" "$T/xdg/config/vg" "$T/bin"
+  export XDG_CACHE_HOME=$T/xdg/cache XDG_STATE_HOME=$T/xdg/state XDG_CONFIG_HOME=$T/xdg/config
+  printf 'sandbox:\n  mode: always\n' > "$T/xdg/config/vg/config.yaml"
+  cd "$T/ws" || exit 1
+}
+
+# Run vg exec with stdin from /dev/null (an interactive stdin is never cached).
+vgx() { "$VG" exec -- "$@" < /dev/null; }
+
+stat_of() {  # stat_of NAME -> counter value from `vg cache stats --json`
+  "$VG" cache stats --json | tr ',{}' '\n\n\n' | sed -n "s/^ *\"$1\": *\([0-9]*\)$/\1/p" | head -1
+}
+hits() { local h; h=$(stat_of hits); echo "${h:-0}"; }
+entries() { local e; e=$(stat_of entries); echo "${e:-0}"; }
+
+# --- can the sandbox run here at all?
+setup probe
+"$VG" exec -- true < /dev/null > /dev/null 2> "$T/probe.err"
+rc=$?
+if [ $rc -ne 0 ]; then
+  echo "the namespace sandbox does not start here (exit $rc): $(cat "$T/probe.err")"
+  if [ "${CI:-}" = "true" ]; then echo "FAIL: CI=true requires this suite"; exit 1; fi
+  exit 77
+fi
+
+# --- a hit replays byte-identical stdout (binary included) and stderr, separately and interleaved
+setup binary_output
+head -c 3000 /bin/sh > blob.bin
+S='cat blob.bin; printf "\000\001\377tail"; echo to-stderr >&2; printf "more"'
+vgx sh -c "$S" > ../out1 2> ../err1
+vgx sh -c "$S" > ../out2 2> ../err2
+vgx sh -c "$S" > ../both3 2>&1
+if [ "$(hits)" != 2 ]; then fail "expected 2 hits, got $(hits)"
+elif ! cmp -s ../out1 ../out2; then fail "stdout differs on replay"
+elif ! cmp -s ../err1 ../err2; then fail "stderr differs on replay"
+elif [ "$(head -c 3000 ../out2 | cmp -s - blob.bin && echo same)" != same ]; then fail "binary output damaged"
+elif ! grep -q to-stderr ../both3; then fail "interleaved replay lost stderr"
+else pass; fi
+
+# --- an edit to an input file misses; reverting it hits again
+setup input_edit
+echo v1 > input.txt
+vgx cat input.txt > ../o1; vgx cat input.txt > ../o2
+echo v2 > input.txt
+vgx cat input.txt > ../o3
+if [ "$(hits)" != 1 ]; then fail "expected exactly 1 hit, got $(hits)"
+elif [ "$(cat ../o3)" != v2 ]; then fail "stale output after an edit: $(cat ../o3)"
+else pass; fi
+
+# --- without input tracing every workspace file is an input: an unrelated edit misses (the safe side)
+setup unrelated_edit
+echo v1 > input.txt; echo x > unrelated.txt
+vgx cat input.txt > /dev/null
+echo y > unrelated.txt
+vgx cat input.txt > /dev/null
+if [ "$(hits)" != 0 ]; then fail "an edit to a workspace file must miss until inputs are traced"; else pass; fi
+
+# --- changing an environment variable misses; a volatile one (SHLVL) does not
+setup env_change
+FOO=1 vgx sh -c 'echo $FOO' > ../o1
+FOO=2 vgx sh -c 'echo $FOO' > ../o2
+SHLVL=9 FOO=2 vgx sh -c 'echo $FOO' > ../o3
+if [ "$(cat ../o2)" != 2 ]; then fail "FOO=2 replayed FOO=1's output"
+elif [ "$(hits)" != 1 ]; then fail "expected 1 hit (SHLVL is volatile), got $(hits)"
+else pass; fi
+
+# --- replacing the tool binary (outside the workspace) misses
+setup tool_replaced
+printf '#!/bin/sh\necho tool-v1\n' > "$TOOLS/mytool"; chmod +x "$TOOLS/mytool"
+vgx "$TOOLS/mytool" > ../o1
+vgx "$TOOLS/mytool" > ../o2
+printf '#!/bin/sh\necho tool-v2\n' > "$TOOLS/mytool"
+vgx "$TOOLS/mytool" > ../o3
+if [ "$(cat ../o3)" != tool-v2 ]; then fail "replayed the old tool's output: $(cat ../o3)"
+elif [ "$(hits)" != 1 ]; then fail "expected 1 hit, got $(hits)"
+else pass; fi
+
+# --- a run that edits its own input while running is not stored
+setup self_edit
+echo 1 > counter.txt
+vgx sh -c 'cat counter.txt; echo 2 > counter.txt' > ../o1
+echo 1 > counter.txt
+vgx sh -c 'cat counter.txt; echo 2 > counter.txt' > ../o2
+if [ "$(hits)" != 0 ] || [ "$(entries)" != 0 ]; then fail "a self-editing run was stored"
+elif [ "$(stat_of uncacheable.modified_input)" != 2 ]; then fail "not counted as modified_input"
+else pass; fi
+
+# --- a killed run is not stored
+setup killed
+"$VG" exec -- sh -c 'echo started; sleep 30; echo never' < /dev/null > ../o1 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q started ../o1 2>/dev/null && break; sleep 0.1; done
+kill -TERM $pid; wait $pid; rc=$?
+if [ $rc -lt 128 ]; then fail "vg exit code after SIGTERM was $rc"
+elif [ "$(entries)" != 0 ]; then fail "a killed run was stored"
+else pass; fi
+
+# --- a run with a network is not stored (smart)
+setup network
+printf 'sandbox:\n  mode: always\n  network:\n    mode: full\n' > "$T/xdg/config/vg/config.yaml"
+vgx sh -c 'echo net' > ../o1 2> ../e1
+vgx sh -c 'echo net' > ../o2 2> ../e2
+if [ "$(entries)" != 0 ] || [ "$(hits)" != 0 ]; then fail "a networked run was stored"
+elif [ "$(stat_of uncacheable.network)" != 2 ]; then fail "not counted as network: $(cat ../e1)"
+else pass; fi
+
+# --- replay restores written and deleted files (mode kept) and the exact exit code
+setup files_and_exit
+printf 'sandbox:\n  mode: always\n  cache_strategy: aggressive\n' > "$T/xdg/config/vg/config.yaml"
+echo old > old.txt
+S='mkdir -p out; printf "\001bin" > out/data.bin; chmod 750 out/data.bin; rm old.txt; exit 7'
+vgx sh -c "$S"; rc1=$?
+rm -rf out; echo old > old.txt   # back to the state before the run
+vgx sh -c "$S"; rc2=$?
+if [ $rc1 != 7 ] || [ $rc2 != 7 ]; then fail "exit codes $rc1 / $rc2, expected 7 / 7"
+elif [ "$(hits)" != 1 ]; then fail "expected a hit, got $(hits)"
+elif [ "$(printf '\001bin')" != "$(cat out/data.bin)" ]; then fail "written file not restored"
+elif [ "$(stat -c %a out/data.bin)" != 750 ]; then fail "mode not restored: $(stat -c %a out/data.bin)"
+elif [ -e old.txt ]; then fail "deleted file not deleted on replay"
+else pass; fi
+
+# --- a failed run is stored but not replayed under smart; --no-cache and --refresh
+setup flags
+vgx sh -c 'echo fail; exit 3' > /dev/null; vgx sh -c 'echo fail; exit 3' > /dev/null
+h1=$(hits)
+vgx sh -c 'echo ok' > /dev/null
+"$VG" exec --no-cache -- sh -c 'echo ok' < /dev/null > /dev/null
+h2=$(hits)
+"$VG" exec --refresh -- sh -c 'echo ok' < /dev/null > /dev/null
+vgx sh -c 'echo ok' > /dev/null
+h3=$(hits)
+if [ "$h1" != 0 ]; then fail "a failed run was replayed under smart"
+elif [ "$h2" != 0 ]; then fail "--no-cache replayed"
+elif [ "$h3" != 1 ]; then fail "--refresh then a plain run: expected 1 hit, got $h3"
+else pass; fi
+
+# --- the cache commands
+setup commands
+vgx sh -c 'echo listed' > /dev/null
+key=$("$VG" cache ls --json | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' | head -1)
+FOO=changed "$VG" cache why -- sh -c 'echo listed' < /dev/null > ../why.txt
+if [ -z "$key" ]; then fail "vg cache ls --json shows no key"
+elif ! "$VG" cache show "${key:0:12}" | grep -q 'echo listed'; then fail "vg cache show"
+elif ! grep -q 'env .*differs: FOO added' ../why.txt; then fail "vg cache why: $(cat ../why.txt)"
+elif ! "$VG" cache rm "${key:0:12}" 2> /dev/null || [ "$(entries)" != 0 ]; then fail "vg cache rm"
+elif "$VG" cache rm ffffffff 2> /dev/null; then fail "vg cache rm of an unknown key succeeded"
+else pass; fi
+
+# --- a corrupt database: reported, moved aside, rebuilt; the command still runs
+setup corrupt
+vgx sh -c 'echo one' > /dev/null
+for f in "$XDG_CACHE_HOME"/vg/results/db/*; do case $f in *MANIFEST*|*.sst|*CURRENT) head -c 4096 /dev/zero | tr '\0' 'Z' > "$f";; esac; done
+vgx sh -c 'echo one' > ../o1 2> ../e1; rc=$?
+if [ $rc != 0 ] || [ "$(cat ../o1)" != one ]; then fail "the command failed with a corrupt cache (rc $rc)"
+elif ! grep -q 'cache database' ../e1; then fail "the corruption was not reported: $(cat ../e1)"
+elif ! ls -d "$XDG_CACHE_HOME"/vg/results/db.corrupt-* > /dev/null 2>&1; then fail "not moved aside"
+else
+  vgx sh -c 'echo one' > /dev/null; vgx sh -c 'echo one' > /dev/null
+  if [ "$(hits)" -lt 1 ]; then fail "the rebuilt cache does not work"; else pass; fi
+fi
+
+echo "$PASSES passed, $FAILS failed"
+rm -rf "$TOOLS"
+if [ $FAILS -eq 0 ]; then rm -rf "$ROOT"; else echo "kept $ROOT"; fi
+[ $FAILS -eq 0 ]
