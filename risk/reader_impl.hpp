@@ -122,6 +122,8 @@ class Reader {
   std::map<std::string, Function, std::less<>> m_functions;
   std::set<std::string, std::less<>> m_calling;  // functions being expanded (no recursion)
   std::optional<Input> m_pipe_input;   // output of the previous pipeline stage
+  std::optional<std::string> m_arg0;   // $0 of a `sh -c SCRIPT NAME` script
+  std::string m_ifs = " \t\n";         // field separators after a literal IFS=...
   std::optional<std::string> m_cwd;    // working directory after a literal `cd` (nullopt: unknown)
   std::size_t m_checks = 0;
 };

@@ -231,9 +231,14 @@ std::optional<std::size_t> Reader::run_argv(std::vector<Arg> args, std::optional
         for (std::size_t i = call.script_index + 2; i < args.size(); ++i)
           pos.push_back(args[i].text), all = all && args[i].resolved;
         m_positional = all ? std::optional(pos) : std::nullopt;
+        auto saved0 = m_arg0;
+        m_arg0.reset();
+        if (call.script_index + 1 < args.size() && args[call.script_index + 1].resolved)
+          m_arg0 = args[call.script_index + 1].text;
         const Arg& s = args[call.script_index];
         nested_script(s.text, s.resolved, s.origin, base, span, c);
         m_positional = saved;
+        m_arg0 = saved0;
       } else if (!call.runs_file) {
         stdin_code(base, true, input, span, c);
       } else {

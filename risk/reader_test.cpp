@@ -35,6 +35,12 @@ TEST(Reader, ConstantsArePropagated) {
   EXPECT_TRUE(finds("for d in /home /; do rm -rf \"$d\"; done", "fs.wipe.root"));
 }
 
+TEST(Reader, FieldSplittingFollowsIfsAndArgZero) {
+  EXPECT_TRUE(finds("IFS=,; x=rm,-rf,/; $x", "fs.wipe.root"));
+  EXPECT_TRUE(finds("bash -c '$0 -rf /' rm", "fs.wipe.root"));
+  EXPECT_FALSE(engine().assess_script("$0 -rf /").understood);
+}
+
 TEST(Reader, SubstitutionsWithKnownOutput) {
   EXPECT_TRUE(finds("$(echo rm) -rf /", "fs.wipe.root"));
   EXPECT_TRUE(finds("`printf '\\x72\\x6d'` -rf /", "fs.wipe.root"));

@@ -292,6 +292,10 @@ void Reader::assignment(TSNode n, Ctx c) {
     if (it == m_vars.end() || it->second != val) val = std::nullopt;
   }
   if (!key.empty()) m_vars[key] = val;
+  if (key == "IFS") {
+    if (val) m_ifs = *val;
+    else reason("IFS is set to a value only known at run time (word splitting is unknown)");
+  }
 }
 
 void Reader::for_loop(TSNode n, Ctx c) {

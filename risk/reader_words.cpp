@@ -16,7 +16,7 @@ bool is(TSNode n, const char* type) { return std::strcmp(ts_node_type(n), type) 
 bool is_ambient(std::string_view name) {
   static const char* const k_names[] = {"HOME", "USER", "LOGNAME", "PWD", "OLDPWD", "SHELL", "TMPDIR",
                                         "PATH", "HOSTNAME", "UID", "EUID", "TERM", "LANG", "EDITOR",
-                                        "$", "?", "!", "#", "-", "0", "PPID", "RANDOM", "SECONDS", "LINENO"};
+                                        "$", "?", "!", "#", "-", "PPID", "RANDOM", "SECONDS", "LINENO"};
   for (const char* k : k_names)
     if (name == k) return true;
   return false;
@@ -51,7 +51,7 @@ void Reader::append_fields(const Value& v, Span span, std::vector<Arg>& out) {
     return;
   }
   if (v.splittable && v.resolved) {
-    auto fields = split_fields(v.text);
+    auto fields = split_fields(v.text, m_ifs);
     for (auto& f : fields) out.push_back(Arg{std::move(f), true, span, v.origin});
     return;
   }
@@ -74,6 +74,11 @@ Value Reader::lookup(std::string_view name, TSNode, const Ctx&) {
       v.resolved = false;
       v.text = "$" + std::string(name);
     }
+    return v;
+  }
+  if (name == "0") {
+    v.resolved = m_arg0.has_value();
+    v.text = m_arg0 ? *m_arg0 : "$0";
     return v;
   }
   if (!name.empty() && name[0] >= '1' && name[0] <= '9') {

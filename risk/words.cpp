@@ -188,13 +188,14 @@ std::optional<std::vector<std::string>> brace_expand(std::string_view word, std:
   return std::nullopt;
 }
 
-std::vector<std::string> split_fields(std::string_view s) {
+std::vector<std::string> split_fields(std::string_view s, std::string_view ifs) {
   std::vector<std::string> out;
   std::size_t i = 0;
+  auto sep = [&](char c) { return ifs.find(c) != std::string_view::npos; };
   while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+    while (i < s.size() && sep(s[i])) ++i;
     std::size_t j = i;
-    while (j < s.size() && !(s[j] == ' ' || s[j] == '\t' || s[j] == '\n')) ++j;
+    while (j < s.size() && !sep(s[j])) ++j;
     if (j > i) out.emplace_back(s.substr(i, j - i));
     i = j;
   }

@@ -20,7 +20,7 @@ std::string decode_ansi_c(std::string_view body);
 // Expand `{a,b}` brace groups in `word` (bounded to `limit` results); nullopt when there are none.
 std::optional<std::vector<std::string>> brace_expand(std::string_view word, std::size_t limit = 64);
 // Split `s` into fields on blanks and newlines (IFS default).
-std::vector<std::string> split_fields(std::string_view s);
+std::vector<std::string> split_fields(std::string_view s, std::string_view ifs = " \t\n");
 // Normalize a path lexically: `~` -> `$HOME`, collapse `//`, `/./`, resolve `..`,
 // drop a trailing `/` (keeps `/`). Words that are not paths come back unchanged.
 std::string normalize_path(std::string_view word);
