@@ -1,6 +1,6 @@
 # vg_library(NAME [PUBLIC deps...] [PRIVATE deps...])
 # One folder, one static library: every *.cpp below the current folder except
-# *_test.cpp. The *_test.cpp files form one GoogleTest binary, NAME_test,
+# *_test.cpp and tools/*.cpp. The *_test.cpp files form one GoogleTest binary, NAME_test,
 # labelled "unit". Files are globbed so adding one touches no shared list.
 function(vg_library name)
   cmake_parse_arguments(A "" "" "PUBLIC;PRIVATE;TEST_DEPS" ${ARGN})
@@ -8,6 +8,8 @@ function(vg_library name)
   set(srcs ${all})
   set(tests ${all})
   list(FILTER srcs EXCLUDE REGEX "_test\\.cpp$")
+  # tools/ holds build-time programs with their own main().
+  list(FILTER srcs EXCLUDE REGEX "/tools/")
   list(FILTER tests INCLUDE REGEX "_test\\.cpp$")
   if(NOT srcs)
     set(empty ${CMAKE_CURRENT_BINARY_DIR}/${name}_empty.cpp)

@@ -8,8 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/embedded_files.hpp"
-#include "risk/packs.hpp"
+#include "risk/builtin_rules.hpp"
 #include "risk/reader.hpp"
 #include "risk/rules.hpp"
 #include "risk/words.hpp"
@@ -40,8 +39,8 @@ std::string command_text(const SimpleCommand& cmd) {
 
 class EngineImpl final : public Engine {
  public:
-  EngineImpl(RuleSet rules, Packs packs, std::vector<std::string> disabled)
-      : m_rules(std::move(rules)), m_packs(std::move(packs)), m_disabled(std::move(disabled)) {}
+  EngineImpl(RuleSet rules, std::vector<std::string> disabled)
+      : m_rules(std::move(rules)), m_disabled(std::move(disabled)) {}
 
   Assessment assess_script(std::string_view script) override {
     return assess(read_script(script, m_limits, known()));
@@ -53,8 +52,6 @@ class EngineImpl final : public Engine {
 
   // Check every rule's patterns and examples; every failure is listed, one per line.
   Result<void> verify() {
-    if (auto r = m_packs.ensure_all(m_rules); !r) return r;
-    (void)m_rules.disable(m_disabled);
     std::string errors;
     for (const auto& r : m_rules.rules()) {
       if (!r->compile()) {
@@ -79,7 +76,7 @@ class EngineImpl final : public Engine {
 
  private:
   KnownCommand known() {
-    return [this](std::string_view base) { return m_rules.knows(base) || m_packs.knows(base); };
+    return [this](std::string_view base) { return m_rules.knows(base); };
   }
 
   static bool has_rule(const Assessment& a, const std::string& id) {
@@ -101,12 +98,6 @@ class EngineImpl final : public Engine {
     Assessment out;
     out.understood = m.understood;
     out.reasons = m.reasons;
-    std::size_t before = m_rules.rules().size();
-    if (auto r = m_packs.ensure(m, m_rules); !r) {
-      out.understood = false;
-      out.reasons.push_back("a rule pack failed to load: " + r.error().message);
-    }
-    if (m_rules.rules().size() != before) (void)m_rules.disable(m_disabled);
     for (const auto& cmd : m.commands) {
       if (cmd.argv.empty()) continue;
       std::string_view base = base_name(cmd.argv[0]);
@@ -139,7 +130,6 @@ class EngineImpl final : public Engine {
   }
 
   RuleSet m_rules;
-  Packs m_packs;
   std::vector<std::string> m_disabled;
   Limits m_limits;
 };
@@ -179,19 +169,14 @@ Result<void> load_path(RuleSet& rules, const std::string& path) {
 
 Result<std::unique_ptr<Engine>> Engine::create(const config::Config& config, bool verify_examples) {
   RuleSet rules;
-  Packs packs;
-  std::vector<const EmbeddedFile*> files;
-  for (const auto& f : config::embedded_files())
-    if (f.name.substr(0, 6) == "rules/") files.push_back(&f);
-  std::sort(files.begin(), files.end(), [](auto* a, auto* b) { return a->name < b->name; });
-  // Built-in packs are parsed when a command needs them (their examples are
-  // verified by the tests); user packs are parsed now so errors show at once.
-  for (const auto* f : files) packs.add_lazy("(built-in) config/" + std::string(f->name), f->text);
+  // Built-in packs come precompiled (no YAML at run time); user packs are
+  // parsed now so that their errors show at once.
+  if (auto r = rules.load_blob(builtin_rules_blob(), verify_examples); !r) return r.error();
   for (const auto& p : config.rules.paths) {
     if (auto r = load_path(rules, p); !r) return r.error();
   }
   (void)rules.disable(config.rules.disable);
-  auto engine = std::make_unique<EngineImpl>(std::move(rules), std::move(packs), config.rules.disable);
+  auto engine = std::make_unique<EngineImpl>(std::move(rules), config.rules.disable);
   if (verify_examples) {
     if (auto r = engine->verify(); !r) return r.error();
   }

@@ -99,9 +99,6 @@ Result<void> RuleSet::load(const std::string& name, std::string_view text) {
       }
       if (!node["id"]) return make_error(at(name, node) + ": a rule needs an `id`");
       r->id = node["id"].as<std::string>();
-      if (m_ids.count(r->id))
-        return make_error(at(name, node["id"]) + ": rule " + r->id + " is defined twice (first at " +
-                          m_ids[r->id]->where() + ")");
       auto level = node["level"] ? config::parse_level(node["level"].as<std::string>()) : std::nullopt;
       if (!level)
         return make_error(at(name, node["level"] ? node["level"] : node) + ": rule " + r->id +
@@ -125,15 +122,22 @@ Result<void> RuleSet::load(const std::string& name, std::string_view text) {
         r->match_examples = strings(ex["match"]);
         r->not_match_examples = strings(ex["not_match"]);
       }
-      const Rule* raw = r.get();
-      m_ids[r->id] = raw;
-      m_rules.push_back(std::move(r));
-      index(raw);
+      if (auto added = add(std::move(r)); !added) return added;
     }
   } catch (const YAML::Exception& e) {
     return make_error(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                       ": malformed rule: " + e.msg);
   }
+  return {};
+}
+
+Result<void> RuleSet::add(std::unique_ptr<Rule> r) {
+  if (auto it = m_ids.find(r->id); it != m_ids.end())
+    return make_error(r->where() + ": rule " + r->id + " is defined twice (first at " + it->second->where() + ")");
+  const Rule* raw = r.get();
+  m_ids[r->id] = raw;
+  m_rules.push_back(std::move(r));
+  index(raw);
   return {};
 }
 

@@ -60,6 +60,11 @@ class RuleSet {
  public:
   // Parse one YAML rule file; `name` is used in messages. Patterns are not compiled here.
   Result<void> load(const std::string& name, std::string_view text);
+  // Add the rules of a blob written by `to_blob` (risk/rule_blob.cpp); their
+  // examples only when `with_examples` (verification needs them, scoring not).
+  Result<void> load_blob(std::string_view blob, bool with_examples);
+  // Serialize every rule, in load order, into a compact blob (no YAML at run time).
+  std::string to_blob() const;
   // Switch off rules by id (critical rules cannot be switched off); unknown ids are returned.
   std::vector<std::string> disable(const std::vector<std::string>& ids);
   // Rules of `target` that apply to command/interpreter `base` (for command and code targets).
@@ -72,6 +77,8 @@ class RuleSet {
   const std::vector<std::unique_ptr<Rule>>& rules() const { return m_rules; }
 
  private:
+  // Take ownership of `r`, refusing a duplicate id, and index it.
+  Result<void> add(std::unique_ptr<Rule> r);
   void index(const Rule* r);
   std::vector<std::unique_ptr<Rule>> m_rules;
   std::map<std::string, std::vector<const Rule*>, std::less<>> m_by_name[2];  // [command, code]
