@@ -105,7 +105,12 @@ class ExecRun {
     if (!m_opts.runtime.empty()) m_ctx.config_flags.emplace_back("sandbox.runtime", m_opts.runtime);
     if (!m_opts.mode.empty()) m_ctx.config_flags.emplace_back("sandbox.mode", m_opts.mode);
     m_config = load_config_or_die(m_ctx);
-    for (const auto& note : m_config.notes) std::fprintf(stderr, "vg: note: %s\n", note.c_str());
+    // Only notes that change what protects this command are worth a line on
+    // every run (a repository setting or variable that was ignored); the
+    // rest ("accepted, not used by vg") are in `vg config show`.
+    for (const auto& note : m_config.notes) {
+      if (note.rfind("ignoring ", 0) == 0) std::fprintf(stderr, "vg: note: %s\n", note.c_str());
+    }
 
     m_argv = m_opts.has_shell ? std::vector<std::string>{"/bin/sh", "-c", m_opts.shell_script} : m_opts.argv;
     m_command = m_opts.has_shell ? m_opts.shell_script : shell_quote(m_opts.argv);
