@@ -23,6 +23,7 @@
 #include "sandbox/namespace/plan.hpp"
 #include "sandbox/namespace/wait.hpp"
 #include "sandbox/policy/policy.hpp"
+#include "sandbox/proxy/sandbox_network.hpp"
 #include "config/exit_codes.hpp"
 #include "sandbox/supervise.hpp"
 
@@ -182,6 +183,18 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   if (!planned) return planned.error();
   timing.mark("plan");
   ns::Plan& plan = *planned;
+  // restricted network: vg's allow-list proxy (sandbox/proxy), listening from
+  // here on. Its socket directory is mounted in; the network step starts the
+  // bridge to it.
+  std::unique_ptr<proxy::HostNetwork> net;
+  if (plan.network == config::NetworkMode::restricted) {
+    auto prepared = proxy::HostNetwork::prepare(spec.profile.network);
+    if (!prepared) return prepared.error();
+    net = std::move(*prepared);
+    plan.mounts.push_back({ns::MountOp::Kind::bind_ro, std::string(ns::k_old_root) + net->socket_dir(),
+                           proxy::k_sandbox_socket_dir, "", -1});
+    proxy::apply_proxy_environment(plan.env, proxy::k_bridge_port);
+  }
 
   static std::atomic<int> counter{0};
   ns::Cgroup cgroup;
@@ -225,6 +238,9 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     close(sv[0]);
     return e;
   };
+  if (net) {  // the proxy's threads start after the clone; it is listening already
+    if (auto r = net->start(); !r) return abort_child(r.error());
+  }
   if (plan.wait_for_parent) {
     if (std::string why = cgroup.add(static_cast<pid_t>(pid)); !why.empty()) {
       return abort_child(make_error("cgroup: " + why));
@@ -245,6 +261,11 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
 
   Outcome out;
   out.exit_code = ns::wait_child(guard, static_cast<pid_t>(pid));
+  if (net) {
+    std::string note = net->finish(out.exit_code);
+    if (!note.empty()) std::fprintf(stderr, "vg: note: %s\n", note.c_str());
+    out.used_network = net->stats().allowed > 0;
+  }
   timing.mark("run");
   if (cgroup.oom_killed()) std::fprintf(stderr, "vg: the command hit the sandbox's memory limit and was killed\n");
   commit(spec, plan, upper_fd, started, out);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "sandbox/namespace/child.hpp"
+#include "sandbox/proxy/sandbox_network.hpp"
 
 namespace vg::sandbox::ns {
 
@@ -23,6 +24,11 @@ bool setup_network(const Plan& plan, int sock) {
   req.ifr_flags = static_cast<short>(req.ifr_flags | IFF_UP | IFF_RUNNING);
   if (ioctl(fd, SIOCSIFFLAGS, &req) != 0) fail_step(sock, "network", "ioctl(SIOCSIFFLAGS)", "lo", errno);
   close(fd);
+  // restricted: the only way out is the bridge to vg's proxy (sandbox/proxy).
+  if (plan.network == config::NetworkMode::restricted) {
+    auto bridge = proxy::start_sandbox_bridge();
+    if (!bridge) fail_step(sock, "network", "start_sandbox_bridge", proxy::k_sandbox_socket, errno, bridge.error().message.c_str());
+  }
   return true;
 }
 

@@ -208,9 +208,6 @@ Result<Plan> make_plan(const Spec& spec) {
   plan.network = p.network.mode;
   plan.clone_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
   if (plan.network != config::NetworkMode::full) plan.clone_flags |= CLONE_NEWNET;
-  if (plan.network == config::NetworkMode::restricted) {
-    plan.notes.push_back("network 'restricted' is not available in the namespace sandbox yet: no network at all");
-  }
   plan.limits = {p.resources.memory, p.resources.pids, p.resources.cpu, p.resources.disk};
 
   add_system_dirs(plan);

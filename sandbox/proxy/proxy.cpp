@@ -46,19 +46,30 @@ Result<UniqueFd> listen_unix(const std::string& path, unsigned mode) {
 }  // namespace
 
 Result<std::unique_ptr<Proxy>> Proxy::start(ProxyOptions options) {
+  auto proxy = listen(std::move(options));
+  if (!proxy) return proxy.error();
+  if (auto r = (*proxy)->serve(); !r) return r.error();
+  return proxy;
+}
+
+Result<std::unique_ptr<Proxy>> Proxy::listen(ProxyOptions options) {
   auto policy = Policy::make(options.allowed_hosts, options.blocked_hosts);
   if (!policy) return policy.error();
   if (!options.resolver) options.resolver = make_system_resolver();
   auto listener = listen_unix(options.socket_path, options.socket_mode);
   if (!listener) return listener.error();
-
   std::unique_ptr<Proxy> proxy(new Proxy);
   proxy->m_socket_path = options.socket_path;
-  proxy->m_stop.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-  if (!proxy->m_stop.valid()) {
-    ::unlink(options.socket_path.c_str());
-    return make_error(std::string("eventfd: ") + std::strerror(errno));
-  }
+  proxy->m_options = std::make_unique<ProxyOptions>(std::move(options));
+  proxy->m_policy = std::make_unique<Policy>(std::move(*policy));
+  proxy->m_listener = std::move(*listener);
+  return proxy;
+}
+
+Result<void> Proxy::serve() {
+  if (!m_options) return make_error("the network proxy is already serving or stopped");
+  m_stop.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!m_stop.valid()) return make_error(std::string("eventfd: ") + std::strerror(errno));
   // The proxy's threads (the loop and the resolver workers) take no signals:
   // they inherit a fully blocked mask, so vg's signal forwarding stays on the
   // thread that set it up.
@@ -70,16 +81,17 @@ Result<std::unique_ptr<Proxy>> Proxy::start(ProxyOptions options) {
     ~RestoreMask() { ::pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
   } restore{previous};
   try {
-    proxy->m_server = std::make_unique<Server>(std::move(options), std::move(*policy), std::move(*listener));
-    Server* server = proxy->m_server.get();
-    int stop_fd = proxy->m_stop.get();
-    proxy->m_thread = std::thread([server, stop_fd] { server->run(stop_fd); });
+    m_server = std::make_unique<Server>(std::move(*m_options), std::move(*m_policy), std::move(m_listener));
+    m_options.reset();
+    m_policy.reset();
+    Server* server = m_server.get();
+    int stop_fd = m_stop.get();
+    m_thread = std::thread([server, stop_fd] { server->run(stop_fd); });
   } catch (const std::exception& e) {
-    ::unlink(proxy->m_socket_path.c_str());
-    proxy->m_server.reset();
+    m_server.reset();
     return make_error(std::string("cannot start the network proxy: ") + e.what());
   }
-  return proxy;
+  return {};
 }
 
 Proxy::~Proxy() { stop(); }
@@ -90,10 +102,12 @@ void Proxy::stop() {
     [[maybe_unused]] auto n = ::write(m_stop.get(), &one, sizeof one);
     m_thread.join();
   }
-  if (m_server) {
-    m_server.reset();
-    ::unlink(m_socket_path.c_str());
-  }
+  bool had_socket = m_server || m_listener.valid();
+  m_server.reset();
+  m_listener.reset();
+  m_options.reset();
+  m_policy.reset();
+  if (had_socket) ::unlink(m_socket_path.c_str());
   m_stop.reset();
 }
 

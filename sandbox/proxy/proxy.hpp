@@ -43,6 +43,7 @@ struct ProxyStats {
 };
 
 class Server;
+class Policy;
 
 // A running proxy; stopped and its socket removed when destroyed.
 class Proxy {
@@ -50,6 +51,12 @@ class Proxy {
   // Parse the policy, create and listen on `options.socket_path` (which must
   // not exist yet), and start serving on a new thread.
   static Result<std::unique_ptr<Proxy>> start(ProxyOptions options);
+  // Like start(), but only listen: clients queue until serve(). Lets a
+  // caller that forks or clones afterwards do so before any thread exists,
+  // with the socket already accepting connections.
+  static Result<std::unique_ptr<Proxy>> listen(ProxyOptions options);
+  // Start serving on a new thread (once, after listen()).
+  Result<void> serve();
   ~Proxy();
   Proxy(const Proxy&) = delete;
   Proxy& operator=(const Proxy&) = delete;
@@ -65,6 +72,9 @@ class Proxy {
   Proxy() = default;
 
   std::string m_socket_path;
+  std::unique_ptr<ProxyOptions> m_options;  // until serve()
+  std::unique_ptr<Policy> m_policy;         // until serve()
+  UniqueFd m_listener;                      // until serve()
   UniqueFd m_stop;
   std::unique_ptr<Server> m_server;
   std::thread m_thread;

@@ -10,10 +10,10 @@
 
 namespace vg::sandbox::proxy {
 
-Result<std::unique_ptr<HostNetwork>> HostNetwork::prepare(const config::Network& network) {
+Result<std::unique_ptr<HostNetwork>> HostNetwork::prepare(const config::Network& network,
+                                                         std::function<void(const ConnectionEvent&)> observer) {
   if (auto policy = Policy::make(network.allowed_hosts, network.blocked_hosts); !policy) return policy.error();
   std::unique_ptr<HostNetwork> net(new HostNetwork);
-  net->m_network = network;
   // Under /tmp, not $XDG_RUNTIME_DIR: a unix socket path must stay under 108
   // bytes. mkdtemp makes it 0700, so only the caller's uid can connect.
   char tmpl[] = "/tmp/vg-net-XXXXXX";
@@ -22,6 +22,14 @@ Result<std::unique_ptr<HostNetwork>> HostNetwork::prepare(const config::Network&
                       " (the restricted network's proxy socket needs a directory)");
   }
   net->m_dir = tmpl;
+  ProxyOptions o;
+  o.socket_path = net->m_dir + "/proxy.sock";
+  o.allowed_hosts = network.allowed_hosts;
+  o.blocked_hosts = network.blocked_hosts;
+  o.observer = std::move(observer);
+  auto proxy = Proxy::listen(std::move(o));
+  if (!proxy) return make_error("restricted network: " + proxy.error().message);
+  net->m_proxy = std::move(*proxy);
   return net;
 }
 
@@ -30,15 +38,9 @@ HostNetwork::~HostNetwork() {
   if (!m_dir.empty()) ::rmdir(m_dir.c_str());
 }
 
-Result<void> HostNetwork::start(std::function<void(const ConnectionEvent&)> observer) {
-  ProxyOptions o;
-  o.socket_path = m_dir + "/proxy.sock";
-  o.allowed_hosts = m_network.allowed_hosts;
-  o.blocked_hosts = m_network.blocked_hosts;
-  o.observer = std::move(observer);
-  auto proxy = Proxy::start(std::move(o));
-  if (!proxy) return make_error("restricted network: " + proxy.error().message);
-  m_proxy = std::move(*proxy);
+Result<void> HostNetwork::start() {
+  if (!m_proxy) return make_error("restricted network: the proxy was already stopped");
+  if (auto r = m_proxy->serve(); !r) return make_error("restricted network: " + r.error().message);
   return {};
 }
 

@@ -5,10 +5,10 @@
 //                the proxy itself, and the environment for the command;
 //   sandbox side start_sandbox_bridge(): called inside the sandbox's network
 //                namespace, after its mounts, before the command is started.
-// Order for a backend that clones/forks the sandbox: prepare() (validates the
-// lists, so errors come before anything starts), add the mount and the
-// environment to the plan, clone, start() (the proxy runs threads: start it
-// after the clone), run, finish().
+// Order for a backend that clones/forks the sandbox: prepare() (checks the
+// lists and listens, so errors come before anything starts and no client can
+// arrive before the socket exists), add the mount and the environment to the
+// plan, clone, start() (the proxy's threads: after the clone), run, finish().
 
 #include <cstdint>
 #include <functional>
@@ -34,8 +34,10 @@ inline constexpr std::uint16_t k_bridge_port = 3128;
 // The host half of restricted networking for one sandboxed run.
 class HostNetwork {
  public:
-  // Check `network`'s lists and make the private socket directory.
-  static Result<std::unique_ptr<HostNetwork>> prepare(const config::Network& network);
+  // Check `network`'s lists, make the private socket directory and listen
+  // there; `observer` (may be empty) will see every connection.
+  static Result<std::unique_ptr<HostNetwork>> prepare(const config::Network& network,
+                                                      std::function<void(const ConnectionEvent&)> observer = {});
   // Stop the proxy and remove the socket directory.
   ~HostNetwork();
   HostNetwork(const HostNetwork&) = delete;
@@ -43,8 +45,8 @@ class HostNetwork {
 
   // Return the host directory to bind-mount at k_sandbox_socket_dir.
   const std::string& socket_dir() const { return m_dir; }
-  // Start the proxy; `observer` (may be empty) sees every connection.
-  Result<void> start(std::function<void(const ConnectionEvent&)> observer = {});
+  // Start serving (the proxy's threads).
+  Result<void> start();
   // Stop the proxy; return a note for the user when `exit_code` is not 0
   // (programs that ignore the proxy variables fail for want of a route).
   std::string finish(int exit_code);
@@ -54,7 +56,6 @@ class HostNetwork {
  private:
   HostNetwork() = default;
 
-  config::Network m_network;
   std::string m_dir;
   std::unique_ptr<Proxy> m_proxy;
   ProxyStats m_stats;

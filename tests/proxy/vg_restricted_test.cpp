@@ -1,0 +1,132 @@
+// `vg exec` with sandbox.network.mode: restricted, end to end: the command in
+// the namespace sandbox reaches an allowed host only through the proxy (plain
+// HTTP and CONNECT, with curl), gets 403 for anything else, and has no route
+// around the proxy.
+
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "harness.hpp"
+#include "run.hpp"
+
+namespace vg::proxy_test {
+namespace {
+
+constexpr int k_sandbox_unavailable = 69;
+
+bool under_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
+class VgRestricted : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* bin = std::getenv("VG_BIN");
+    ASSERT_NE(bin, nullptr) << "VG_BIN must name the vg binary (ctest sets it)";
+    vg = bin;
+    workspace = dir.path() + "/ws";
+    ::mkdir(workspace.c_str(), 0755);
+    ::mkdir((dir.path() + "/home").c_str(), 0755);
+    config = dir.path() + "/config.yaml";
+    // `localhost` resolves (through /etc/hosts) to loopback addresses, which
+    // must be allow-listed by address as well.
+    std::ofstream(config) << "sandbox:\n"
+                             "  runtime: namespace\n"
+                             "  enable_cache: false\n"
+                             "  network:\n"
+                             "    mode: restricted\n"
+                             "    allowed_hosts: [localhost, 127.0.0.1, \"[::1]\"]\n"
+                             "    blocked_hosts: [blocked.example]\n";
+  }
+
+  // Run `script` with bash in the sandbox.
+  Ran sandboxed(const std::string& script) {
+    return run_process({vg, "exec", "--sandbox", "--", "/bin/bash", "-c", script},
+                       {"VG_CONFIG=" + config, "HOME=" + dir.path() + "/home",
+                        "XDG_CONFIG_HOME=" + dir.path() + "/xdg-config", "XDG_STATE_HOME=" + dir.path() + "/state",
+                        "XDG_CACHE_HOME=" + dir.path() + "/cache", "VG_AUDIT_LOG=" + dir.path() + "/audit.jsonl",
+                        "PWD=" + workspace},
+                       workspace, 120);
+  }
+
+  // Skip (or fail under CI) when this machine cannot run the namespace sandbox.
+  bool unavailable(const Ran& r) {
+    if (r.exit_code != k_sandbox_unavailable) return false;
+    if (under_ci()) {
+      ADD_FAILURE() << "the namespace sandbox is required under CI: " << r.err;
+    }
+    return true;
+  }
+
+  TempDir dir;
+  std::string vg, workspace, config;
+};
+
+TEST_F(VgRestricted, ProxyEnvironmentIsSet) {
+  Ran r = sandboxed("env | grep -iE '^(https?_proxy|no_proxy|npm_config_|pip_proxy|git_config_)' | sort");
+  if (unavailable(r)) GTEST_SKIP() << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* kv : {"HTTP_PROXY=http://127.0.0.1:3128", "HTTPS_PROXY=http://127.0.0.1:3128",
+                         "http_proxy=http://127.0.0.1:3128", "NO_PROXY=localhost,127.0.0.1,::1",
+                         "npm_config_https_proxy=http://127.0.0.1:3128", "PIP_PROXY=http://127.0.0.1:3128",
+                         "GIT_CONFIG_KEY_0=http.proxy", "GIT_CONFIG_VALUE_0=http://127.0.0.1:3128"}) {
+    EXPECT_NE(r.out.find(kv), std::string::npos) << kv << "\n" << r.out;
+  }
+}
+
+TEST_F(VgRestricted, AllowedHostIsReachedThroughTheProxy) {
+  TestServer http{TestServer::Kind::http, "127.0.0.1"};
+  std::string hp = std::to_string(http.port());
+  // curl ignores proxies for NO_PROXY names; --noproxy '' makes it use one
+  // here. --proxytunnel sends the second request through CONNECT.
+  std::string script = "curl -sS --noproxy '' -x \"$HTTP_PROXY\" http://localhost:" + hp +
+                       "/plain; echo \"plain=$?\"; curl -sS --proxytunnel --noproxy '' -x \"$HTTPS_PROXY\" "
+                       "http://localhost:" + hp + "/tunnelled; echo \"tunnel=$?\"";
+  Ran r = sandboxed(script);
+  if (unavailable(r)) GTEST_SKIP() << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("hello from 127.0.0.1: GET /plain HTTP/1.1"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("hello from 127.0.0.1: GET /tunnelled HTTP/1.1"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("plain=0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tunnel=0"), std::string::npos) << r.out;
+  EXPECT_EQ(http.accepts(), 2);
+}
+
+TEST_F(VgRestricted, OtherHostsAreRefusedWith403AndAStderrLine) {
+  std::string script =
+      "curl -s -o /dev/null -w 'http=%{http_code}\\n' http://not-allowed.example/; "
+      "curl -s -o /dev/null https://blocked.example/; echo \"https=$?\"";
+  Ran r = sandboxed(script);
+  if (unavailable(r)) GTEST_SKIP() << r.err;
+  EXPECT_NE(r.out.find("http=403"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("https=56"), std::string::npos) << r.out;  // curl: CONNECT answered with an error
+  EXPECT_NE(r.err.find("vg: network: refused GET not-allowed.example:80: not in allowed_hosts"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("vg: network: refused CONNECT blocked.example:443: matches blocked_hosts entry"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(VgRestricted, DirectConnectionsHaveNoRouteAndVgSaysWhy) {
+  TestServer echo{TestServer::Kind::echo, "127.0.0.1"};
+  // Around the proxy: the host's loopback is not the sandbox's, and there is
+  // no route anywhere else (192.0.2.1 is a documentation address).
+  std::string script = "curl -sS --noproxy '*' http://127.0.0.1:" + std::to_string(echo.port()) +
+                       "/; echo \"loopback=$?\"; "
+                       "curl -sS --noproxy '*' --connect-timeout 5 http://192.0.2.1/; echo \"outside=$?\"; exit 7";
+  Ran r = sandboxed(script);
+  if (unavailable(r)) GTEST_SKIP() << r.err;
+  EXPECT_EQ(r.exit_code, 7) << r.err;
+  EXPECT_NE(r.out.find("loopback=7"), std::string::npos) << r.out << r.err;  // curl: couldn't connect
+  EXPECT_NE(r.out.find("outside=7"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(echo.accepts(), 0);
+  EXPECT_NE(r.err.find("programs that ignore those variables have no route out"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace vg::proxy_test
