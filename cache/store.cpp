@@ -299,7 +299,8 @@ bool Store::open_reader() {
   }
   auto reader = std::make_unique<ReadHandle>();
   // Shared lock: a read-only instance must not overlap a read-write one.
-  reader->lock_fd = take_lock(m_options.dir + "/writer.lock", LOCK_SH, 100);
+  // Write sessions are short; waiting for one beats a false miss.
+  reader->lock_fd = take_lock(m_options.dir + "/writer.lock", LOCK_SH, 1000);
   if (reader->lock_fd < 0) return false;
   auto s = rocks::open(path, rocks::Access::read_only, reader->db);
   if (!s.ok()) {
