@@ -4,6 +4,9 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdarg>
 
 namespace vg::cache::rocks {
@@ -16,6 +19,23 @@ class SilentLogger : public rocksdb::Logger {
   SilentLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::FATAL_LEVEL) {}
   using rocksdb::Logger::Logv;
   void Logv(const char*, va_list) override {}
+};
+
+// RocksDB starts threads (timer, flush and compaction pools) on open and
+// flush. They inherit the caller's signal mask, and a thread that does not
+// block SIGCHLD steals it from the launcher's signalfd, which then waits
+// forever: so every call that may start a thread runs with signals blocked.
+class BlockSignals {
+ public:
+  BlockSignals() {
+    sigset_t all;
+    ::sigfillset(&all);
+    ::pthread_sigmask(SIG_BLOCK, &all, &m_previous);
+  }
+  ~BlockSignals() { ::pthread_sigmask(SIG_SETMASK, &m_previous, nullptr); }
+
+ private:
+  sigset_t m_previous;
 };
 
 const char* const k_names[k_cf_count] = {"default", "entries", "blobs", "stat", "lru", "stats"};
@@ -31,6 +51,8 @@ rocksdb::DBOptions db_options(Access access) {
   o.max_file_opening_threads = 1;  // the default 16 spawns threads on every open
   o.keep_log_file_num = 1;
   o.paranoid_checks = true;
+  o.stats_dump_period_sec = 0;     // no periodic timer thread
+  o.stats_persist_period_sec = 0;
   return o;
 }
 
@@ -54,12 +76,14 @@ std::vector<rocksdb::ColumnFamilyDescriptor> families() {
 
 Db::~Db() {
   if (!db) return;
+  BlockSignals blocked;
   for (auto* h : cf) db->DestroyColumnFamilyHandle(h);
   db->Close();
   delete db;
 }
 
 rocksdb::Status open(const std::string& path, Access access, std::unique_ptr<Db>& out) {
+  BlockSignals blocked;
   auto db = std::make_unique<Db>();
   rocksdb::Status s;
   if (access == Access::read_only) {
@@ -72,6 +96,7 @@ rocksdb::Status open(const std::string& path, Access access, std::unique_ptr<Db>
 }
 
 rocksdb::Status flush(Db& db) {
+  BlockSignals blocked;
   rocksdb::FlushOptions fo;
   fo.wait = true;
   return db.db->Flush(fo, db.cf);
