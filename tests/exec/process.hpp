@@ -39,7 +39,7 @@ struct RunResult {
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& input = "",
               std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// Path of the vg binary under test (env VG_BIN).
+// Path of the vg binary under test (env VG_BIN, else the one built with the suite).
 std::string vg_bin();
 
 // A process on a pseudo-terminal, driven like a person at a keyboard.

@@ -59,8 +59,9 @@ int wait_until(pid_t pid, std::chrono::steady_clock::time_point deadline) {
 }  // namespace
 
 std::string vg_bin() {
+  // VG_BIN overrides the binary this suite was built against.
   const char* bin = std::getenv("VG_BIN");
-  return bin ? bin : "vg";
+  return bin && *bin ? bin : VG_BINARY_PATH;
 }
 
 Home::Home() {
