@@ -175,9 +175,25 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
   }
 }
 
+// File timestamps come from the kernel's coarse clock, one value per tick.
+// A file the previous command committed in the tick this run began in would
+// look "changed during the run" (a false conflict). Return the first coarse
+// time after `begun`, waiting for the tick if it has not passed yet: writes
+// before vg started are then strictly older, and writes once the command
+// runs are at least this new.
+timespec next_tick_after(const timespec& begun) {
+  timespec now{};
+  for (;;) {
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    if (now.tv_sec != begun.tv_sec || now.tv_nsec != begun.tv_nsec) return now;
+    timespec nap{0, 100 * 1000};
+    nanosleep(&nap, nullptr);
+  }
+}
+
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
-  timespec started{};
-  clock_gettime(CLOCK_REALTIME_COARSE, &started);
+  timespec begun{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &begun);
   Timing timing(spec.timing);
   auto planned = ns::make_plan(spec);
   if (!planned) return planned.error();
@@ -207,6 +223,8 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
   timing.mark("cgroups");
 
+  // Before the command can run: conflicts are writes at or after `started`.
+  timespec started = next_tick_after(begun);
   SignalGuard guard;
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {

@@ -34,12 +34,15 @@ int wait_child(const SignalGuard& guard, pid_t pid) {
       }
     }
     if (!(fds[0].revents & POLLIN)) continue;
+    // The signalfd is non-blocking: another thread may have taken the signal
+    // that woke poll(); drain what is there and go back to waiting.
     signalfd_siginfo info{};
-    if (read(guard.fd(), &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
-    int sig = static_cast<int>(info.ssi_signo);
-    // As in supervise(): the terminal already signals the whole foreground
-    // group; only signals sent by a process are passed on.
-    if (sig != SIGCHLD && (info.ssi_code == SI_USER || info.ssi_code == SI_QUEUE)) kill(pid, sig);
+    while (read(guard.fd(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      int sig = static_cast<int>(info.ssi_signo);
+      // As in supervise(): the terminal already signals the whole foreground
+      // group; only signals sent by a process are passed on.
+      if (sig != SIGCHLD && (info.ssi_code == SI_USER || info.ssi_code == SI_QUEUE)) kill(pid, sig);
+    }
   }
 }
 
