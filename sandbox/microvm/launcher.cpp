@@ -1,5 +1,7 @@
 #include "sandbox/microvm/launcher.hpp"
 
+#include "config/load.hpp"
+
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -21,16 +23,6 @@
 namespace vg::sandbox::microvm {
 
 namespace {
-
-std::string quarantine_base() {
-  const char* state = std::getenv("XDG_STATE_HOME");
-  std::string base = state && *state == '/' ? state : "";
-  if (base.empty()) {
-    const char* home = std::getenv("HOME");
-    base = std::string(home && *home ? home : "/tmp") + "/.local/state";
-  }
-  return base + "/vg/quarantine";
-}
 
 std::string fresh_seed() {
   std::string seed(32, '\0');
@@ -57,7 +49,7 @@ void MicrovmLauncher::commit(const Spec& spec, const std::string& upper, const s
   rules.exclude = spec.profile.exclude;
   rules.max_total_size = spec.profile.resources.disk;
   rules.started_at = started;
-  rules.quarantine_base = quarantine_base();
+  rules.quarantine_base = config::dirs().state + "/quarantine";
   rules.apply = spec.dry_run_writes ? policy::Apply::dry_run : policy::Apply::commit;
   rules.sandbox_root = workspace;  // the guest sees the workspace at the host's path
   auto report = policy::commit_write_set(upper, workspace, rules);

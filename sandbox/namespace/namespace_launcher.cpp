@@ -24,6 +24,7 @@
 #include "sandbox/namespace/wait.hpp"
 #include "sandbox/policy/policy.hpp"
 #include "sandbox/proxy/sandbox_network.hpp"
+#include "config/load.hpp"
 #include "config/exit_codes.hpp"
 #include "sandbox/supervise.hpp"
 
@@ -113,16 +114,6 @@ long fork_then_clone(ns::Plan& plan, const int sv[2], const SignalGuard& guard) 
   _exit(ns::wait_child(guard, static_cast<pid_t>(init)));
 }
 
-std::string quarantine_base() {
-  const char* state = std::getenv("XDG_STATE_HOME");
-  std::string base = state && *state == '/' ? state : "";
-  if (base.empty()) {
-    const char* home = std::getenv("HOME");
-    base = std::string(home && *home ? home : "/tmp") + "/.local/state";
-  }
-  return base + "/vg/quarantine";
-}
-
 // Spec::timing prints where the launcher's time went, to stderr.
 class Timing {
  public:
@@ -157,7 +148,7 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
     policy::Rules rules;
     if (i == 0) rules.exclude = spec.profile.exclude;
     rules.started_at = started;
-    rules.quarantine_base = quarantine_base();
+    rules.quarantine_base = config::dirs().state + "/quarantine";
     rules.apply = spec.dry_run_writes ? policy::Apply::dry_run : policy::Apply::commit;
     rules.sandbox_root = layer.sandbox_path;
     std::string upper = "/proc/self/fd/" + std::to_string(upper_fd) + "/" + std::to_string(i) + "/upper";
