@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "config/host_entry.hpp"
 #include "config/load.hpp"
 #include "config/test_dir.hpp"
 
@@ -110,7 +111,8 @@ TEST_F(ConfigErrors, BadVolumeEntries) {
 
 TEST_F(ConfigErrors, BadHost) {
   EXPECT_EQ(error_for("sandbox:\n  network:\n    allowed_hosts: [\"https://x.com/\"]\n"),
-            at(3, 20) + "invalid host 'https://x.com/' in sandbox.network.allowed_hosts; expected a name, *.domain or host:port");
+            at(3, 21) + "invalid host 'https://x.com/' in sandbox.network.allowed_hosts: a URL is not a host entry; "
+                        "write the host alone, with :PORT if needed (example.org:443); " + k_host_entry_forms);
 }
 
 TEST_F(ConfigErrors, DeepNestingDoesNotCrash) {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/host_entry.hpp"
 #include "config/project.hpp"
 #include "config/schema_tables.hpp"
 #include "config/suggest.hpp"
@@ -285,18 +286,16 @@ class Applier {
     return out;
   }
 
+  // Check each entry with the proxy's own syntax (config/host_entry.hpp),
+  // pointing at the entry itself when the file gives its position.
   std::vector<std::string> hosts(const YAML::Node& n, const std::string& path) {
     std::vector<std::string> out = strings(n, path);
-    for (const auto& h : out) {
-      bool ok = h.find("://") == std::string::npos && h.find('/') == std::string::npos;
-      for (char c : h) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '*' ||
-              c == ':' || c == '[' || c == ']')) {
-          ok = false;
-        }
-      }
-      if (h.find('*') != std::string::npos && (h.rfind("*.", 0) != 0 || h.find('*', 1) != std::string::npos)) ok = false;
-      if (!ok) fail(n, "invalid host '" + h + "' in " + path + "; expected a name, *.domain or host:port");
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      auto entry = parse_host_entry(out[i]);
+      if (entry) continue;
+      const YAML::Node at = n.IsSequence() ? n[i] : n;
+      fail(at, "invalid host '" + out[i] + "' in " + path + ": " + entry.error().message + "; " +
+                   k_host_entry_forms);
     }
     return out;
   }

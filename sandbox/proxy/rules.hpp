@@ -10,6 +10,8 @@
 //   NAME:PORT          any of the above, on that port only ("*.npmjs.org:443")
 //   10.1.2.3, [::1]    an address (with an optional :PORT, "[::1]:8080")
 //   10.0.0.0/8         an address range (any port)
+// The syntax is config::parse_host_entry's (config/host_entry.hpp), shared
+// with the config schema so that both accept exactly the same entries.
 // `blocked_hosts` always win over `allowed_hosts`. A name is checked before it
 // is resolved, then EVERY address it resolves to is checked again: a blocked
 // address, or an address in a special-purpose range (private, loopback,
@@ -47,10 +49,11 @@ struct HostRule {
 // Parse one entry `text`; the error names the entry and what is wrong with it.
 Result<HostRule> parse_host_rule(std::string_view text);
 
-// Lower-case `host` and drop one trailing dot ("Example.ORG." -> "example.org").
+// Lower-case `host` and drop one trailing dot (config::normalize_host).
 std::string normalize_host(std::string_view host);
 
-// Return an error message when `host` (normalized) is not a usable DNS name.
+// Return an error message when `host` (normalized) is not a usable DNS name
+// (config::invalid_host_name).
 std::optional<std::string> invalid_host_name(std::string_view host);
 
 // The outcome of one policy check.

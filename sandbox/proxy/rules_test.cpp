@@ -62,6 +62,16 @@ TEST(Rules, RawAddressesNeedAnAddressEntry) {
   EXPECT_TRUE(allows(q, "::ffff:10.0.0.1", 1));  // mapped form is the same address
 }
 
+TEST(Rules, PortsOnIpv6AddressesAndOnAny) {
+  auto p = policy({"[::1]:8080", "*:443", "fd00::/8"});
+  EXPECT_TRUE(allows(p, "::1", 8080));
+  EXPECT_FALSE(allows(p, "::1", 8081));
+  EXPECT_TRUE(allows(p, "a.org", 443));
+  EXPECT_FALSE(allows(p, "a.org", 80));
+  EXPECT_TRUE(allows(p, "fd12::3", 22));
+  EXPECT_FALSE(allows(p, "fe80::1", 22));
+}
+
 TEST(Rules, NumericNameFormsAreRefused) {
   auto p = policy({"*"});
   for (const char* s : {"2130706433", "127.1", "0x7f.1", "0x7f000001", "1.2.3.999", "a.123"}) {
@@ -97,7 +107,11 @@ TEST(Rules, BadEntriesNameTheListIndexAndProblem) {
       {"example.org:x", "port must be a number"},
       {"foo.*.org", "wildcard may only be"},
       {"*example.org", "wildcard may only be"},
-      {"exa mple.org", "not allowed in DNS names"},
+      {"exa mple.org", "may not contain spaces"},
+      {"b\xc3\xbc" "cher.de", "not allowed in DNS names"},
+      {"*.", "needs a domain"},
+      {"a..b", "empty label"},
+      {"[::1]:70000", "port must be a number"},
       {"10.0.0.0/40", "not a valid address range"},
       {"[::1", "missing ']'"},
       {"", "empty entry"},
