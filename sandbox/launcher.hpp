@@ -3,6 +3,7 @@
 // runs a Spec and reports an Outcome. The router decides; a launcher runs.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,10 @@
 #include "config/result.hpp"
 
 namespace vg::sandbox {
+
+namespace proxy {
+struct ConnectionEvent;  // sandbox/proxy/options.hpp
+}
 
 // One change a sandboxed run made to an overlay volume.
 struct Change {
@@ -32,6 +37,8 @@ struct Spec {
   config::Sandbox profile;         // mounts, network, limits, user
   bool dry_run_writes = false;     // show the change set, apply nothing
   bool timing = false;             // print where the sandbox's start-up time went (stderr)
+  // Sees every connection of the restricted network's proxy, on its thread (may be empty).
+  std::function<void(const proxy::ConnectionEvent&)> network_observer;
 };
 
 // How a run ended.

@@ -27,6 +27,7 @@
 #include "sandbox/launcher.hpp"
 #include "vg/command.hpp"
 #include "vg/context.hpp"
+#include "vg/proxy_audit.hpp"
 
 extern char** environ;
 
@@ -244,6 +245,8 @@ class ExecRun {
     spec.workspace = m_config.project_root.empty() ? spec.cwd : m_config.project_root;
     spec.profile = m_config.sandbox;
     spec.dry_run_writes = m_opts.dry_run_writes;
+    spec.network_observer =
+        network_audit_observer(m_config, {m_command, m_started_wall_ms, m_assessment.level, m_decision.backend});
     m_ctx.stats.mark("sandbox setup");
     if (use_cache()) return run_cached(**launcher, spec);
     flush_stats();

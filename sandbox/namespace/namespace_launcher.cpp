@@ -195,7 +195,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // bridge to it.
   std::unique_ptr<proxy::HostNetwork> net;
   if (plan.network == config::NetworkMode::restricted) {
-    auto prepared = proxy::HostNetwork::prepare(spec.profile.network);
+    auto prepared = proxy::HostNetwork::prepare(spec.profile.network, spec.network_observer);
     if (!prepared) return prepared.error();
     net = std::move(*prepared);
     plan.mounts.push_back({ns::MountOp::Kind::bind_ro, std::string(ns::k_old_root) + net->socket_dir(),
@@ -260,8 +260,8 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     }
   }
   auto ready = await_ready(sv[0]);
-  close(sv[0]);
   if (!ready) {
+    close(sv[0]);
     waitpid(static_cast<pid_t>(pid), nullptr, 0);
     return make_error("sandbox setup failed: " + ready.error().message);
   }
@@ -269,7 +269,16 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   timing.mark("setup");
 
   Outcome out;
-  out.exit_code = ns::wait_child(guard, static_cast<pid_t>(pid));
+  // The setup socket stays open while the command runs: through it init is
+  // told to end the sandbox at the time limit, and sees vg go if vg dies.
+  ns::TimeLimit limit{spec.profile.resources.timeout, sv[0]};
+  out.exit_code = ns::wait_child(guard, static_cast<pid_t>(pid), limit, out.timed_out);
+  close(sv[0]);
+  if (out.timed_out) {
+    std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",
+                 static_cast<unsigned long long>(spec.profile.resources.timeout));
+    out.exit_code = exit_code::k_timed_out;
+  }
   if (net) {
     std::string note = net->finish(out.exit_code);
     if (!note.empty()) std::fprintf(stderr, "vg: note: %s\n", note.c_str());

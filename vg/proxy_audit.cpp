@@ -1,0 +1,109 @@
+#include "vg/proxy_audit.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "config/json.hpp"
+#include "router/audit.hpp"
+#include "router/clock.hpp"
+
+namespace vg {
+namespace {
+
+// Who and where, fixed for the run (the proxy thread must not race getcwd).
+struct RunContext {
+  NetworkAuditRun run;
+  std::string path;
+  std::uint64_t max_size = 0;
+  int keep = 0;
+  std::string user;
+  std::uint32_t uid = 0;
+  std::string cwd;
+  std::int64_t pid = 0;
+  std::atomic<bool> warned{false};
+};
+
+std::string current_user() {
+  struct passwd pw{};
+  struct passwd* found = nullptr;
+  char buf[1024];
+  if (::getpwuid_r(::geteuid(), &pw, buf, sizeof buf, &found) == 0 && found) return found->pw_name;
+  const char* user = std::getenv("USER");
+  return user ? user : "";
+}
+
+std::string current_dir() {
+  char buf[4096];
+  return ::getcwd(buf, sizeof buf) ? buf : "";
+}
+
+std::string line_for(const sandbox::proxy::ConnectionEvent& e, const NetworkAuditRun& run, std::int64_t now_ms,
+                     const std::string& user, std::uint32_t uid, const std::string& cwd, std::int64_t pid) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("time").value(router::rfc3339_ms(now_ms));
+  w.key("event").value("network");
+  w.key("verdict").value(sandbox::proxy::to_string(e.verdict));
+  w.key("method").value(e.method);
+  w.key("host").value(e.host);
+  w.key("port").value(static_cast<int>(e.port));
+  w.key("address").value(e.address);
+  w.key("status").value(e.status);
+  w.key("reason").value(e.reason);
+  w.key("connection").value(e.id);
+  // The run: the command record with this "time" (and command, cwd, user).
+  w.key("run_started").value(router::rfc3339_ms(run.started_ms));
+  w.key("run_pid").value(pid);
+  w.key("command").value(run.command);
+  w.key("user").value(user);
+  w.key("uid").value(static_cast<std::uint64_t>(uid));
+  w.key("cwd").value(cwd);
+  w.key("level").value(config::to_string(run.level));
+  w.key("route").value("network");
+  w.key("backend").value(run.backend);
+  w.end_object();
+  return w.str() + "\n";
+}
+
+}  // namespace
+
+std::string network_audit_line(const sandbox::proxy::ConnectionEvent& event, const NetworkAuditRun& run,
+                               std::int64_t now_ms) {
+  return line_for(event, run, now_ms, current_user(), static_cast<std::uint32_t>(::geteuid()), current_dir(),
+                  static_cast<std::int64_t>(::getpid()));
+}
+
+std::function<void(const sandbox::proxy::ConnectionEvent&)> network_audit_observer(const config::Config& config,
+                                                                                  NetworkAuditRun run) {
+  if (config.sandbox.network.mode != config::NetworkMode::restricted) return {};
+  auto ctx = std::make_shared<RunContext>();
+  ctx->run = std::move(run);
+  ctx->path = router::audit_path(config);
+  ctx->max_size = config.audit.max_size;
+  ctx->keep = config.audit.keep;
+  ctx->user = current_user();
+  ctx->uid = static_cast<std::uint32_t>(::geteuid());
+  ctx->cwd = current_dir();
+  ctx->pid = static_cast<std::int64_t>(::getpid());
+  return [ctx](const sandbox::proxy::ConnectionEvent& e) {
+    std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    // router::append_line holds an flock on the log's lock file: lines of
+    // concurrent vg processes (and of this one's command record) never mix.
+    auto written = router::append_line(ctx->path, line_for(e, ctx->run, now, ctx->user, ctx->uid, ctx->cwd, ctx->pid),
+                                       ctx->max_size, ctx->keep);
+    if (!written && !ctx->warned.exchange(true)) {
+      std::fprintf(stderr, "vg: warning: network connections not written to the audit log: %s\n",
+                   written.error().message.c_str());
+    }
+  };
+}
+
+}  // namespace vg
