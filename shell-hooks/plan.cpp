@@ -60,6 +60,25 @@ class Planner {
       plan.reason = m_in.route_reason;
       return plan;
     }
+    LineRoute route = m_in.route;
+    std::string route_reason = m_in.route_reason;
+    for (const auto& b : m_in.bodies) {
+      if (b.route == LineRoute::refuse) {
+        plan.verdict = Verdict::refuse;
+        plan.reason = "function '" + b.function + "' runs a refused command (" + b.reason + ")";
+        return plan;
+      }
+      if (b.route == LineRoute::sandbox) {
+        plan.verdict = Verdict::refuse;
+        plan.reason = "function '" + b.function + "' runs commands that must go to the sandbox (" + b.reason +
+                      "), but a function runs inside your shell; run its commands through 'vg exec --' instead";
+        return plan;
+      }
+      if (b.route == LineRoute::ask && route != LineRoute::ask) {
+        route = LineRoute::ask;
+        route_reason = "function '" + b.function + "': " + b.reason;
+      }
+    }
     for (const auto& c : m_in.commands) m_classified.push_back(classify_command(c, plan));
     std::vector<std::string> uncovered = find_uncovered();
     if (!uncovered.empty() && m_in.route == LineRoute::sandbox) {
@@ -69,9 +88,9 @@ class Planner {
       return plan;
     }
     plan.text = rewrite();
-    if (m_in.route == LineRoute::ask) {
+    if (route == LineRoute::ask) {
       plan.verdict = Verdict::ask;
-      plan.reason = m_in.route_reason;
+      plan.reason = route_reason;
       return plan;
     }
     plan.verdict = plan.text == m_in.line ? Verdict::native : Verdict::wrap;
@@ -166,13 +185,29 @@ class Planner {
     for (const auto& c : m_classified) {
       if (c.kind == Kind::external && c.code) points.push_back(c.command->begin);
     }
+    if (points.empty()) return std::string(m_in.line);
+    // An alias left in the expanded line would be expanded again by the
+    // shell that runs the rewrite: `\name` stops that.
+    std::vector<std::size_t> escapes;
+    for (const auto& c : m_classified) {
+      if (c.kind == Kind::native && c.code && m_in.alias_names.count(c.command->name) != 0 &&
+          m_in.line.substr(c.command->begin, c.command->end - c.command->begin) == c.command->name) {
+        escapes.push_back(c.command->begin);
+      }
+    }
     std::sort(points.begin(), points.end());
     points.erase(std::unique(points.begin(), points.end()), points.end());
+    std::sort(escapes.begin(), escapes.end());
+    escapes.erase(std::unique(escapes.begin(), escapes.end()), escapes.end());
+    std::vector<std::pair<std::size_t, const char*>> inserts;
+    for (std::size_t p : points) inserts.emplace_back(p, prefix.c_str());
+    for (std::size_t p : escapes) inserts.emplace_back(p, "\\");
+    std::sort(inserts.begin(), inserts.end());
     std::string out;
     std::size_t at = 0;
-    for (std::size_t p : points) {
+    for (const auto& [p, text] : inserts) {
       out.append(m_in.line.substr(at, p - at));
-      out += prefix;
+      out += text;
       at = p;
     }
     out.append(m_in.line.substr(at));

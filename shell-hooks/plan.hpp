@@ -43,6 +43,14 @@ struct FindingSpan {
   std::size_t end = 0;
 };
 
+// The route of a shell function's body that the line calls: the body runs
+// inside the interactive shell, where vg cannot wrap its parts.
+struct BodyRoute {
+  std::string function;
+  LineRoute route = LineRoute::host;
+  std::string reason;  // the router's one line for the body
+};
+
 // Whether `\cmd` / `command cmd` may skip vg.
 enum class Bypass { allowed, denied };
 
@@ -57,6 +65,10 @@ struct PlanInput {
   std::unordered_set<std::string> shell_names;
   Bypass bypass = Bypass::allowed;
   bool sandbox_flag = false;  // wrap with `vg exec --sandbox --` (the line's route is the sandbox)
+  // Aliases left in `line` after expansion (an alias used inside its own
+  // value): a rewrite puts `\` before them so the shell does not expand them twice.
+  std::unordered_set<std::string> alias_names;
+  std::vector<BodyRoute> bodies;  // functions the line calls, with their bodies' routes
 };
 
 // What the hook does with the line.

@@ -205,6 +205,62 @@ TEST(Plan, FishPrefixesAreBlankedInCommandPosition) {
   EXPECT_EQ(blank_fish_prefixes("echo 'and x'; and  ls"), "echo 'and x';      ls");
 }
 
+TEST(Plan, RefusedFunctionBodyRefusesTheLine) {
+  std::string line = "cd /tmp && cleanup";
+  auto in = input(line);
+  in.shell_names.insert("cleanup");
+  in.commands = {cmd(line, "cd", "cd"), cmd(line, "cleanup", "cleanup")};
+  in.bodies = {{"cleanup", LineRoute::refuse, "critical: fs.mkfs"}};
+  auto plan = make_plan(in);
+  EXPECT_EQ(plan.verdict, Verdict::refuse);
+  EXPECT_NE(plan.reason.find("function 'cleanup'"), std::string::npos);
+  EXPECT_NE(plan.reason.find("fs.mkfs"), std::string::npos);
+}
+
+TEST(Plan, SandboxedFunctionBodyIsRefusedBecauseItRunsInTheShell) {
+  std::string line = "fetch";
+  auto in = input(line);
+  in.shell_names.insert("fetch");
+  in.commands = {cmd(line, "fetch", "fetch")};
+  in.bodies = {{"fetch", LineRoute::sandbox, "medium: net.download"}};
+  EXPECT_EQ(make_plan(in).verdict, Verdict::refuse);
+}
+
+TEST(Plan, AskingFunctionBodyAsksForTheLine) {
+  std::string line = "deploy && ls";
+  auto in = input(line);
+  in.shell_names.insert("deploy");
+  in.commands = {cmd(line, "deploy", "deploy"), cmd(line, "ls", "ls")};
+  in.bodies = {{"deploy", LineRoute::ask, "high: vcs.force_push"}, {"other", LineRoute::host, ""}};
+  auto plan = make_plan(in);
+  EXPECT_EQ(plan.verdict, Verdict::ask);
+  EXPECT_NE(plan.reason.find("function 'deploy': high: vcs.force_push"), std::string::npos);
+  EXPECT_EQ(plan.text, "deploy && vg exec -- ls");
+}
+
+TEST(Plan, SafeFunctionBodiesRunNatively) {
+  std::string line = "mkcd build";
+  auto in = input(line);
+  in.shell_names.insert("mkcd");
+  in.commands = {cmd(line, "mkcd", "mkcd")};
+  in.bodies = {{"mkcd", LineRoute::host, "low risk"}};
+  EXPECT_EQ(make_plan(in).verdict, Verdict::native);
+}
+
+TEST(Plan, AliasesLeftInARewriteAreEscaped) {
+  // `alias cd='cd -P'` expanded once: the shell must not expand it again.
+  std::string line = "cd -P src && make";
+  auto in = input(line);
+  in.alias_names = {"cd"};
+  in.commands = {cmd(line, "cd", "cd"), cmd(line, "make", "make")};
+  EXPECT_EQ(make_plan(in).text, "\\cd -P src && vg exec -- make");
+  std::string native = "cd -P src";
+  auto in2 = input(native);
+  in2.alias_names = {"cd"};
+  in2.commands = {cmd(native, "cd", "cd")};
+  EXPECT_EQ(make_plan(in2).verdict, Verdict::native);
+}
+
 TEST(Plan, NamesParse) {
   auto names = parse_names("cd\nls\r\n\n  \nfoo bar\n");
   EXPECT_EQ(names.count("cd"), 1u);

@@ -8,11 +8,11 @@
 //   the rest: the line to run (wrap / ask), byte-exact
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
-#include <iostream>
-#include <iterator>
 #include <pwd.h>
+#include <set>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -22,6 +22,7 @@
 #include "risk/engine.hpp"
 #include "router/audit.hpp"
 #include "router/decide.hpp"
+#include "shell-hooks/definitions.hpp"
 #include "shell-hooks/plan.hpp"
 #include "vg/command.hpp"
 #include "vg/context.hpp"
@@ -86,39 +87,102 @@ void audit_refusal(const config::Config& config, const std::string& line, const 
   if (!appended) std::fprintf(stderr, "vg: warning: audit log: %s\n", appended.error().message.c_str());
 }
 
+// All of stdin (the hook's names and definitions); "" when it is a terminal.
+std::string read_stdin() {
+  std::string out;
+  if (::isatty(0)) return out;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(0, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+std::vector<hooks::Command> plan_commands(const risk::Assessment& a) {
+  std::vector<hooks::Command> out;
+  out.reserve(a.commands.size());
+  for (const auto& c : a.commands) out.push_back({c.name, c.begin, c.end, c.command_begin, c.command_end});
+  return out;
+}
+
+// The routes of the bodies of the functions `commands` call (and of the
+// functions those call), in the order met. A body is judged by its
+// findings: shell syntax the reader does not follow (fish blocks) is not
+// held against it, since the function ran natively before vg anyway.
+std::vector<hooks::BodyRoute> function_routes(const config::Config& config, risk::Engine& engine, hooks::Shell shell,
+                                              const hooks::Definitions& defs,
+                                              const std::vector<risk::CommandWord>& commands) {
+  std::vector<hooks::BodyRoute> out;
+  if (defs.functions.empty()) return out;
+  std::set<std::string> seen;
+  std::vector<std::string> queue;
+  for (const auto& c : commands) queue.push_back(c.name);
+  for (std::size_t i = 0; i < queue.size() && seen.size() < 64; ++i) {
+    auto it = defs.functions.find(queue[i]);
+    if (it == defs.functions.end() || !seen.insert(queue[i]).second) continue;
+    std::string body = hooks::function_body(shell, it->second);
+    risk::Assessment a =
+        engine.assess_script(shell == hooks::Shell::fish ? hooks::blank_fish_prefixes(body) : body);
+    a.understood = true;
+    a.reasons.clear();
+    router::Decision d = router::decide(config, a, router::Override::none, false);
+    out.push_back({queue[i], line_route(d.route), d.reason});
+    for (const auto& c : a.commands) queue.push_back(c.name);
+  }
+  return out;
+}
+
 int plan_line(Context& ctx, const HookOptions& opts) {
   ctx.stats.enabled = std::find(ctx.debug.begin(), ctx.debug.end(), "stats") != ctx.debug.end();
   auto shell = hooks::parse_shell(opts.shell);
   if (!shell) throw Fatal(exit_code::k_usage, "unknown shell '" + opts.shell + "'; use bash, zsh or fish");
   if (opts.line.size() != 1) throw Fatal(exit_code::k_usage, "vg hook plan takes exactly one LINE after '--'");
-  const std::string& line = opts.line.front();
+  const std::string& typed = opts.line.front();
 
-  hooks::PlanInput in;
-  in.line = line;
+  hooks::HookInput hook_input;
   if (opts.names_from == "-") {
-    std::string names((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    in.shell_names = hooks::parse_names(names);
+    hook_input = hooks::parse_hook_input(read_stdin());
   } else if (!opts.names_from.empty()) {
     throw Fatal(exit_code::k_usage, "--names takes '-' (read the names from stdin)");
   }
   // The hook's own `vg` function is never an external program.
-  in.shell_names.erase("vg");
+  hook_input.names.erase("vg");
+  hook_input.definitions.aliases.erase("vg");
+  hook_input.definitions.functions.erase("vg");
+  ctx.stats.mark("names");
 
   config::Config config = load_config_or_die(ctx);
   auto engine = risk::Engine::create(config);
   if (!engine) throw Fatal(exit_code::k_config, engine.error().message);
+  ctx.stats.mark("engine");
   // fish's `and` / `or` / `not` prefixes are blanked (offsets kept) so the
   // bash reader sees the commands after them.
-  risk::Assessment a =
-      (*engine)->assess_script(*shell == hooks::Shell::fish ? hooks::blank_fish_prefixes(line) : line);
+  auto assess = [&](const std::string& text) {
+    return (*engine)->assess_script(*shell == hooks::Shell::fish ? hooks::blank_fish_prefixes(text) : text);
+  };
+  // Aliases are text: the line is planned as the shell will run it, with
+  // them expanded (the typed line still goes to history).
+  std::string line = typed;
+  risk::Assessment a = assess(line);
+  std::set<std::string> expanded;
+  for (int pass = 0; pass < 16; ++pass) {
+    auto next = hooks::expand_aliases(line, plan_commands(a), hook_input.definitions.aliases, expanded);
+    if (!next) break;
+    line = std::move(*next);
+    a = assess(line);
+  }
   ctx.stats.mark("assess");
   router::Decision d = router::decide(config, a, router::Override::none, false);
   router::Decision bypass = router::decide(config, a, router::Override::host, false);
   ctx.stats.mark("decide");
 
-  for (const auto& c : a.commands) {
-    in.commands.push_back({c.name, c.begin, c.end, c.command_begin, c.command_end});
-  }
+  hooks::PlanInput in;
+  in.line = line;
+  in.shell_names = std::move(hook_input.names);
+  in.commands = plan_commands(a);
   for (const auto& f : a.findings) in.findings.push_back({f.rule, f.begin, f.end});
   in.understood = a.understood;
   in.route = line_route(d.route);
@@ -127,6 +191,8 @@ int plan_line(Context& ctx, const HookOptions& opts) {
   // routed to the sandbox sends each of its parts there.
   in.sandbox_flag = d.route == router::Route::sandbox && config.sandbox.mode != config::Mode::always;
   in.bypass = bypass.route == router::Route::host ? hooks::Bypass::allowed : hooks::Bypass::denied;
+  for (const auto& [name, value] : hook_input.definitions.aliases) in.alias_names.insert(name);
+  in.bodies = function_routes(config, **engine, *shell, hook_input.definitions, a.commands);
   hooks::Plan plan = hooks::make_plan(in);
   ctx.stats.mark("plan");
 
@@ -135,7 +201,7 @@ int plan_line(Context& ctx, const HookOptions& opts) {
     messages.push_back("vg: refused: " + plan.reason);
     for (auto& l : finding_lines(a)) messages.push_back(std::move(l));
     messages.push_back("vg: nothing of the line ran; edit it, or see 'vg explain -- LINE'");
-    audit_refusal(config, line, a, plan.reason);
+    audit_refusal(config, typed, a, plan.reason);
   } else if (plan.verdict == hooks::Verdict::ask) {
     messages.push_back("vg: this line needs your confirmation: " + plan.reason);
     for (auto& l : finding_lines(a)) messages.push_back(std::move(l));
@@ -156,7 +222,9 @@ void register_hook(CLI::App& app, Context& ctx) {
   hook->require_subcommand(1);
   auto* plan = hook->add_subcommand("plan", "Plan one typed line: native, wrap, ask or refuse");
   plan->add_option("--shell", opts->shell, "bash, zsh or fish")->required();
-  plan->add_option("--names", opts->names_from, "'-': read the shell's builtins, functions and aliases from stdin");
+  plan->add_option("--names", opts->names_from,
+                   "'-': read the shell's builtins and functions, and the definitions of the aliases and "
+                   "functions the line uses, from stdin");
   plan->add_option("line", opts->line, "The typed line (after --)");
   plan->callback([&ctx, opts] { ctx.exit_code = plan_line(ctx, *opts); });
 }
