@@ -11,6 +11,7 @@ inline constexpr int k_sandbox_unavailable = 69;  // the chosen sandbox could no
 inline constexpr int k_internal = 70;       // vg itself failed (EX_SOFTWARE)
 inline constexpr int k_refused = 77;        // refused by policy, or declined at the prompt (EX_NOPERM)
 inline constexpr int k_config = 78;         // the configuration is invalid (EX_CONFIG)
+inline constexpr int k_timed_out = 124;     // the sandbox's time limit (resources.timeout) ended the command, as GNU timeout
 inline constexpr int k_not_executable = 126;  // the command was found but could not be executed
 inline constexpr int k_not_found = 127;       // the command was not found
 inline constexpr int k_signal_base = 128;     // child killed by signal N exits 128+N

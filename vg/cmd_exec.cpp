@@ -45,6 +45,7 @@ struct ExecOptions {
   bool dry_run_writes = false;
   bool no_cache = false;  // neither replay nor store (cache/exec_cache.hpp)
   bool refresh = false;   // run again and replace the stored result
+  std::string timeout;    // sandbox.resources.timeout for this command
 };
 
 // The child's environment: vg's own, plus a marker so shells started inside
@@ -105,6 +106,7 @@ class ExecRun {
     check_usage();
     if (!m_opts.runtime.empty()) m_ctx.config_flags.emplace_back("sandbox.runtime", m_opts.runtime);
     if (!m_opts.mode.empty()) m_ctx.config_flags.emplace_back("sandbox.mode", m_opts.mode);
+    if (!m_opts.timeout.empty()) m_ctx.config_flags.emplace_back("sandbox.resources.timeout", m_opts.timeout);
     m_config = load_config_or_die(m_ctx);
     // Only notes that change what protects this command are worth a line on
     // every run (a repository setting or variable that was ignored); the
@@ -368,6 +370,8 @@ void register_exec(CLI::App& app, Context& ctx) {
   exec->add_flag("--dry-run-writes", opts->dry_run_writes, "Run in the sandbox, show the changes, apply none");
   exec->add_flag("--no-cache", opts->no_cache, "Neither replay nor store a cached result");
   exec->add_flag("--refresh", opts->refresh, "Run again and replace any cached result");
+  exec->add_option("--timeout", opts->timeout,
+                   "Wall-time limit of a sandboxed run (seconds, or 90s/15m/1h); past it the sandbox is killed, exit 124");
   exec->add_option("command", opts->argv, "The command and its arguments (after --)");
   exec->callback([&ctx, opts] {
     ctx.stats.enabled = std::find(ctx.debug.begin(), ctx.debug.end(), "stats") != ctx.debug.end();

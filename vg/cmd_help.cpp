@@ -25,6 +25,7 @@ std::string help_footer() {
   row(k_internal, "vg itself failed");
   row(k_refused, "refused by policy, or declined at the prompt; the command did not run");
   row(k_config, "the configuration is invalid; the command did not run");
+  row(k_timed_out, "the command ran past sandbox.resources.timeout (or --timeout) and was killed");
   row(k_not_executable, "the command could not be executed");
   row(k_not_found, "the command was not found");
   s += "\nRun 'vg help COMMAND' for the options of one command.";
