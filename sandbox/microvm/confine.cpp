@@ -65,6 +65,25 @@ std::string bind(const std::string& root, const std::string& path, bool ro) {
   return "";
 }
 
+// Cover each hidden path with the empty file or directory made before the
+// pivot (paths now resolve inside the new root only). A path removed since
+// the walk needs no cover; any other failure stops QEMU from starting.
+std::string cover_hidden(const HiddenPaths& hidden) {
+  for (const auto* list : {&hidden.files, &hidden.dirs}) {
+    const char* empty = list == &hidden.files ? "/.vg-empty-file" : "/.vg-empty-dir";
+    for (const auto& p : *list) {
+      if (mount(empty, p.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+        if (errno == ENOENT) continue;
+        return fail("mount --bind (hiding)", p);
+      }
+      if (mount(nullptr, p.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0) {
+        return fail("remount read-only (hiding)", p);
+      }
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string confine(const ConfineSpec& spec) {
@@ -96,13 +115,19 @@ std::string confine(const ConfineSpec& spec) {
     std::string target = std::string("usr/") + link;
     if (symlink(target.c_str(), (root + "/" + link).c_str()) != 0 && errno != EEXIST) return fail("symlink", link);
   }
+  if (!spec.hidden.files.empty() || !spec.hidden.dirs.empty()) {
+    int fd = open((root + "/.vg-empty-file").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+    if (fd < 0) return fail("open", root + "/.vg-empty-file");
+    close(fd);
+    if (mkdir((root + "/.vg-empty-dir").c_str(), 0555) != 0) return fail("mkdir", root + "/.vg-empty-dir");
+  }
   std::string old_root = root + "/.old-root";
   if (mkdir(old_root.c_str(), 0700) != 0) return fail("mkdir", old_root);
   if (syscall(SYS_pivot_root, root.c_str(), old_root.c_str()) != 0) return fail("pivot_root", root);
   if (chdir("/") != 0) return fail("chdir", "/");
   if (umount2("/.old-root", MNT_DETACH) != 0) return fail("umount", "/.old-root");
   rmdir("/.old-root");
-  return "";
+  return cover_hidden(spec.hidden);
 }
 
 }  // namespace vg::sandbox::microvm

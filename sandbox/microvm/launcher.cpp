@@ -13,8 +13,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "sandbox/microvm/acquire.hpp"
 #include "sandbox/microvm/files.hpp"
-#include "sandbox/microvm/pool_client.hpp"
 #include "sandbox/microvm/qemu.hpp"
 #include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/session.hpp"
@@ -87,34 +87,23 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   SessionLimits limits = session_limits_from_env();
   limits.run_ms = spec.profile.resources.timeout * 1000;
 
-  // A warm guest from the pool, else a cold boot.
-  Vm vm;
-  std::unique_ptr<Channel> channel;
-  bool greeted = false;
-  if (auto warm = take_warm_vm(workspace, *assets)) {
-    vm = warm->vm;
-    channel = std::make_unique<Channel>(warm->fd);
-    greeted = true;  // the pool read its hello
-  } else {
-    VmOptions vo;
-    vo.assets = *assets;
-    vo.accel = m_accel;
-    vo.memory_mb = m_config.microvm.memory >> 20;
-    vo.run_dir = *run_dir + "/vm";
-    vo.share = workspace;
-    if (const char* extra = std::getenv("VG_MICROVM_KERNEL_ARGS")) vo.extra_append = extra;
-    if (mkdir(vo.run_dir.c_str(), 0700) != 0) return make_error("mkdir(\"" + vo.run_dir + "\"): " + std::strerror(errno));
-    auto started_vm = start_vm(vo);
-    if (!started_vm) return make_error("microvm: " + started_vm.error().message);
-    vm = *started_vm;
-    auto fd = connect_socket(vm, vm.ctl_socket, 10000);
-    if (!fd) {
-      std::string msg = describe_failure(vm, "microvm: " + fd.error().message, 0, false);
-      stop_vm(vm);
-      return make_error(msg);
-    }
-    channel = std::make_unique<Channel>(*fd);
+  // A warm guest from the pool, else a template clone, else a cold boot.
+  GuestRequest request;
+  request.assets = *assets;
+  request.accel = m_accel;
+  request.memory_mb = m_config.microvm.memory >> 20;
+  request.workspace = workspace;
+  request.run_dir = *run_dir;
+  request.hidden = find_hidden_paths(workspace, spec.profile.exclude);
+  if (request.hidden.truncated) {
+    std::fprintf(stderr, "vg: microvm: warning: %s is too large to scan fully for .env files and excluded paths; "
+                 "some may be readable in the guest\n", workspace.c_str());
   }
+  auto guest = acquire_guest(request);
+  if (!guest) return make_error("microvm: " + guest.error().message);
+  Vm vm = guest->vm;
+  std::unique_ptr<Channel> channel = std::move(guest->channel);
+  bool greeted = guest->greeted;
   struct StopVm {
     Vm& vm;
     ~StopVm() { stop_vm(vm); }

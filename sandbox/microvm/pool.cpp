@@ -32,6 +32,7 @@ struct Slot {
   Vm vm;
   std::unique_ptr<Channel> channel;
   bool ready = false;
+  std::string hidden_digest;  // what its QEMU hides (a later .env makes it unusable)
   Clock::time_point started = Clock::now();
 };
 
@@ -75,6 +76,7 @@ void Pool::refill() {
     vo.memory_mb = m_options.memory_mb;
     vo.run_dir = *run_dir;
     vo.share = m_options.workspace;
+    vo.hidden = find_hidden_paths(m_options.workspace, m_options.exclude);
     auto vm = start_vm(vo);
     if (!vm) {
       m_last_error = vm.error().message;
@@ -84,6 +86,7 @@ void Pool::refill() {
     }
     auto slot = std::make_unique<Slot>();
     slot->vm = *vm;
+    slot->hidden_digest = vo.hidden.digest();
     auto fd = connect_socket(slot->vm, slot->vm.ctl_socket, 10000);
     if (!fd) {
       m_last_error = fd.error().message;
@@ -135,10 +138,16 @@ void Pool::handle_client(int fd) {
   if (!wire::read_line(fd, line, 2000)) return;
   m_last_request = Clock::now();
   auto f = wire::fields(line);
-  if (f[0] == "take" && f.size() == 3) {
+  if (f[0] == "take" && f.size() == 4) {
+    bool stale = false;
     for (auto it = m_slots.begin(); it != m_slots.end(); ++it) {
       Slot& s = **it;
       if (!s.ready || f[1] != m_options.workspace || f[2] != m_options.assets.version) continue;
+      if (f[3] != s.hidden_digest) {
+        // The workspace's secrets changed since this guest's QEMU started.
+        stale = true;
+        continue;
+      }
       if (wire::send_line(fd, "vm\t" + std::to_string(s.vm.pid) + "\t" + s.vm.run_dir, s.channel->fd())) {
         m_handed.insert(s.vm.pid);
         m_slots.erase(it);  // closes our end; the taker owns the guest now
@@ -148,6 +157,11 @@ void Pool::handle_client(int fd) {
       break;
     }
     wire::send_line(fd, "none");
+    if (stale) {
+      for (auto& s : m_slots) stop_vm(s->vm);
+      m_slots.clear();
+      refill();
+    }
   } else if (f[0] == "status") {
     for (const auto& s : m_slots) {
       wire::send_line(fd, std::string(s->ready ? "ready" : "booting") + "\t" + m_options.workspace + "\t" +

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "config/result.hpp"
 #include "sandbox/microvm/accel.hpp"
@@ -20,6 +21,7 @@ struct PoolOptions {
   Assets assets;
   Accel accel = Accel::tcg;
   std::uint64_t memory_mb = 512;
+  std::vector<std::string> exclude;  // config `exclude`: hidden from the guests, with `.env*`
   int size = 1;                // guests kept ready
   int idle_seconds = 900;      // exit after this long without a request
 };

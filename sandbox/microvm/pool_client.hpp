@@ -18,8 +18,9 @@ struct WarmVm {
   int fd = -1;  // the connected control socket
 };
 
-// Take a ready guest sharing `workspace` booted from `assets`, if the pool has one.
-std::optional<WarmVm> take_warm_vm(const std::string& workspace, const Assets& assets);
+// Take a ready guest sharing `workspace` booted from `assets` whose QEMU hid
+// the paths of digest `hidden_digest` (HiddenPaths::digest), if the pool has one.
+std::optional<WarmVm> take_warm_vm(const std::string& workspace, const Assets& assets, const std::string& hidden_digest);
 
 // One line per pooled guest ("ready /w/project v1-..."), or an Error when no pool runs.
 Result<std::vector<std::string>> pool_status();

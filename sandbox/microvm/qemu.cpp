@@ -52,14 +52,17 @@ std::vector<std::string> qemu_argv(const VmOptions& o, const Vm& vm) {
   };
   if (!o.share.empty()) {
     // security_model=none: files keep their real owners and modes (mapped
-    // breaks symlinks); readonly: the guest writes only to its overlay.
-    a.insert(a.end(), {"-fsdev", "local,id=ws,path=" + o.share + ",security_model=none,readonly=on",
+    // breaks symlinks); readonly: the guest writes only to its overlay;
+    // multidevs=remap: the empty files hiding secrets live on another
+    // filesystem, and their inode numbers must not collide with the share's.
+    a.insert(a.end(), {"-fsdev", "local,id=ws,path=" + o.share + ",security_model=none,readonly=on,multidevs=remap",
                        "-device", "virtio-9p-device,fsdev=ws,mount_tag=ws"});
   }
   if (!o.memory_file.empty()) {
     a.insert(a.end(), {"-object",
                        "memory-backend-file,id=ram,size=" + std::to_string(o.memory_mb) + "M,mem-path=" +
-                           o.memory_file + ",share=on",
+                           o.memory_file +
+                           (o.memory_mapping == MemoryMapping::shared ? ",share=on" : ",share=off"),
                        "-machine", "memory-backend=ram"});
   }
   if (o.accel == Accel::tcg) {
@@ -93,10 +96,16 @@ Result<Vm> start_vm(const VmOptions& o) {
   spec.read_only = {"/usr", o.assets.dir};
   if (!o.share.empty()) spec.read_only.push_back(o.share);
   spec.read_write = {o.run_dir};
-  if (!o.memory_file.empty()) {
+  if (!o.memory_file.empty() && o.memory_mapping == MemoryMapping::private_copy) {
+    // A clone maps the template's RAM privately, but QEMU opens it O_RDWR:
+    // only that file is bound (the template's manifest records its ctime, so
+    // a write through it is detected).
+    spec.read_write.push_back(o.memory_file);
+  } else if (!o.memory_file.empty()) {
     std::string dir = o.memory_file.substr(0, o.memory_file.rfind('/'));
     if (dir != o.run_dir) spec.read_write.push_back(dir);
   }
+  spec.hidden = o.hidden;
   spec.devices = {"/dev/null", "/dev/urandom"};
   if (o.accel == Accel::kvm) spec.devices.push_back("/dev/kvm");
 

@@ -12,8 +12,13 @@
 #include "config/result.hpp"
 #include "sandbox/microvm/accel.hpp"
 #include "sandbox/microvm/assets.hpp"
+#include "sandbox/microvm/hide.hpp"
 
 namespace vg::sandbox::microvm {
+
+// How guest RAM maps `VmOptions::memory_file`: shared (a template writes its
+// RAM there) or private (a clone reads the template's RAM copy-on-write).
+enum class MemoryMapping { shared, private_copy };
 
 // How to start one VM.
 struct VmOptions {
@@ -22,10 +27,12 @@ struct VmOptions {
   std::uint64_t memory_mb = 512;
   std::string run_dir;       // private directory: sockets and logs of this VM
   std::string share;         // host directory exported read-only as 9p tag "ws"; "" = none
-  std::string memory_file;   // back guest RAM by this file (shared), for templates and clones
+  std::string memory_file;   // back guest RAM by this file, for templates and clones
+  MemoryMapping memory_mapping = MemoryMapping::shared;
   bool incoming = false;     // start paused, waiting for an incoming migration (a template clone)
   bool qmp = false;          // open a QMP socket (templates and clones)
   std::string extra_append;  // more kernel arguments (VG_MICROVM_KERNEL_ARGS, for debugging)
+  HiddenPaths hidden;        // share paths covered by an empty file/dir in QEMU's mount namespace
 };
 
 // A running VM.

@@ -2,6 +2,8 @@
 // without the router, so the backend can be tested on its own.
 //   microvm_driver [--workspace DIR] [--cwd DIR] [--build] -- CMD [ARGS...]
 //   microvm_driver --warm DIR | --status | --stop      (the warm pool)
+//   microvm_driver --template | --template-status      (the guest template)
+//   --exclude GLOB (repeatable): the config's `exclude` list
 // Prints each change and its verdict to stderr as "change: <accepted|refused> <path> <reason>".
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include "sandbox/microvm/launcher.hpp"
 #include "sandbox/microvm/pool.hpp"
 #include "sandbox/microvm/pool_client.hpp"
+#include "sandbox/microvm/template.hpp"
 
 extern char** environ;
 
@@ -24,6 +27,7 @@ int main(int argc, char** argv) {
   using namespace vg;
   std::string workspace, cwd;
   bool build = false;
+  std::vector<std::string> exclude;
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -35,6 +39,31 @@ int main(int argc, char** argv) {
       workspace = argv[++i];
     } else if (a == "--cwd" && i + 1 < argc) {
       cwd = argv[++i];
+    } else if (a == "--exclude" && i + 1 < argc) {
+      exclude.push_back(argv[++i]);
+    } else if (a == "--template" || a == "--template-status") {
+      // Build (or just check) the guest template; print "ready KEY DIR" or why not.
+      auto assets = sandbox::microvm::ensure_assets(sandbox::microvm::default_asset_options());
+      if (!assets) {
+        std::fprintf(stderr, "microvm_driver: %s\n", assets.error().message.c_str());
+        return exit_code::k_sandbox_unavailable;
+      }
+      auto to = sandbox::microvm::template_options(*assets, sandbox::microvm::Accel::tcg, 512);
+      auto found = sandbox::microvm::find_template(to);
+      if (!found.found && a == "--template") {
+        auto built = sandbox::microvm::build_template(to);
+        if (!built) {
+          std::fprintf(stderr, "microvm_driver: %s\n", built.error().message.c_str());
+          return exit_code::k_sandbox_unavailable;
+        }
+        found = sandbox::microvm::find_template(to);
+      }
+      if (!found.found) {
+        std::printf("%s %s\n", found.missing ? "missing" : "unusable", found.why.c_str());
+        return 1;
+      }
+      std::printf("ready %s %s\n", found.tmpl.key.c_str(), found.tmpl.dir.c_str());
+      return 0;
     } else if (a == "--build") {
       build = true;
     } else if (a == "--warm" && i + 1 < argc) {
@@ -102,6 +131,7 @@ int main(int argc, char** argv) {
   spec.cwd = cwd.empty() ? here : cwd;
   spec.workspace = workspace.empty() ? spec.cwd : workspace;
   spec.profile = config.sandbox;
+  spec.profile.exclude = exclude;
   auto out = (*launcher)->run(spec);
   if (!out) {
     std::fprintf(stderr, "vg: error: the sandbox could not start: %s\n", out.error().message.c_str());

@@ -1,6 +1,7 @@
-// End-to-end tests of the microVM backend under TCG: each test boots a real
-// guest through microvm_driver (the backend without the router). Slow by
-// nature (seconds per boot); label "microvm".
+// End-to-end tests of the microVM backend under TCG: each test runs a real
+// guest through microvm_driver (the backend without the router), restored
+// from the guest template (built by the first test) unless the test asks for
+// a cold boot. Slow by nature (seconds per boot); label "microvm".
 #include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -14,91 +15,13 @@
 #include <sstream>
 #include <string>
 
-#include "tests/microvm/process.hpp"
+#include "tests/microvm/fixture.hpp"
 
 namespace vg::microvm_test {
 namespace {
 
-using namespace std::chrono_literals;
-
-constexpr auto k_run = 240s;  // one boot + command under TCG on a loaded host
-
-// The driver built with this suite (MICROVM_DRIVER overrides). The guest
-// assets go to one data directory in the build tree, shared by the tests,
-// unless XDG_DATA_HOME says otherwise.
-std::string driver() {
-  setenv("XDG_DATA_HOME", MICROVM_DATA_HOME, 0);
-  const char* d = std::getenv("MICROVM_DRIVER");
-  return d && *d ? d : MICROVM_DRIVER_PATH;
-}
-
-std::string make_temp(const std::string& prefix) {
-  std::string t = "/tmp/" + prefix + "XXXXXX";
-  if (!mkdtemp(t.data())) return "";
-  return t;
-}
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-bool exists(const std::string& path) {
-  struct stat st;
-  return lstat(path.c_str(), &st) == 0;
-}
-
-int count_entries(const std::string& dir, const std::string& prefix) {
-  int n = 0;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) n += std::string(e->d_name).rfind(prefix, 0) == 0;
-    closedir(d);
-  }
-  return n;
-}
-
-class Microvm : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (driver().empty() || access("/usr/bin/qemu-system-x86_64", X_OK) != 0) {
-      const char* ci = std::getenv("CI");
-      if (ci && std::string(ci) == "true") FAIL() << "qemu-system-x86 or the driver is missing, and CI requires this suite";
-      GTEST_SKIP() << "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)";
-    }
-    m_workspace = make_temp("vgmw-");
-    m_runtime = make_temp("vgmr-");
-    ASSERT_FALSE(m_workspace.empty());
-    ASSERT_FALSE(m_runtime.empty());
-    chmod(m_runtime.c_str(), 0700);
-  }
-  void TearDown() override {
-    if (HasFailure()) {
-      std::fprintf(stderr, "kept for inspection: workspace %s runtime %s\n", m_workspace.c_str(), m_runtime.c_str());
-      return;
-    }
-    std::string cmd = "rm -rf '" + m_workspace + "' '" + m_runtime + "'";
-    if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", m_workspace.c_str());
-  }
-  std::vector<std::string> env(const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> e = {"XDG_RUNTIME_DIR=" + m_runtime};
-    e.insert(e.end(), extra.begin(), extra.end());
-    return e;
-  }
-  std::vector<std::string> argv(const std::vector<std::string>& command) const {
-    std::vector<std::string> a = {driver(), "--workspace", m_workspace, "--cwd", m_workspace, "--"};
-    a.insert(a.end(), command.begin(), command.end());
-    return a;
-  }
-  std::string m_workspace;
-  std::string m_runtime;
-};
-
-TEST_F(Microvm, ExitCodeAndOutputStreamsAreSeparate) {
-  Child c(argv({"sh", "-c", "echo to-out; echo to-err >&2; exit 7"}), env());
+TEST_F(Microvm, ColdBootExitCodeAndOutputStreamsAreSeparate) {
+  Child c(argv({"sh", "-c", "echo to-out; echo to-err >&2; exit 7"}), env({"VG_MICROVM_TEMPLATE=off"}));
   int code = c.wait(k_run);
   EXPECT_EQ(code, 7) << c.err;
   EXPECT_EQ(c.out, "to-out\n");

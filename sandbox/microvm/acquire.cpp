@@ -1,0 +1,90 @@
+#include "sandbox/microvm/acquire.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "sandbox/microvm/pool_client.hpp"
+#include "sandbox/microvm/template.hpp"
+
+namespace vg::sandbox::microvm {
+
+namespace {
+
+void note(const std::string& line) { std::fprintf(stderr, "vg: microvm: %s\n", line.c_str()); }
+
+VmOptions vm_options(const GuestRequest& r, const std::string& run_dir) {
+  VmOptions vo;
+  vo.assets = r.assets;
+  vo.accel = r.accel;
+  vo.memory_mb = r.memory_mb;
+  vo.run_dir = run_dir;
+  vo.share = r.workspace;
+  vo.hidden = r.hidden;
+  if (const char* extra = std::getenv("VG_MICROVM_KERNEL_ARGS")) vo.extra_append = extra;
+  return vo;
+}
+
+// A verified template, built (or rebuilt) when needed; nullopt after a note.
+std::optional<Template> usable_template(const GuestRequest& r) {
+  auto options = template_options(r.assets, r.accel, r.memory_mb);
+  options.progress = note;
+  auto found = find_template(options);
+  if (found.found) return found.tmpl;
+  if (!found.missing) note(found.why + "; rebuilding it");
+  auto built = build_template(options);
+  if (!built) {
+    note("cannot build the guest template (" + built.error().message.substr(0, built.error().message.find('\n')) +
+         "); booting cold");
+    return std::nullopt;
+  }
+  return *built;
+}
+
+}  // namespace
+
+Result<Guest> acquire_guest(const GuestRequest& r) {
+  Guest g;
+  if (auto warm = take_warm_vm(r.workspace, r.assets, r.hidden.digest())) {
+    g.vm = warm->vm;
+    g.channel = std::make_unique<Channel>(warm->fd);
+    g.greeted = true;  // the pool read its hello
+    g.source = GuestSource::pool;
+    return g;
+  }
+  if (templates_enabled()) {
+    if (auto tmpl = usable_template(r)) {
+      std::string dir = r.run_dir + "/clone";
+      if (mkdir(dir.c_str(), 0700) != 0) return make_error("mkdir(\"" + dir + "\"): " + std::strerror(errno));
+      auto clone = start_clone(*tmpl, vm_options(r, dir));
+      if (clone) {
+        g.vm = clone->vm;
+        g.channel = std::make_unique<Channel>(clone->fd);
+        g.greeted = true;  // the template's builder read its hello
+        g.source = GuestSource::clone;
+        return g;
+      }
+      const std::string& m = clone.error().message;
+      note("restoring the guest template failed (" + m.substr(0, m.find('\n')) + "); booting cold");
+    }
+  }
+  VmOptions vo = vm_options(r, r.run_dir + "/vm");
+  if (mkdir(vo.run_dir.c_str(), 0700) != 0) return make_error("mkdir(\"" + vo.run_dir + "\"): " + std::strerror(errno));
+  auto started = start_vm(vo);
+  if (!started) return started.error();
+  g.vm = *started;
+  auto fd = connect_socket(g.vm, g.vm.ctl_socket, 10000);
+  if (!fd) {
+    std::string msg = describe_failure(g.vm, fd.error().message, 0, false);
+    stop_vm(g.vm);
+    return make_error(msg);
+  }
+  g.channel = std::make_unique<Channel>(*fd);
+  g.source = GuestSource::cold;
+  return g;
+}
+
+}  // namespace vg::sandbox::microvm

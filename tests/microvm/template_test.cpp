@@ -1,0 +1,121 @@
+// End-to-end tests of guest template clones and of what the guest must not
+// see through the 9p share (label "microvm", TCG).
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/microvm/fixture.hpp"
+
+namespace vg::microvm_test {
+namespace {
+
+// The template directory, built if needed ("" when the driver failed).
+std::string ensure_template(const std::vector<std::string>& env) {
+  Child t({driver(), "--template"}, env);
+  if (t.wait(k_run) != 0 || t.out.rfind("ready ", 0) != 0) {
+    ADD_FAILURE() << "template build failed: " << t.out << t.err;
+    return "";
+  }
+  std::string line = t.out.substr(0, t.out.find('\n'));
+  return line.substr(line.rfind(' ') + 1);
+}
+
+// The command line of the driver's QEMU child (its only child).
+std::string qemu_cmdline(pid_t driver_pid) {
+  std::string p = std::to_string(driver_pid);
+  pid_t qemu = static_cast<pid_t>(std::atoi(read_text("/proc/" + p + "/task/" + p + "/children").c_str()));
+  if (qemu <= 0) return "";
+  std::string cmd = read_text("/proc/" + std::to_string(qemu) + "/cmdline");
+  for (auto& c : cmd) c = c == '\0' ? ' ' : c;
+  return cmd;
+}
+
+void overwrite(const std::string& path, off_t offset, const std::string& bytes) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0) << path;
+  ASSERT_EQ(pwrite(fd, bytes.data(), bytes.size(), offset), static_cast<ssize_t>(bytes.size()));
+  close(fd);
+}
+
+TEST_F(Microvm, TemplateCloneRunsTheCommand) {
+  std::string dir = ensure_template(env());
+  ASSERT_FALSE(dir.empty());
+  Child c(argv({"sh", "-c", "echo clone-out; echo clone-err >&2; read x; echo got-$x; exit 5"}), env());
+  ASSERT_TRUE(c.wait_for("clone-out", k_run)) << c.err;
+  // The guest was restored from the template, not booted.
+  std::string cmd = qemu_cmdline(c.pid());
+  EXPECT_NE(cmd.find("-incoming defer"), std::string::npos) << cmd;
+  EXPECT_NE(cmd.find("mem-path=" + dir + "/memory,share=off"), std::string::npos) << cmd;
+  c.write_input("in\n");
+  EXPECT_EQ(c.wait(k_run), 5) << c.err;
+  EXPECT_EQ(c.out, "clone-out\ngot-in\n");
+  EXPECT_NE(c.err.find("clone-err\n"), std::string::npos) << c.err;
+  EXPECT_EQ(c.err.find("booting cold"), std::string::npos) << c.err;
+  EXPECT_EQ(c.err.find("building the guest template"), std::string::npos) << c.err;
+}
+
+TEST_F(Microvm, CorruptTemplateStateIsNeverUsedAndIsRebuilt) {
+  std::string dir = ensure_template(env());
+  ASSERT_FALSE(dir.empty());
+  std::string garbage(4096, '\x5a');
+  overwrite(dir + "/state", 1024, garbage);  // same size, different bytes
+  Child c(argv({"sh", "-c", "echo after-rebuild; exit 3"}), env());
+  EXPECT_EQ(c.wait(k_run), 3) << c.err;
+  EXPECT_EQ(c.out, "after-rebuild\n");
+  EXPECT_NE(c.err.find("does not match its manifest digest (corrupt); rebuilding it"), std::string::npos) << c.err;
+  Child s({driver(), "--template-status"}, env());
+  EXPECT_EQ(s.wait(k_run), 0) << s.out << s.err;
+  EXPECT_EQ(s.out.rfind("ready ", 0), 0u) << s.out;
+  EXPECT_EQ(read_text(dir + "/state").find(garbage), std::string::npos) << "the corrupt state is still there";
+}
+
+TEST_F(Microvm, ChangedTemplateMemoryIsNeverUsedAndIsRebuilt) {
+  std::string dir = ensure_template(env());
+  ASSERT_FALSE(dir.empty());
+  overwrite(dir + "/memory", 1 << 20, std::string(4096, '\x00'));
+  Child c(argv({"sh", "-c", "echo after-rebuild"}), env());
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  EXPECT_EQ(c.out, "after-rebuild\n");
+  EXPECT_NE(c.err.find("memory image was changed or replaced after the snapshot (corrupt); rebuilding it"),
+            std::string::npos)
+      << c.err;
+  Child s({driver(), "--template-status"}, env());
+  EXPECT_EQ(s.wait(k_run), 0) << s.out << s.err;
+}
+
+TEST_F(Microvm, EnvFilesAndExcludedPathsAreHiddenFromTheGuest) {
+  write_text(m_workspace + "/.env", "SECRET=hunter2\n");
+  ASSERT_EQ(mkdir((m_workspace + "/pkg").c_str(), 0755), 0);
+  write_text(m_workspace + "/pkg/.env.local", "TOKEN=deep-token\n");
+  ASSERT_EQ(mkdir((m_workspace + "/keys").c_str(), 0755), 0);
+  write_text(m_workspace + "/keys/id.pem", "PEM-PRIVATE\n");
+  write_text(m_workspace + "/signing.key", "KEY-MATERIAL\n");
+  write_text(m_workspace + "/notes.txt", "visible-notes\n");
+  std::vector<std::string> a = {driver(), "--workspace", m_workspace, "--cwd", m_workspace,
+                                "--exclude", "keys", "--exclude", "*.key", "--"};
+  // The guest reads each path: they exist (the attempt is made) but are empty.
+  for (const char* arg : {"sh", "-c",
+                          "for f in .env pkg/.env.local signing.key notes.txt; do [ -e $f ] && echo exists:$f; "
+                          "cat $f; done; ls -A keys | wc -l; echo end"}) {
+    a.push_back(arg);
+  }
+  Child c(a, env());
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  EXPECT_NE(c.out.find("exists:.env\n"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("exists:pkg/.env.local\n"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("exists:signing.key\n"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("visible-notes\n"), std::string::npos) << c.out;  // the share itself works
+  EXPECT_NE(c.out.find("\n0\nend\n"), std::string::npos) << c.out;       // the excluded directory is empty
+  for (const char* secret : {"hunter2", "deep-token", "PEM-PRIVATE", "KEY-MATERIAL"}) {
+    EXPECT_EQ(c.out.find(secret), std::string::npos) << secret << " leaked into the guest: " << c.out;
+  }
+  EXPECT_EQ(read_text(m_workspace + "/.env"), "SECRET=hunter2\n");
+  EXPECT_EQ(read_text(m_workspace + "/keys/id.pem"), "PEM-PRIVATE\n");
+}
+
+}  // namespace
+}  // namespace vg::microvm_test
