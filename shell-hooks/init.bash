@@ -47,6 +47,35 @@ if [[ $- == *i* && -z ${VG_ACTIVE-} && -z ${VG_OFF-} && -z ${_vg_hooked-} ]] && 
     _vg_accept
   }
 
+  # What `vg hook plan` reads on stdin: the names this shell runs itself,
+  # then (after a NUL) the aliases and functions the words of $1 may call,
+  # followed through their values and bodies. Runs in the pipeline's subshell.
+  _vg_names() {
+    local -a queue more
+    local -A seen=()
+    local w body i=0
+    compgen -A function -A builtin -A keyword
+    printf '\0'
+    read -rd '' -a queue <<<"${1//[^[:alnum:]_.:+@%,\/~!-]/ }"
+    while ((i < ${#queue[@]} && i < 500)); do
+      w=${queue[i]}
+      i=$((i + 1))
+      [[ -n $w && -z ${seen["$w"]-} && $w != vg && $w != _vg_* ]] || continue
+      seen["$w"]=1
+      if [[ -n ${BASH_ALIASES["$w"]+set} ]]; then
+        body=${BASH_ALIASES["$w"]}
+        printf 'alias\0%s\0%s\0' "$w" "$body"
+      elif declare -F -- "$w" >/dev/null; then
+        body=$(declare -f -- "$w")
+        printf 'function\0%s\0%s\0' "$w" "$body"
+      else
+        continue
+      fi
+      read -rd '' -a more <<<"${body//[^[:alnum:]_.:+@%,\/~!-]/ }"
+      queue+=("${more[@]}")
+    done
+  }
+
   # Bound (bind -x) to the Enter macro's first key: plan READLINE_LINE.
   _vg_check() {
     local line=$READLINE_LINE plan verdict rest count text msgs='' i answer
@@ -70,8 +99,7 @@ if [[ $- == *i* && -z ${VG_ACTIVE-} && -z ${VG_OFF-} && -z ${_vg_hooked-} ]] && 
     fi
     # A continuation line (open quote, block or heredoc) is planned together
     # with the lines accepted before it since the last prompt.
-    plan=$(compgen -A function -A alias -A builtin -A keyword |
-      command "$_vg_bin" hook plan --shell bash --names - -- "$_vg_pre$line")
+    plan=$(_vg_names "$_vg_pre$line" | command "$_vg_bin" hook plan --shell bash --names - -- "$_vg_pre$line")
     verdict=${plan%%$'\n'*}
     rest=${plan#*$'\n'}
     count=${rest%%$'\n'*}

@@ -27,8 +27,76 @@ if status is-interactive; and not set -q VG_ACTIVE; and not set -q VG_OFF; and n
         end
     end
 
+    # Collects one `abbr --show` line (see _vg_expand_abbr).
+    function _vg_abbr_entry
+        argparse -i a/add 'p/position=' 'r/regex=' 'f/function=' 'set-cursor=?' g U -- $argv
+        or return
+        set -q _flag_set_cursor; and return
+        set -a _vg_abbrs (string join \x1e -- "$_flag_position" "$_flag_regex" "$_flag_function" $argv | string collect)
+    end
+
+    # Expand the abbreviation that Enter would expand (the token at the
+    # cursor) before planning, so the plan sees what fish will run. fish 3.6
+    # cannot run expand-abbr before a shell function in one binding.
+    function _vg_expand_abbr
+        set -l token (commandline -t)
+        test -n "$token"; or return
+        set -l first (commandline -p -o)[1]
+        set -g _vg_abbrs
+        abbr --show | string replace -r '^abbr ' '_vg_abbr_entry ' | source
+        for entry in $_vg_abbrs
+            set -l f (string split \x1e -- $entry)
+            # f: position, regex, function, name, expansion words
+            if test "$f[1]" != anywhere; and test "$token" != "$first"
+                continue
+            end
+            if test -n "$f[2]"
+                string match -qr -- "^(?:$f[2])\$" "$token"; or continue
+            else if test "$token" != "$f[4]"
+                continue
+            end
+            set -l expansion
+            if test -n "$f[3]"
+                set expansion (eval (string escape -- $f[3] $token) | string collect)
+                or continue
+            else
+                set expansion (string join ' ' -- $f[5..-1])
+            end
+            commandline -t -r -- "$expansion"
+            break
+        end
+        set -e _vg_abbrs
+    end
+
+    # What `vg hook plan` reads on stdin: the names fish runs itself, then
+    # (after a NUL) the functions the words of $argv[1] may call, followed
+    # through their bodies.
+    function _vg_names
+        functions -a -n
+        builtin -n
+        printf '\0'
+        set -l queue (string replace -ra -- '[^[:alnum:]_.:+@%,/~!-]' ' ' $argv[1] | string split -n ' ')
+        set -l seen
+        set -l i 1
+        while test $i -le (count $queue); and test $i -le 500
+            set -l w $queue[$i]
+            set i (math $i + 1)
+            if contains -- $w $seen; or test "$w" = vg; or string match -q '_vg_*' -- $w
+                continue
+            end
+            set -a seen $w
+            functions -q -- $w; or continue
+            set -l body (functions -- $w | string collect)
+            printf 'function\0%s\0%s\0' $w "$body"
+            set -a queue (string replace -ra -- '[^[:alnum:]_.:+@%,/~!-]' ' ' $body | string split -n ' ')
+        end
+    end
+
     # Bound to Enter: plan the command line, then execute, rewrite or hold it.
     function _vg_execute
+        if test "$_vg_enabled" != 0
+            _vg_expand_abbr
+        end
         set -l line (commandline | string collect)
         set -g _vg_typed
         set -g _vg_run
@@ -56,7 +124,7 @@ if status is-interactive; and not set -q VG_ACTIVE; and not set -q VG_OFF; and n
             commandline -f execute
             return
         end
-        set -l plan (begin; functions -a -n; builtin -n; end | command $_vg_bin hook plan --shell fish --names - -- "$line")
+        set -l plan (_vg_names "$line" | command $_vg_bin hook plan --shell fish --names - -- "$line")
         set -l verdict $plan[1]
         set -l count 0
         string match -qr '^[0-9]+$' -- "$plan[2]"; and set count $plan[2]

@@ -21,6 +21,35 @@ if [[ -o interactive && -z ${VG_ACTIVE-} && -z ${VG_OFF-} && -z ${_vg_hooked-} ]
     esac
   }
 
+  # What `vg hook plan` reads on stdin: the names this shell runs itself,
+  # then (after a NUL) the aliases and functions the words of $1 may call,
+  # followed through their values and bodies.
+  _vg_names() {
+    emulate -L zsh
+    local -a queue
+    local -A seen
+    local w body i=1
+    print -rl -- ${(k)functions} ${(k)builtins} ${(k)reswords}
+    printf '\0'
+    queue=(${=${1//[^[:alnum:]_.:+@%,\/~!-]/ }})
+    while (( i <= $#queue && i <= 500 )); do
+      w=$queue[i]
+      (( i++ ))
+      [[ -n $w && -z ${seen[$w]-} && $w != vg && $w != _vg_* ]] || continue
+      seen[$w]=1
+      if (( ${+aliases[$w]} )); then
+        body=$aliases[$w]
+        printf 'alias\0%s\0%s\0' $w $body
+      elif (( ${+functions[$w]} )); then
+        body=$functions[$w]
+        printf 'function\0%s\0%s\0' $w $body
+      else
+        continue
+      fi
+      queue+=(${=${body//[^[:alnum:]_.:+@%,\/~!-]/ }})
+    done
+  }
+
   # _vg_gate WIDGET: plan BUFFER, then finish with WIDGET (the accept widget
   # that was there before vg, so other wrappers still run) or keep the buffer.
   _vg_gate() {
@@ -49,8 +78,7 @@ if [[ -o interactive && -z ${VG_ACTIVE-} && -z ${VG_OFF-} && -z ${_vg_hooked-} ]
       zle expand-history 2>/dev/null
       line=$BUFFER
     fi
-    plan=$(print -rl -- ${(k)functions} ${(k)aliases} ${(k)builtins} ${(k)reswords} |
-      command $_vg_bin hook plan --shell zsh --names - -- "$PREBUFFER$line")
+    plan=$(_vg_names "$PREBUFFER$line" | command $_vg_bin hook plan --shell zsh --names - -- "$PREBUFFER$line")
     verdict=${plan%%$'\n'*}
     rest=${plan#*$'\n'}
     count=${rest%%$'\n'*}
