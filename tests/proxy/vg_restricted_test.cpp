@@ -9,8 +9,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "harness.hpp"
+#include "router/json_read.hpp"
 #include "run.hpp"
 
 namespace vg::proxy_test {
@@ -63,9 +65,35 @@ class VgRestricted : public ::testing::Test {
     return true;
   }
 
+  // Return the audit log's records, each parsed (a line that is not JSON fails the test).
+  std::vector<router::Json> audit_records() {
+    std::ifstream in(dir.path() + "/audit.jsonl");
+    std::vector<router::Json> out;
+    std::string line;
+    while (std::getline(in, line)) {
+      auto j = router::parse_json(line);
+      EXPECT_TRUE(j.ok()) << line;
+      if (j.ok()) out.push_back(std::move(*j));
+    }
+    return out;
+  }
+
   TempDir dir;
   std::string vg, workspace, config;
 };
+
+// The network record of `records` for `host` (nullptr when there is none).
+const router::Json* network_record(const std::vector<router::Json>& records, const std::string& host) {
+  for (const auto& r : records) {
+    if (r.get_string("event") == "network" && r.get_string("host") == host) return &r;
+  }
+  return nullptr;
+}
+
+int number(const router::Json& r, const char* key) {
+  const router::Json* v = r.get(key);
+  return v && v->is_number() ? static_cast<int>(v->number) : -1;
+}
 
 TEST_F(VgRestricted, ProxyEnvironmentIsSet) {
   Ran r = sandboxed("env | grep -iE '^(https?_proxy|no_proxy|npm_config_|pip_proxy|git_config_)' | sort");
@@ -126,6 +154,70 @@ TEST_F(VgRestricted, DirectConnectionsHaveNoRouteAndVgSaysWhy) {
   EXPECT_NE(r.out.find("outside=7"), std::string::npos) << r.out << r.err;
   EXPECT_EQ(echo.accepts(), 0);
   EXPECT_NE(r.err.find("programs that ignore those variables have no route out"), std::string::npos) << r.err;
+}
+
+TEST_F(VgRestricted, EveryConnectionIsAnAuditRecordOfItsRun) {
+  TestServer http{TestServer::Kind::http, "127.0.0.1"};
+  std::string hp = std::to_string(http.port());
+  std::string script = "curl -s -o /dev/null --noproxy '' -x \"$HTTP_PROXY\" http://localhost:" + hp + "/a; "
+                       "curl -s -o /dev/null http://not-allowed.example/; "
+                       "curl -s -o /dev/null https://blocked.example:8443/; "
+                       "curl -s -o /dev/null http://10.9.8.7/; true";
+  Ran r = sandboxed(script);
+  if (unavailable(r)) GTEST_SKIP() << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(http.accepts(), 1) << r.err;
+  auto records = audit_records();
+
+  // The run's own command record: its "time" is what the network records name.
+  const router::Json* command = nullptr;
+  for (const auto& rec : records) {
+    if (rec.get_string("route") == "sandbox") command = &rec;
+  }
+  ASSERT_NE(command, nullptr) << r.err;
+  const std::string run_started = command->get_string("time");
+  ASSERT_FALSE(run_started.empty());
+
+  struct Want {
+    const char* host;
+    const char* verdict;
+    const char* method;
+    int port;
+    int status;
+    const char* reason;
+  } wants[] = {
+      {"localhost", "allowed", "GET", http.port(), 0, "allowed"},
+      {"not-allowed.example", "refused", "GET", 80, 403, "not in allowed_hosts"},
+      {"blocked.example", "refused", "CONNECT", 8443, 403, "matches blocked_hosts entry 'blocked.example'"},
+      {"10.9.8.7", "refused", "GET", 80, 403, "raw IP address not allow-listed"},
+  };
+  for (const auto& w : wants) {
+    const router::Json* rec = network_record(records, w.host);
+    ASSERT_NE(rec, nullptr) << "no audit record for " << w.host << "\n" << r.err;
+    EXPECT_EQ(rec->get_string("verdict"), w.verdict) << w.host;
+    EXPECT_EQ(rec->get_string("method"), w.method) << w.host;
+    EXPECT_EQ(number(*rec, "port"), w.port) << w.host;
+    EXPECT_EQ(number(*rec, "status"), w.status) << w.host;
+    EXPECT_EQ(rec->get_string("reason").rfind(w.reason, 0), 0u) << w.host << ": " << rec->get_string("reason");
+    EXPECT_EQ(rec->get_string("run_started"), run_started) << w.host;
+    EXPECT_EQ(rec->get_string("command"), command->get_string("command")) << w.host;
+    EXPECT_EQ(rec->get_string("route"), "network") << w.host;
+    EXPECT_EQ(rec->get_string("time").size(), std::string("2026-11-22T07:09:43.123Z").size()) << w.host;
+    EXPECT_GE(rec->get_string("time"), run_started) << w.host;
+  }
+  const router::Json* allowed = network_record(records, "localhost");
+  ASSERT_NE(allowed, nullptr);
+  EXPECT_EQ(allowed->get_string("address"), "127.0.0.1");
+  // Exactly one record per connection: four network records, one command record.
+  EXPECT_EQ(records.size(), 5u);
+
+  // `vg log` reads network records as records (no "skipped" warnings).
+  Ran log = run_process({vg, "log", "-n", "0"}, {"VG_CONFIG=" + config, "VG_AUDIT_LOG=" + dir.path() + "/audit.jsonl",
+                                                 "HOME=" + dir.path() + "/home"},
+                        workspace, 30);
+  EXPECT_EQ(log.exit_code, 0) << log.err;
+  EXPECT_EQ(log.err.find("not a valid audit record"), std::string::npos) << log.err;
+  EXPECT_NE(log.out.find("network"), std::string::npos) << log.out;
 }
 
 }  // namespace
