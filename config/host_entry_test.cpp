@@ -157,5 +157,19 @@ TEST_F(HostEntrySchema, AMalformedEntryIsAnErrorAtItsPosition) {
   }
 }
 
+TEST_F(HostEntrySchema, FlagListsAreCheckedToo) {
+  auto o = options();
+  o.flags = {{"sandbox.network.allowed_hosts", "a.com, [::1]:8080, 10.0.0.0/8"}};
+  auto ok = load(o);
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->sandbox.network.allowed_hosts.size(), 3u);
+  o.flags = {{"sandbox.network.blocked_hosts", "a.com, *.:443"}};
+  auto bad = load(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("invalid host '*.:443' in sandbox.network.blocked_hosts: '*.' needs a domain"),
+            std::string::npos)
+      << bad.error().message;
+}
+
 }  // namespace
 }  // namespace vg::config
