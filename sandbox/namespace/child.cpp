@@ -364,6 +364,9 @@ void send_ready(int upper_mnt) {
 
 void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
   g_sock = sock;
+  // The sandbox dies with the process that made it (vg, or the intermediate
+  // of a multithreaded caller): nothing runs on unsupervised.
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   write_id_maps(plan);
   if (plan.wait_for_parent) {
     // The parent moves us into the cgroups first.
@@ -391,9 +394,11 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
 
   pid_t command = fork();
   if (command < 0) fail("start", "fork", "", errno);
-  if (command == 0) exec_command(plan, sigmask);
-  close(sock);
-  run_init(command);
+  if (command == 0) {
+    close(sock);
+    exec_command(plan, sigmask);
+  }
+  run_init(command, sock);
 }
 
 }  // namespace vg::sandbox::ns

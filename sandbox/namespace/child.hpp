@@ -30,7 +30,9 @@ inline constexpr int k_setup_failed = 125;
 bool setup_network(const Plan& plan, int sock);
 
 // Act as init: forward signals sent by vg to `command`, reap every child,
-// and exit with the command's code (128+N for signal N). Never returns.
-[[noreturn]] void run_init(pid_t command);
+// and exit with the command's code (128+N for signal N). On `sock`, the
+// parent may ask to SIGTERM every process (k_msg_terminate); when the parent
+// is gone, everything is killed. Never returns.
+[[noreturn]] void run_init(pid_t command, int sock);
 
 }  // namespace vg::sandbox::ns

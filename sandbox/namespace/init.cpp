@@ -1,19 +1,46 @@
 // pid 1 of the sandbox. The command shares vg's process group, so the
 // terminal's Ctrl-C reaches it directly; signals that vg forwards (kill(1)
 // sent to vg) arrive here and are passed on. pid 1 ignores signals it has no
-// handler for, so they are taken from a signalfd.
+// handler for, so they are taken from a signalfd. The setup socket stays
+// open: vg asks through it to end the sandbox when its time is up.
+#include <poll.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "config/exit_codes.hpp"
 #include "sandbox/namespace/child.hpp"
+#include "sandbox/namespace/wait.hpp"
 #include "sandbox/supervise.hpp"
 
 namespace vg::sandbox::ns {
 
-void run_init(pid_t command) {
+namespace {
+
+// Act on a message from the parent, or on its end.
+void read_parent(int sock) {
+  char msg = 0;
+  ssize_t n = recv(sock, &msg, 1, MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n == 1) {
+    if (msg == k_msg_terminate) {
+      // kill(-1) from pid 1 reaches every other process of the namespace.
+      kill(-1, SIGTERM);
+      kill(-1, SIGCONT);  // a stopped process would never see the SIGTERM
+    }
+    return;
+  }
+  // The parent is gone: nobody will commit or report; end everything now.
+  kill(-1, SIGKILL);
+  _exit(exit_code::k_signal_base + SIGKILL);
+}
+
+}  // namespace
+
+void run_init(pid_t command, int sock) {
   sigset_t mask;
   sigemptyset(&mask);
   for (int s : k_forwarded_signals) sigaddset(&mask, s);
@@ -31,14 +58,20 @@ void run_init(pid_t command) {
       }
       if (r <= 0) break;
     }
-    signalfd_siginfo info{};
-    ssize_t n = fd >= 0 ? read(fd, &info, sizeof info) : -1;
-    if (n != static_cast<ssize_t>(sizeof info)) {
-      if (n < 0 && errno == EINTR) continue;
+    pollfd fds[2] = {{fd, POLLIN, 0}, {sock, POLLIN, 0}};
+    // Without a signalfd, SIGCHLD is only noticed by polling.
+    if (poll(fds, 2, fd >= 0 ? -1 : 100) < 0 && errno != EINTR) {
       int status = 0;
       if (waitpid(command, &status, 0) == command) _exit(exit_code_from_status(status));
-      _exit(70);
+      _exit(exit_code::k_internal);
     }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      read_parent(sock);
+    }
+    if (!(fds[0].revents & POLLIN)) continue;
+    signalfd_siginfo info{};
+    ssize_t n = read(fd, &info, sizeof info);
+    if (n != static_cast<ssize_t>(sizeof info)) continue;
     int sig = static_cast<int>(info.ssi_signo);
     if (sig == SIGCHLD) continue;
     if (info.ssi_code == SI_USER || info.ssi_code == SI_QUEUE) kill(command, sig);

@@ -4,6 +4,7 @@
 //                  [--memory BYTES] [--pids N] [--disk BYTES] [--cpu CORES]
 //                  [--volume SRC:DST:ro|rw|overlay]... [--exclude GLOB]...
 //                  [--user nobody|root|current] [--readonly] [--dry-run-writes]
+//                  [--timeout SECONDS] [--cap NAME]...
 //                  [--outcome FILE] [--timing] [--with-thread] -- CMD [ARGS...]
 // The outcome file gets "exit N", one "change VERDICT KIND PATH" line per
 // change and "quarantine DIR". Setup errors exit 69 with the message.
@@ -56,6 +57,8 @@ int main(int argc, char** argv) {
     else if (a == "--disk") spec.profile.resources.disk = std::stoull(need("--disk"));
     else if (a == "--cpu") spec.profile.resources.cpu = std::stod(need("--cpu"));
     else if (a == "--user") spec.profile.isolation.user = need("--user");
+    else if (a == "--timeout") spec.profile.resources.timeout = std::stoull(need("--timeout"));
+    else if (a == "--cap") spec.profile.isolation.capabilities.push_back(need("--cap"));
     else if (a == "--readonly") spec.profile.isolation.filesystem = "readonly";
     else if (a == "--dry-run-writes") spec.dry_run_writes = true;
     else if (a == "--timing") spec.timing = true;
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
   if (!outcome_file.empty()) {
     std::ofstream out(outcome_file);
     out << "exit " << outcome->exit_code << "\n";
+    if (outcome->timed_out) out << "timed_out\n";
     for (const auto& c : outcome->changes) {
       const char* verdict = c.accepted ? "ok" : c.conflict ? "conflict" : "refused";
       out << "change " << verdict << " " << sandbox::policy::to_string(c.kind) << " " << c.path << "\t" << c.reason

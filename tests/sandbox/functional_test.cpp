@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "tests/sandbox/suite.hpp"
@@ -120,6 +121,63 @@ TEST_F(Functional, ExcludedPathsAreHiddenAndNeverWritten) {
   EXPECT_EQ(r.out.find("FAKE"), std::string::npos) << r.out;
   EXPECT_EQ(read_file(ws + "/notes.txt"), "x\n");
   EXPECT_EQ(read_file(ws + "/secrets/token"), "FAKE-TOKEN\n");
+}
+
+// resources.timeout: SIGTERM to every process of the sandbox, SIGKILL after
+// the grace, exit 124, and nothing left running on the host.
+class Timeout : public SandboxTest {
+ protected:
+  // Run `script` with a 1 s limit; expect it ended by the limit, well
+  // before its own sleeps would have, with no process left.
+  Ran timed_out(const std::string& script, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> opts = {"--timeout", "1"};
+    opts.insert(opts.end(), extra.begin(), extra.end());
+    auto begun = std::chrono::steady_clock::now();
+    Ran r = sandbox({"/bin/sh", "-c", script}, opts);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count();
+    EXPECT_LT(s, 10.0) << "the time limit did not end the run";
+    EXPECT_EQ(r.exit_code, 124) << r.out << r.err;
+    EXPECT_NE(r.err.find("vg: sandbox: timed out after 1s (resources.timeout); killed\n"), std::string::npos) << r.err;
+    EXPECT_NE(outcome().find("\ntimed_out\n"), std::string::npos) << outcome();
+    return r;
+  }
+  std::string sleep_arg = "30." + unique_word();  // a marker for the leftover check
+};
+
+TEST_F(Timeout, SleepIsEndedAndNothingIsLeftBehind) {
+  // A background child too: the whole pid namespace must go.
+  Ran r = timed_out("sleep " + sleep_arg + " & sleep " + sleep_arg + "; echo never");
+  EXPECT_EQ(r.out.find("never"), std::string::npos);
+  EXPECT_TRUE(processes_with_arg(sleep_arg).empty()) << "a sandboxed sleep outlived the time limit";
+}
+
+TEST_F(Timeout, EveryProcessGetsSigtermFirst) {
+  // Both a background process and the command see SIGTERM and can clean up.
+  Ran r = timed_out("(trap 'echo bg-term; exit 0' TERM; sleep " + sleep_arg + " & wait) & "
+                    "trap 'echo fg-term; wait; exit 0' TERM; sleep " + sleep_arg + " & wait");
+  EXPECT_NE(r.out.find("fg-term"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bg-term"), std::string::npos) << r.out;
+  EXPECT_TRUE(processes_with_arg(sleep_arg).empty());
+}
+
+TEST_F(Timeout, SigtermIgnoredStillEndsWithSigkill) {
+  // SIG_IGN is inherited: neither sh nor its sleeps can be ended by SIGTERM.
+  timed_out("trap '' TERM; sleep " + sleep_arg + " & sleep " + sleep_arg);
+  EXPECT_TRUE(processes_with_arg(sleep_arg).empty()) << "a sandboxed sleep outlived the SIGKILL";
+}
+
+TEST_F(Timeout, WorksFromAMultithreadedCaller) {
+  // There the sandbox's init is a grandchild: killing the intermediate must take it along.
+  timed_out("trap '' TERM; sleep " + sleep_arg, {"--with-thread"});
+  EXPECT_TRUE(processes_with_arg(sleep_arg).empty());
+}
+
+TEST_F(Timeout, AQuickCommandIsUntouched) {
+  Ran r = sandbox({"/bin/sh", "-c", "echo done; exit 3"}, {"--timeout", "30"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.out, "done\n");
+  EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
+  EXPECT_EQ(outcome().find("timed_out"), std::string::npos) << outcome();
 }
 
 }  // namespace

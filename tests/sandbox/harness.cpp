@@ -283,6 +283,28 @@ int Listener::accepted(int ms) {
   return n;
 }
 
+std::vector<pid_t> processes_with_arg(const std::string& arg) {
+  std::vector<pid_t> found;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::string name = e.path().filename();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = read_file(e.path().string() + "/cmdline");
+    size_t start = 0;
+    while (start < cmdline.size()) {
+      size_t end = cmdline.find('\0', start);
+      if (end == std::string::npos) end = cmdline.size();
+      if (cmdline.compare(start, end - start, arg) == 0) found.push_back(std::atoi(name.c_str()));
+      start = end + 1;
+    }
+  }
+  return found;
+}
+
+std::string unique_word() {
+  static int n = 0;
+  return std::to_string(getpid()) + std::to_string(++n);
+}
+
 bool in_ci() {
   const char* ci = std::getenv("CI");
   return ci && std::string(ci) == "true";

@@ -87,6 +87,12 @@ class Listener {
   int m_port = 0;
 };
 
+// The pids of host processes with `arg` as one of their arguments.
+std::vector<pid_t> processes_with_arg(const std::string& arg);
+
+// A word unique to this test process (for markers in command lines).
+std::string unique_word();
+
 // True under CI=true, where a skipped required test must fail instead.
 bool in_ci();
 

@@ -1,4 +1,5 @@
 // The namespace sandbox through the real binary: `vg exec --sandbox`.
+#include <chrono>
 #include <filesystem>
 
 #include "tests/sandbox/suite.hpp"
@@ -13,6 +14,16 @@ class VgExecSandbox : public SandboxTest {
   Ran vg(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {VG_BIN, "exec", "--sandbox"};
     argv.insert(argv.end(), args.begin(), args.end());
+    return vg_raw(argv);
+  }
+  // `vg cache stats --json` of this test's cache: the value of `key` (-1 if absent).
+  long cache_stat(const std::string& key) {
+    Ran r = vg_raw({VG_BIN, "cache", "stats", "--json"});
+    auto at = r.out.find("\"" + key + "\":");
+    if (at == std::string::npos) return -1;
+    return std::atol(r.out.c_str() + at + key.size() + 3);
+  }
+  Ran vg_raw(const std::vector<std::string>& argv) {
     fs::create_directories(m_root / "config");
     fs::create_directories(ws + "/.git");  // the project root
     // The child runs from the workspace; run() inherits our cwd, so go through sh.
@@ -65,6 +76,37 @@ TEST_F(VgExecSandbox, HostIsNotVisible) {
   // Only the sandbox's own processes (init, sh, ls, grep...) and an empty home.
   EXPECT_LT(std::atoi(r.out.c_str()), 8) << r.out;
   EXPECT_NE(r.out.find("\n0\n"), std::string::npos) << r.out;
+}
+
+TEST_F(VgExecSandbox, TimeoutFlagEndsTheRunWith124AndIsNeverCached) {
+  std::string marker = "30." + unique_word();
+  for (int attempt = 0; attempt < 2; ++attempt) {  // the second run is not a replay
+    auto begun = std::chrono::steady_clock::now();
+    Ran r = vg({"--timeout", "1", "--", "sh", "-c", "echo started; sleep " + marker});
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count();
+    EXPECT_LT(s, 10.0);
+    EXPECT_EQ(r.exit_code, 124) << r.err;
+    EXPECT_EQ(r.out, "started\n");
+    EXPECT_NE(r.err.find("vg: sandbox: timed out after 1s (resources.timeout); killed"), std::string::npos) << r.err;
+    EXPECT_TRUE(processes_with_arg(marker).empty()) << "the sandboxed sleep outlived vg";
+  }
+  EXPECT_EQ(cache_stat("entries"), 0);
+  // The same cache does store a run that finishes in time: the check above could fail.
+  EXPECT_EQ(vg({"--timeout", "30", "--", "sh", "-c", "echo quick"}).exit_code, 0);
+  EXPECT_EQ(cache_stat("entries"), 1);
+}
+
+TEST_F(VgExecSandbox, TimeoutFromTheConfigFile) {
+  write_file(ws + "/.vg.yaml", "sandbox:\n  resources:\n    timeout: 1s\n");
+  Ran r = vg({"--no-cache", "--", "sleep", "30"});
+  EXPECT_EQ(r.exit_code, 124) << r.err;
+  EXPECT_NE(r.err.find("timed out after 1s (resources.timeout)"), std::string::npos) << r.err;
+}
+
+TEST_F(VgExecSandbox, BadTimeoutFlagIsAConfigError) {
+  Ran r = vg({"--timeout", "soon", "--", "true"});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(r.err.find("sandbox.resources.timeout"), std::string::npos) << r.err;
 }
 
 }  // namespace
