@@ -2,6 +2,8 @@
 //
 //   direct        TCP client -> server on 127.0.0.2
 //   proxy         unix-socket client -> CONNECT via the proxy -> server
+//   proxy+audit   the same, with vg exec's audit observer (one locked
+//                 append to an audit log per connection)
 //   bridge+proxy  TCP client -> bridge (127.0.0.1) -> proxy -> server: the
 //                 path a sandboxed command takes (the bridge runs in a thread
 //                 here instead of in the sandbox's network namespace)
@@ -32,6 +34,7 @@
 #include "sandbox/proxy/bridge.hpp"
 #include "sandbox/proxy/fd.hpp"
 #include "sandbox/proxy/proxy.hpp"
+#include "vg/proxy_audit.hpp"
 
 namespace {
 
@@ -180,6 +183,19 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The same proxy with vg exec's audit observer: one locked append per connection.
+  vg::config::Config audit_config;
+  audit_config.audit.path = dir + "/audit.jsonl";
+  audit_config.sandbox.network.mode = vg::config::NetworkMode::restricted;
+  vg::sandbox::proxy::ProxyOptions audited = o;
+  audited.socket_path = dir + "/audited.sock";
+  audited.observer = vg::network_audit_observer(audit_config, {"proxy_bench", 0, vg::config::Level::low, "bench"});
+  auto audited_proxy = vg::sandbox::proxy::Proxy::start(audited);
+  if (!audited_proxy) {
+    std::fprintf(stderr, "proxy_bench: %s\n", audited_proxy.error().message.c_str());
+    return 1;
+  }
+
   // The bridge, on host loopback, in a thread of its own.
   std::uint16_t bridge_port = 0;
   UniqueFd bridge_listener = listen_tcp("127.0.0.1", bridge_port);
@@ -190,6 +206,11 @@ int main(int argc, char** argv) {
       {"direct", [](std::uint16_t port) { return dial_tcp("127.0.0.2", port); }},
       {"proxy", [&](std::uint16_t port) {
          UniqueFd fd = dial_unix(o.socket_path);
+         tunnel(fd.get(), "bench.test:" + std::to_string(port));
+         return fd;
+       }},
+      {"proxy+audit", [&](std::uint16_t port) {
+         UniqueFd fd = dial_unix(audited.socket_path);
          tunnel(fd.get(), "bench.test:" + std::to_string(port));
          return fd;
        }},
@@ -236,6 +257,9 @@ int main(int argc, char** argv) {
   [[maybe_unused]] auto n = ::write(bridge_stop.get(), &one, sizeof one);
   bridge.join();
   (*proxy)->stop();
+  (*audited_proxy)->stop();
+  ::unlink(audit_config.audit.path.c_str());
+  ::unlink((audit_config.audit.path + ".lock").c_str());
   ::rmdir(dir.c_str());
   return 0;
 }
