@@ -95,7 +95,7 @@ TEST_F(RepoPolicy, EveryLooseningIsIgnoredWithANote) {
       "  network:\n    mode: full\n    allowed_hosts: [registry.npmjs.org, example.com]\n    blocked_hosts: []\n"
       "  exclude: [.env]\n  resources:\n    memory: 4GB\n    timeout: 0\n"
       "  volumes:\n    - {source: /data, target: /data, mode: rw}\n    - {source: /etc, target: /etc}\n"
-      "  isolation:\n    filesystem: overlay\n    network: false\n    user: root\n    capabilities: [CAP_SYS_ADMIN]\n"
+      "  isolation:\n    filesystem: overlay\n    network: false\n    user: root\n    capabilities: [CAP_NET_RAW]\n"
       "audit:\n  path: /dev/null\nrules:\n  disable: [fs.rm-rf]\nhooks:\n  on_missing: warn\n");
   Config c = must_load();
   const Sandbox& s = c.sandbox;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/host_entry.hpp"
+#include "config/capabilities.hpp"
 #include "config/project.hpp"
 #include "config/schema_tables.hpp"
 #include "config/suggest.hpp"
@@ -402,9 +403,21 @@ class Applier {
       if (key == "filesystem") i.filesystem = choose_name(v, p, "filesystem isolation", k_filesystems);
       else if (key == "network") i.network = boolean(v, p);
       else if (key == "user") i.user = choose_name(v, p, "user", k_users);
-      else if (key == "capabilities") i.capabilities = strings(v, p);
+      else if (key == "capabilities") i.capabilities = capabilities(v, p);
       else unknown_key(key_node, key, path, k_isolation_keys);
     });
+  }
+
+  // Capability names, each known to the kernel and not one that would undo
+  // the sandbox; kept as "CAP_NAME".
+  std::vector<std::string> capabilities(const YAML::Node& n, const std::string& path) {
+    std::vector<std::string> out = strings(n, path);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      CapabilityCheck c = check_capability(out[i]);
+      if (!c.error.empty()) fail(n.IsSequence() ? n[i] : n, path + ": " + c.error);
+      out[i] = c.canonical;
+    }
+    return out;
   }
 
   void network(const YAML::Node& node, const std::string& path) {
