@@ -263,6 +263,9 @@ proto::ExitStatus run_command(Port& port, const proto::Start& start, bool& port_
           case proto::Type::error:
           case proto::Type::log:
           case proto::Type::heartbeat:
+          case proto::Type::net_open:
+          case proto::Type::net_data:
+          case proto::Type::net_close:
             break;  // not meaningful from the host at this point; ignored
         }
       }

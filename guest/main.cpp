@@ -10,6 +10,7 @@
 
 #include "guest/boot.hpp"
 #include "guest/command.hpp"
+#include "guest/net_bridge.hpp"
 #include "guest/port.hpp"
 #include "guest/protocol.hpp"
 #include "guest/workspace.hpp"
@@ -54,6 +55,12 @@ int serve() {
   if (auto e = guest::mount_workspace(start); !e.empty()) {
     port.send(proto::Type::error, "guest workspace: " + e);
     guest::power_off();
+  }
+  if (start.net_port != 0) {
+    if (auto e = guest::start_net_bridge(start.net_port); !e.empty()) {
+      port.send(proto::Type::error, "guest network: " + e);
+      guest::power_off();
+    }
   }
   bool port_ok = true;
   proto::ExitStatus status = guest::run_command(port, start, port_ok);

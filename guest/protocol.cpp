@@ -20,7 +20,7 @@ std::uint64_t get_le(const char* p, int bytes) {
 }
 }  // namespace
 
-bool known_type(std::uint8_t t) { return t >= 1 && t <= 15; }
+bool known_type(std::uint8_t t) { return t >= 1 && t <= 18; }
 
 const char* type_name(Type t) {
   switch (t) {
@@ -39,6 +39,9 @@ const char* type_name(Type t) {
     case Type::error: return "error";
     case Type::log: return "log";
     case Type::heartbeat: return "heartbeat";
+    case Type::net_open: return "net_open";
+    case Type::net_data: return "net_data";
+    case Type::net_close: return "net_close";
   }
   return "unknown";
 }
@@ -188,16 +191,26 @@ std::string encode(const Start& m) {
       .u64(m.max_write_bytes)
       .u64(m.host_time_ns)
       .str(m.seed)
+      .u32(m.net_port)
       .data();
 }
 bool decode(std::string_view payload, Start& m) {
   Reader r(payload);
   bool ok = r.strs(m.argv) && r.strs(m.env) && r.str(m.cwd) && r.str(m.workspace) && r.u32(m.rows) &&
-            r.u32(m.cols) && r.u8(m.tty) && r.u8(m.share) && r.u64(m.max_write_bytes) && r.u64(m.host_time_ns) && r.str(m.seed) && r.done();
-  if (!ok || m.argv.empty() || m.tty > 1 || m.share > 1) return false;
+            r.u32(m.cols) && r.u8(m.tty) && r.u8(m.share) && r.u64(m.max_write_bytes) && r.u64(m.host_time_ns) && r.str(m.seed) && r.u32(m.net_port) && r.done();
+  if (!ok || m.argv.empty() || m.tty > 1 || m.share > 1 || m.net_port > 0xffff) return false;
   for (const auto& a : m.argv) {
     if (a.find('\0') != std::string::npos) return false;
   }
+  return true;
+}
+
+std::string encode(const NetFrame& m) { return Writer().u32(m.id).data() + m.data; }
+bool decode(std::string_view payload, NetFrame& m) {
+  if (payload.size() < 4) return false;
+  Reader r(payload.substr(0, 4));
+  if (!r.u32(m.id) || !r.done()) return false;
+  m.data.assign(payload.substr(4));
   return true;
 }
 

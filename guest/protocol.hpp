@@ -14,7 +14,7 @@
 namespace vg::proto {
 
 // Protocol revision; the guest announces it in its hello frame.
-inline constexpr std::uint32_t k_version = 1;
+inline constexpr std::uint32_t k_version = 2;
 // Largest payload accepted; a bigger length means a corrupt stream.
 inline constexpr std::uint32_t k_max_payload = 1u << 20;
 // Bytes of the frame header (length + type).
@@ -42,6 +42,11 @@ enum class Type : std::uint8_t {
   error = 13,
   log = 14,
   heartbeat = 15,
+  // On the second port "vg.net" (restricted network), both directions: one
+  // TCP connection of the guest's bridge, multiplexed by a connection id.
+  net_open = 16,
+  net_data = 17,
+  net_close = 18,
 };
 
 // Return true when `t` is one of the known frame types.
@@ -134,6 +139,13 @@ struct Start {
   std::uint64_t max_write_bytes = 0;  // stop collecting the write set past this (0 = no limit)
   std::uint64_t host_time_ns = 0;   // host wall clock (a restored clone resets its clock)
   std::string seed;                 // fresh entropy mixed into the guest's pool (clones re-seed)
+  std::uint32_t net_port = 0;       // restricted network: bridge 127.0.0.1:net_port over "vg.net" (0 = no network)
+};
+
+// A net_open / net_data / net_close payload: the connection id, then data.
+struct NetFrame {
+  std::uint32_t id = 0;
+  std::string data;  // net_data only
 };
 
 // How the command ended.
@@ -167,6 +179,8 @@ std::string encode(const Change& m);
 std::string encode(const Resize& m);
 bool decode(std::string_view payload, Hello& m);
 bool decode(std::string_view payload, Start& m);
+std::string encode(const NetFrame& m);
+bool decode(std::string_view payload, NetFrame& m);
 bool decode(std::string_view payload, ExitStatus& m);
 bool decode(std::string_view payload, Change& m);
 bool decode(std::string_view payload, Resize& m);

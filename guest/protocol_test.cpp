@@ -191,5 +191,25 @@ TEST(Protocol, RandomGarbageNeverCrashes) {
   }
 }
 
+TEST(Protocol, NetFramesCarryTheirIdAndBytes) {
+  NetFrame in{7, std::string("a\0b", 3)};
+  NetFrame out;
+  ASSERT_TRUE(decode(encode(in), out));
+  EXPECT_EQ(out.id, 7u);
+  EXPECT_EQ(out.data, std::string("a\0b", 3));
+  EXPECT_FALSE(decode("abc", out));  // shorter than an id
+}
+
+TEST(Protocol, StartCarriesTheNetworkPortAndRejectsImpossibleOnes) {
+  Start s;
+  s.argv = {"true"};
+  s.net_port = 3128;
+  Start d;
+  ASSERT_TRUE(decode(encode(s), d));
+  EXPECT_EQ(d.net_port, 3128u);
+  s.net_port = 70000;
+  EXPECT_FALSE(decode(encode(s), d));
+}
+
 }  // namespace
 }  // namespace vg::proto

@@ -15,10 +15,13 @@
 
 #include "sandbox/microvm/acquire.hpp"
 #include "sandbox/microvm/files.hpp"
+#include "sandbox/microvm/net_relay.hpp"
 #include "sandbox/microvm/qemu.hpp"
 #include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/session.hpp"
 #include "sandbox/policy/policy.hpp"
+#include "sandbox/proxy/bridge.hpp"
+#include "sandbox/proxy/sandbox_network.hpp"
 
 namespace vg::sandbox::microvm {
 
@@ -87,6 +90,16 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   SessionLimits limits = session_limits_from_env();
   limits.run_ms = spec.profile.resources.timeout * 1000;
 
+  // network: restricted — vg's allow-list proxy, listening before the guest
+  // exists; the guest's bridge reaches it over the "vg.net" port.
+  std::unique_ptr<proxy::HostNetwork> net;
+  if (spec.profile.network.mode == config::NetworkMode::restricted) {
+    auto prepared = proxy::HostNetwork::prepare(spec.profile.network, spec.network_observer);
+    if (!prepared) return make_error("microvm: restricted network: " + prepared.error().message);
+    net = std::move(*prepared);
+    if (auto s = net->start(); !s) return make_error("microvm: restricted network: " + s.error().message);
+  }
+
   // A warm guest from the pool, else a template clone, else a cold boot.
   GuestRequest request;
   request.assets = *assets;
@@ -113,6 +126,12 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
     auto hello = wait_hello(*channel, vm, limits.boot_ms);
     if (!hello) return make_error("microvm: " + hello.error().message);
   }
+  std::unique_ptr<NetRelay> relay;
+  if (net) {
+    auto r = NetRelay::start(vm, net->socket_dir() + "/proxy.sock");
+    if (!r) return make_error("microvm: restricted network: " + r.error().message);
+    relay = std::move(*r);
+  }
 
   proto::Start start;
   start.argv = spec.argv;
@@ -122,6 +141,10 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   start.share = 1;
   start.max_write_bytes = spec.profile.resources.disk;
   start.seed = fresh_seed();
+  if (net) {
+    start.net_port = proxy::k_bridge_port;
+    proxy::apply_proxy_environment(start.env, proxy::k_bridge_port);
+  }
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
   start.host_time_ns = static_cast<std::uint64_t>(now.tv_sec) * 1000000000ull + static_cast<std::uint64_t>(now.tv_nsec);
@@ -138,6 +161,7 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   auto end = run_session(*channel, vm, start, writer, limits);
   if (!end) return make_error("microvm: " + end.error().message);
   // The guest has said everything; nothing more is needed from it.
+  relay.reset();
   stop_vm(vm);
 
   Outcome out;
@@ -145,6 +169,11 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   out.signaled = end->exit.signaled != 0;
   out.timed_out = end->timed_out;
   out.read_terminal = start.tty != 0;
+  if (net) {
+    std::string note = net->finish(out.exit_code);
+    if (!note.empty()) std::fprintf(stderr, "vg: note: %s\n", note.c_str());
+    out.used_network = net->stats().allowed > 0;
+  }
   if (!end->write_set_error.empty()) {
     Change c;
     c.path = ".";

@@ -29,6 +29,7 @@ std::optional<WarmVm> take_warm_vm(const std::string& workspace, const Assets& a
   w.vm.adopted = true;
   w.vm.run_dir = f[2];
   w.vm.ctl_socket = f[2] + "/ctl.sock";
+  w.vm.net_socket = f[2] + "/net.sock";
   w.vm.console_log = f[2] + "/console.log";
   w.vm.qemu_log = f[2] + "/qemu.log";
   return w;

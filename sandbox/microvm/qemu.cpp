@@ -43,9 +43,13 @@ std::vector<std::string> qemu_argv(const VmOptions& o, const Vm& vm) {
       "-append", append,
       "-chardev", "file,id=con,path=" + vm.console_log,
       "-serial", "chardev:con",
-      "-device", "virtio-serial-device,max_ports=2",
+      "-device", "virtio-serial-device,max_ports=4",
       "-chardev", "socket,id=ctl,path=" + vm.ctl_socket + ",server=on,wait=off",
       "-device", "virtserialport,chardev=ctl,name=vg.ctl",
+      // Always present (templates and clones need one device set); used only
+      // with network: restricted, to carry the bridge's connections.
+      "-chardev", "socket,id=net,path=" + vm.net_socket + ",server=on,wait=off",
+      "-device", "virtserialport,chardev=net,name=vg.net",
       // QEMU's own seccomp filter: no obsolete calls, no setuid, no fork/exec,
       // no scheduler or resource-limit changes.
       "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
@@ -80,6 +84,7 @@ Result<Vm> start_vm(const VmOptions& o) {
   Vm vm;
   vm.run_dir = o.run_dir;
   vm.ctl_socket = o.run_dir + "/ctl.sock";
+  vm.net_socket = o.run_dir + "/net.sock";
   vm.console_log = o.run_dir + "/console.log";
   vm.qemu_log = o.run_dir + "/qemu.log";
   if (o.qmp) vm.qmp_socket = o.run_dir + "/qmp.sock";

@@ -40,6 +40,7 @@ struct Vm {
   pid_t pid = -1;
   std::string run_dir;
   std::string ctl_socket;   // the virtio-serial port "vg.ctl", host end
+  std::string net_socket;   // the virtio-serial port "vg.net" (restricted network), host end
   std::string console_log;  // the guest's serial console
   std::string qemu_log;     // QEMU's own stderr
   std::string qmp_socket;   // "" unless VmOptions::qmp

@@ -284,6 +284,9 @@ Result<SessionEnd> run_session(Channel& channel, Vm& vm, const proto::Start& sta
           case proto::Type::stdin_eof:
           case proto::Type::resize:
           case proto::Type::signal:
+          case proto::Type::net_open:
+          case proto::Type::net_data:
+          case proto::Type::net_close:
             return failure(std::string("the guest sent an unexpected '") + proto::type_name(f.type) + "' frame");
         }
       }

@@ -166,6 +166,7 @@ std::string template_key(const TemplateOptions& o) {
   vo.extra_append = o.extra_append;
   Vm vm;
   vm.ctl_socket = "/R/c";
+  vm.net_socket = "/R/n";
   vm.console_log = "/R/l";
   vm.qmp_socket = "/R/q";
   config::Sha256 h;

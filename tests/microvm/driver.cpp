@@ -4,6 +4,7 @@
 //   microvm_driver --warm DIR | --status | --stop      (the warm pool)
 //   microvm_driver --template | --template-status      (the guest template)
 //   --exclude GLOB (repeatable): the config's `exclude` list
+//   --allow HOST (repeatable): network: restricted with this allowed_hosts entry
 // Prints each change and its verdict to stderr as "change: <accepted|refused> <path> <reason>".
 #include <unistd.h>
 
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   std::string workspace, cwd;
   bool build = false;
   std::vector<std::string> exclude;
+  std::vector<std::string> allow;
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
       workspace = argv[++i];
     } else if (a == "--cwd" && i + 1 < argc) {
       cwd = argv[++i];
+    } else if (a == "--allow" && i + 1 < argc) {
+      allow.push_back(argv[++i]);
     } else if (a == "--exclude" && i + 1 < argc) {
       exclude.push_back(argv[++i]);
     } else if (a == "--template" || a == "--template-status") {
@@ -132,6 +136,10 @@ int main(int argc, char** argv) {
   spec.workspace = workspace.empty() ? spec.cwd : workspace;
   spec.profile = config.sandbox;
   spec.profile.exclude = exclude;
+  if (!allow.empty()) {
+    spec.profile.network.mode = config::NetworkMode::restricted;
+    spec.profile.network.allowed_hosts = allow;
+  }
   auto out = (*launcher)->run(spec);
   if (!out) {
     std::fprintf(stderr, "vg: error: the sandbox could not start: %s\n", out.error().message.c_str());
