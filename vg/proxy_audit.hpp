@@ -26,14 +26,16 @@ struct NetworkAuditRun {
   std::string backend;        // sandbox runtime
 };
 
-// Serialize `event` of `run`, seen at `now_ms` (Unix ms), as one JSON line ending in "\n".
-std::string network_audit_line(const sandbox::proxy::ConnectionEvent& event, const NetworkAuditRun& run,
-                               std::int64_t now_ms);
+// Records one run may write. A command that opens connections by the
+// hundred thousand would otherwise rotate the whole audit log away (and the
+// records of other runs with it); past the limit one record says so.
+inline constexpr std::uint64_t k_network_audit_max_records = 10000;
 
 // Return an observer that appends a line to `config`'s audit log for every
-// event of `run` (empty unless the network mode is restricted); a failed
-// write is reported on stderr once.
-std::function<void(const sandbox::proxy::ConnectionEvent&)> network_audit_observer(const config::Config& config,
-                                                                                  NetworkAuditRun run);
+// event of `run` (empty unless the network mode is restricted), up to
+// `max_records`, then one "unlogged" record; a failed write is reported on
+// stderr once.
+std::function<void(const sandbox::proxy::ConnectionEvent&)> network_audit_observer(
+    const config::Config& config, NetworkAuditRun run, std::uint64_t max_records = k_network_audit_max_records);
 
 }  // namespace vg

@@ -164,7 +164,10 @@ void Server::accept_clients(Clock::time_point now) {
           make_response(503, "Service Unavailable", "vg proxy: too many connections, try again\n");
       [[maybe_unused]] auto sent = ::send(fd, k_busy.data(), k_busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       ::close(fd);
-      ++errors;
+      Conn busy;  // for the observer: turned away before any request was read
+      busy.id = m_next_id++;
+      emit(busy, ConnectionEvent::Verdict::error, 503, "",
+           "too many connections (" + std::to_string(m_options.max_connections) + " open)");
       continue;
     }
     auto c = std::make_unique<Conn>();

@@ -1,6 +1,7 @@
 // The proxy's audit records (vg/proxy_audit) written by several processes at
 // once, as concurrent `vg exec` runs do: every line stays whole and parses,
-// none is lost, and rotation under contention loses nothing either.
+// none is lost, and rotation under contention loses nothing either; one run
+// cannot flood the log past its record limit.
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,6 +110,29 @@ TEST(ProxyAuditLog, RotationUnderContentionLosesNothing) {
   auto counts = check_lines(files);
   ASSERT_EQ(counts.size(), static_cast<std::size_t>(k_writers));
   for (const auto& [command, n] : counts) EXPECT_EQ(n, k_events) << command;
+}
+
+TEST(ProxyAuditLog, AFloodOfConnectionsCannotRotateTheLogAway) {
+  TempDir dir;
+  config::Config c;
+  c.audit.path = dir.path() + "/audit.jsonl";
+  c.sandbox.network.mode = config::NetworkMode::restricted;
+  auto observe = network_audit_observer(c, {"flood", 1700000000000, config::Level::high, "namespace"}, 5);
+  ASSERT_TRUE(observe);
+  for (int i = 0; i < 40; ++i) observe(event_for(0, i));
+  std::ifstream in(c.audit.path);
+  std::vector<router::Json> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = router::parse_json(line);
+    ASSERT_TRUE(j.ok()) << line;
+    lines.push_back(std::move(*j));
+  }
+  ASSERT_EQ(lines.size(), 6u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(lines[static_cast<std::size_t>(i)].get_string("host"), event_for(0, i).host);
+  EXPECT_EQ(lines[5].get_string("verdict"), "unlogged");
+  EXPECT_NE(lines[5].get_string("reason").find("more than 5 connections"), std::string::npos);
+  EXPECT_EQ(lines[5].get_string("run_started"), lines[0].get_string("run_started"));
 }
 
 TEST(ProxyAuditLog, NoObserverUnlessTheNetworkIsRestricted) {

@@ -199,5 +199,33 @@ TEST_F(ProxyRobustness, TwoHundredConcurrentConnections) {
   expect_still_serving();
 }
 
+TEST(ProxyLimits, ConnectionsPastTheLimitGet503AndAnEvent) {
+  TempDir dir;
+  TestServer http{TestServer::Kind::http, "127.0.0.2"};
+  ProxyFixture proxy(dir, {"api.test", "127.0.0.2"}, {}, {{"api.test", {"127.0.0.2"}}},
+                     [](sandbox::proxy::ProxyOptions& o) { o.max_connections = 2; });
+  UniqueFd a = connect_unix(proxy.socket());
+  UniqueFd b = connect_unix(proxy.socket());
+  ASSERT_TRUE(a.valid() && b.valid());
+  ASSERT_TRUE(wait_for([&] { return proxy.proxy().stats().active == 2; }));
+  UniqueFd c = connect_unix(proxy.socket());
+  ASSERT_TRUE(c.valid());
+  std::string answer = read_all(c.get());
+  EXPECT_EQ(status_of(answer), 503) << answer;
+  ASSERT_TRUE(wait_for([&] { return !proxy.events().empty(); }));
+  auto events = proxy.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].verdict, sandbox::proxy::ConnectionEvent::Verdict::error);
+  EXPECT_EQ(events[0].status, 503);
+  EXPECT_NE(events[0].reason.find("too many connections (2 open)"), std::string::npos) << events[0].reason;
+  // The two held connections still count; once they go, the proxy serves again.
+  a.reset();
+  b.reset();
+  ASSERT_TRUE(proxy.wait_idle());
+  std::string authority = "api.test:" + std::to_string(http.port());
+  std::string r = round_trip(proxy.socket(), "GET http://" + authority + "/ok HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+  EXPECT_EQ(status_of(r), 200) << r;
+}
+
 }  // namespace
 }  // namespace vg::proxy_test
