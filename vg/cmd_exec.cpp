@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "cache/setup.hpp"
 #include "config/exit_codes.hpp"
 #include "config/load.hpp"
 #include "config/result.hpp"
@@ -25,6 +24,7 @@
 #include "router/trust.hpp"
 #include "sandbox/host.hpp"
 #include "sandbox/launcher.hpp"
+#include "vg/cached_run.hpp"
 #include "vg/command.hpp"
 #include "vg/context.hpp"
 #include "vg/proxy_audit.hpp"
@@ -250,57 +250,24 @@ class ExecRun {
     spec.network_observer =
         network_audit_observer(m_config, {m_command, m_started_wall_ms, m_assessment.level, m_decision.backend});
     m_ctx.stats.mark("sandbox setup");
-    if (use_cache()) return run_cached(**launcher, spec);
+    if (use_cache()) {
+      auto cached = run_cached(m_ctx, {m_config, spec, **launcher, m_assessment.executables, m_opts.refresh,
+                                       [this] { flush_stats(); }});
+      if (!cached.no_cache) {
+        m_cache_hit = cached.hit;
+        if (!cached.unavailable.empty()) return sandbox_unavailable(cached.unavailable);
+        return cached.exit_code;
+      }
+    }
     flush_stats();
     auto outcome = (*launcher)->run(spec);
     if (!outcome) return sandbox_unavailable(outcome.error().message);
     return outcome->exit_code;
   }
 
-  // The result cache serves the sandbox route only; the host route never opens it.
+  // The result cache serves the sandbox route only; the host route never
+  // opens it (and the light `vg` does not even contain it: vg/cached_run.hpp).
   bool use_cache() const { return m_config.sandbox.enable_cache && !m_opts.no_cache && !m_opts.dry_run_writes; }
-
-  // Replay a stored result, or run in the sandbox with the output recorded
-  // and store the result when cacheable (cache/exec_cache.hpp).
-  int run_cached(sandbox::Launcher& launcher, const sandbox::Spec& spec) {
-    auto inputs = cache::key_inputs(m_config, spec.argv, spec.env, spec.cwd, m_assessment.executables);
-    inputs.workspace = spec.workspace;
-    cache::ExecCache cached(cache::store_options(m_config), cache::exec_request(m_config, std::move(inputs)));
-    cached.set_refresh(m_opts.refresh);
-    if (auto code = cached.try_replay()) {
-      m_cache_hit = true;
-      m_ctx.stats.mark("cache hit");
-      flush_stats();
-      return *code;
-    }
-    m_ctx.stats.mark("cache lookup");
-    flush_stats();
-    std::optional<Result<sandbox::Outcome>> result;
-    int code = cached.run_and_store([&] {
-      result.emplace(launcher.run(spec));
-      cache::RunReport r;
-      if (!*result) {
-        r.started = false;
-        return r;
-      }
-      const sandbox::Outcome& o = result->value();
-      r.exit_code = o.exit_code;
-      r.signaled = o.signaled;
-      r.timed_out = o.timed_out;
-      r.used_network = o.used_network;
-      r.read_terminal = o.read_terminal;
-      r.left_processes = o.left_processes;
-      for (const auto& c : o.changes) {
-        if (!c.accepted) r.refused_changes = true;
-        if (!c.accepted) continue;
-        r.changed_paths.push_back(c.path);
-        if (!c.from.empty()) r.changed_paths.push_back(c.from);
-      }
-      return r;
-    });
-    if (result && !*result) return sandbox_unavailable(result->error().message);
-    return code;
-  }
 
   // Fail closed: the command runs on the host only when the config says so.
   int sandbox_unavailable(const std::string& why) {

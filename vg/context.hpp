@@ -31,6 +31,9 @@ class Stats {
 
 struct Context {
   int exit_code = 0;
+  std::vector<std::string> argv;  // as vg was started
+  std::string command;            // the subcommand word ("" when none)
+  int command_index = 0;          // its position in argv
   std::vector<std::string> debug;  // --debug values ("stats")
   Stats stats;
   // Command-line config overrides, dotted key -> text, fed to config::load.

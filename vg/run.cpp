@@ -40,6 +40,7 @@ int unknown_word(const std::string& kind, const std::string& word, const std::ve
 
 int run(int argc, char** argv) {
   Context ctx;
+  ctx.argv.assign(argv, argv + argc);
   CLI::App app{"vg: understands, scores and routes every command before it runs", "vg"};
   app.set_version_flag("--version", std::string("vg ") + k_version);
   app.footer(help_footer());
@@ -67,6 +68,8 @@ int run(int argc, char** argv) {
     // An unknown subcommand gets "did you mean" before CLI11 sees it.
     if (std::find(names.begin(), names.end(), word) == names.end()) return unknown_word("command", word, names, "");
     chosen = word;
+    ctx.command = word;
+    ctx.command_index = i;
     break;
   }
   for (const auto& command : commands) {

@@ -1,0 +1,53 @@
+// The sandbox route through the result cache (see vg/cached_run.hpp).
+#include "vg/cached_run.hpp"
+
+#include <optional>
+
+#include "cache/setup.hpp"
+#include "config/result.hpp"
+
+namespace vg {
+
+CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
+  CachedOutcome out;
+  auto inputs = cache::key_inputs(run.config, run.spec.argv, run.spec.env, run.spec.cwd, run.executables);
+  inputs.workspace = run.spec.workspace;
+  cache::ExecCache cached(cache::store_options(run.config), cache::exec_request(run.config, std::move(inputs)));
+  cached.set_refresh(run.refresh);
+  if (auto code = cached.try_replay()) {
+    out.hit = true;
+    out.exit_code = *code;
+    ctx.stats.mark("cache hit");
+    run.before_run();
+    return out;
+  }
+  ctx.stats.mark("cache lookup");
+  run.before_run();
+  std::optional<Result<sandbox::Outcome>> result;
+  out.exit_code = cached.run_and_store([&] {
+    result.emplace(run.launcher.run(run.spec));
+    cache::RunReport r;
+    if (!*result) {
+      r.started = false;
+      return r;
+    }
+    const sandbox::Outcome& o = result->value();
+    r.exit_code = o.exit_code;
+    r.signaled = o.signaled;
+    r.timed_out = o.timed_out;
+    r.used_network = o.used_network;
+    r.read_terminal = o.read_terminal;
+    r.left_processes = o.left_processes;
+    for (const auto& c : o.changes) {
+      if (!c.accepted) r.refused_changes = true;
+      if (!c.accepted) continue;
+      r.changed_paths.push_back(c.path);
+      if (!c.from.empty()) r.changed_paths.push_back(c.from);
+    }
+    return r;
+  });
+  if (result && !*result) out.unavailable = result->error().message;
+  return out;
+}
+
+}  // namespace vg

@@ -1,0 +1,29 @@
+// The light build's cache route: continue in `vg-full` (see vg/handoff.hpp).
+#include <algorithm>
+#include <cstdio>
+
+#include "vg/cached_run.hpp"
+#include "vg/handoff.hpp"
+
+namespace vg {
+
+CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
+  // `vg-full` decides again from the same arguments, with --sandbox so a
+  // route settled here (for instance at an `ask` prompt) is not asked twice.
+  // Forcing the sandbox only ever tightens the route.
+  std::vector<std::string> args = ctx.argv;
+  auto dashes = std::find(args.begin(), args.end(), "--");
+  std::size_t at = static_cast<std::size_t>(ctx.command_index) + 1;
+  if (ctx.command_index > 0 && at <= args.size() && std::find(args.begin(), dashes, "--sandbox") == dashes) {
+    args.insert(args.begin() + static_cast<std::ptrdiff_t>(at), "--sandbox");
+  }
+  ctx.stats.mark("hand-off");
+  run.before_run();
+  std::string why = exec_full(args);
+  std::fprintf(stderr, "vg: warning: %s; running without the result cache\n", why.c_str());
+  CachedOutcome out;
+  out.no_cache = true;
+  return out;
+}
+
+}  // namespace vg
