@@ -90,6 +90,10 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   SessionLimits limits = session_limits_from_env();
   limits.run_ms = spec.profile.resources.timeout * 1000;
 
+  if (spec.profile.network.mode == config::NetworkMode::full) {
+    std::fprintf(stderr, "vg: note: microvm: the guest has no network card; network: full is not available "
+                         "(use restricted with allowed_hosts)\n");
+  }
   // network: restricted — vg's allow-list proxy, listening before the guest
   // exists; the guest's bridge reaches it over the "vg.net" port.
   std::unique_ptr<proxy::HostNetwork> net;

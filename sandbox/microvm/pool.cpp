@@ -21,6 +21,7 @@
 #include "sandbox/microvm/qemu.hpp"
 #include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/session.hpp"
+#include "sandbox/microvm/template.hpp"
 
 namespace vg::sandbox::microvm {
 
@@ -77,6 +78,22 @@ void Pool::refill() {
     vo.run_dir = *run_dir;
     vo.share = m_options.workspace;
     vo.hidden = find_hidden_paths(m_options.workspace, m_options.exclude);
+    // A clone of the guest template is ready at once and costs no boot.
+    if (templates_enabled()) {
+      auto found = find_template(template_options(m_options.assets, m_options.accel, m_options.memory_mb));
+      if (found.found) {
+        if (auto clone = start_clone(found.tmpl, vo)) {
+          auto slot = std::make_unique<Slot>();
+          slot->vm = clone->vm;
+          slot->hidden_digest = vo.hidden.digest();
+          slot->channel = std::make_unique<Channel>(clone->fd);
+          slot->ready = true;  // the template's builder read its hello
+          m_slots.push_back(std::move(slot));
+          continue;
+        }
+        mkdir(run_dir->c_str(), 0700);  // the failed clone removed it; boot cold instead
+      }
+    }
     auto vm = start_vm(vo);
     if (!vm) {
       m_last_error = vm.error().message;

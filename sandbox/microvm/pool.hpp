@@ -1,6 +1,7 @@
 #pragma once
 // The warm pool: a small background process that keeps pre-booted guests
-// for one workspace, each waiting for its start frame, and hands one over
+// (template clones when a valid template exists, else cold boots) for one
+// workspace, each waiting for its start frame, and hands one over
 // (its control socket, by SCM_RIGHTS) to the `vg exec` that asks, then boots
 // a replacement. It listens on `<runtime_dir>/pool.sock` (mode 0700 dir),
 // and exits after a quiet spell once no guest it handed out still runs.

@@ -144,13 +144,14 @@ TEST_F(Microvm, KilledQemuIsCleanedUp) {
 }
 
 TEST_F(Microvm, WarmPoolGuestIsUsedAndReplaced) {
-  Child warm({driver(), "--warm", m_workspace}, env());
+  // Without the template the pool boots its guests cold.
+  Child warm({driver(), "--warm", m_workspace}, env({"VG_MICROVM_TEMPLATE=off"}));
   ASSERT_EQ(warm.wait(k_run), 0) << warm.err;
   Child before({driver(), "--status"}, env());
   ASSERT_EQ(before.wait(30s), 0);
   ASSERT_NE(before.out.find("ready"), std::string::npos) << before.out;
   std::string ready_pid = before.out.substr(before.out.find("ready"));
-  Child c(argv({"sh", "-c", "echo warm > w.txt; echo from-warm"}), env());
+  Child c(argv({"sh", "-c", "echo warm > w.txt; echo from-warm"}), env({"VG_MICROVM_TEMPLATE=off"}));
   EXPECT_EQ(c.wait(k_run), 0) << c.err;
   EXPECT_EQ(c.out, "from-warm\n");
   EXPECT_EQ(read_text(m_workspace + "/w.txt"), "warm\n");

@@ -117,5 +117,35 @@ TEST_F(Microvm, EnvFilesAndExcludedPathsAreHiddenFromTheGuest) {
   EXPECT_EQ(read_text(m_workspace + "/keys/id.pem"), "PEM-PRIVATE\n");
 }
 
+TEST_F(Microvm, WarmPoolRefillsWithTemplateClones) {
+  ASSERT_FALSE(ensure_template(env()).empty());
+  Child warm({driver(), "--warm", m_workspace}, env());
+  ASSERT_EQ(warm.wait(k_run), 0) << warm.err;
+  Child c(argv({"sh", "-c", "echo from-pool"}), env());
+  EXPECT_EQ(c.wait(k_run), 0) << c.err;
+  EXPECT_EQ(c.out, "from-pool\n");
+  // The replacement is a clone: ready at once, its QEMU waiting for an incoming state.
+  std::string ready;
+  for (int i = 0; i < 50 && ready.empty(); ++i) {
+    Child s({driver(), "--status"}, env());
+    ASSERT_EQ(s.wait(30s), 0);
+    if (auto at = s.out.find("ready\t"); at != std::string::npos) ready = s.out.substr(at);
+    if (ready.empty()) usleep(100000);
+  }
+  ASSERT_FALSE(ready.empty()) << "no ready replacement within 5 s";
+  // "ready <workspace> <version> <pid> <age>"
+  std::vector<std::string> f;
+  for (std::size_t at = 0; at != std::string::npos;) {
+    std::size_t tab = ready.find_first_of("\t\n", at);
+    f.push_back(ready.substr(at, tab == std::string::npos ? std::string::npos : tab - at));
+    at = tab == std::string::npos || ready[tab] == '\n' ? std::string::npos : tab + 1;
+  }
+  ASSERT_GE(f.size(), 4u) << ready;
+  std::string cmd = read_text("/proc/" + f[3] + "/cmdline");
+  EXPECT_NE(cmd.find("defer"), std::string::npos) << "the replacement was not restored from the template";
+  Child stop({driver(), "--stop"}, env());
+  EXPECT_EQ(stop.wait(30s), 0);
+}
+
 }  // namespace
 }  // namespace vg::microvm_test
