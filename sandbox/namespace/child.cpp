@@ -307,13 +307,25 @@ void send_ready(int upper_mnt) {
                                    SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED) != 0) {
     die("prctl(PR_SET_SECUREBITS)");
   }
+  // Every capability goes, except those isolation.capabilities keeps: they
+  // stay in the bounding, permitted, effective and inheritable sets and are
+  // raised as ambient, so they survive the exec into a non-root user.
+  auto kept = [&](int cap) { return ((plan.kept_caps >> cap) & 1) != 0; };
   for (int cap = 0; cap <= plan.cap_last; ++cap) {
+    if (kept(cap)) continue;
     if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) die("prctl(PR_CAPBSET_DROP)");
   }
   prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
   __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
+  for (int i = 0; i < 2; ++i) {
+    auto word = static_cast<std::uint32_t>(plan.kept_caps >> (32 * i));
+    data[i].effective = data[i].permitted = data[i].inheritable = word;
+  }
   if (syscall(SYS_capset, &hdr, data) != 0) die("capset");
+  for (int cap = 0; cap <= plan.cap_last; ++cap) {
+    if (kept(cap) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) die("prctl(PR_CAP_AMBIENT_RAISE)");
+  }
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("prctl(PR_SET_NO_NEW_PRIVS)");
   for (int s = 1; s < NSIG; ++s) {
     if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);

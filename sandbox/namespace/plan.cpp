@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "config/capabilities.hpp"
 #include "sandbox/namespace/seccomp_filter.hpp"
 #include "sandbox/policy/glob.hpp"
 #include "sandbox/policy/policy.hpp"
@@ -279,6 +280,14 @@ Result<Plan> make_plan(const Spec& spec) {
   std::ifstream cap("/proc/sys/kernel/cap_last_cap");
   cap >> plan.cap_last;
   if (plan.cap_last <= 0 || plan.cap_last > 63) plan.cap_last = 40;
+  for (const auto& name : p.isolation.capabilities) {
+    config::CapabilityCheck c = config::check_capability(name);
+    if (!c.error.empty()) return make_error("sandbox.isolation.capabilities: " + c.error);
+    if (c.number > plan.cap_last) {
+      return make_error("sandbox.isolation.capabilities: " + c.canonical + " is not known to this kernel");
+    }
+    plan.kept_caps |= std::uint64_t{1} << c.number;
+  }
 
   plan.argv = spec.argv;
   plan.env = spec.env;

@@ -69,6 +69,7 @@ struct Plan {
   bool rlimit_pids = false;    // no cgroup: fall back to RLIMIT_NPROC
   std::vector<sock_filter> seccomp;
   int cap_last = 40;
+  std::uint64_t kept_caps = 0;  // isolation.capabilities: bit N keeps capability N
   bool drop_to_root = false;
   bool wait_for_parent = false;  // the parent has cgroups to join before setup goes on   // isolation.user: root (uid 0 inside, no caps)
   std::vector<std::string> argv;

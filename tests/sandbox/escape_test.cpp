@@ -192,5 +192,48 @@ TEST_F(Escape, KernelModuleLoadIsRefused) { expect_denied(probe({"module"}), "EP
 
 TEST_F(Escape, ProcSysIsReadOnly) { expect_denied(probe({"proc-sys"}), "EROFS"); }
 
+// The value of `key` ("CapEff") in a /proc/PID/status text, "" if absent.
+std::string status_field(const std::string& status, const std::string& key) {
+  auto at = status.find("\n" + key + ":\t");
+  if (at == std::string::npos) return "";
+  at += key.size() + 3;
+  return status.substr(at, status.find('\n', at) - at);
+}
+
+TEST_F(Escape, NoCapabilitiesByDefault) {
+  // cat's own sets, after its exec: nothing survives.
+  Ran r = sandbox({"/bin/cat", "/proc/self/status"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* key : {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"}) {
+    EXPECT_EQ(status_field(r.out, key), "0000000000000000") << key << "\n" << r.out;
+  }
+  // A privileged port needs CAP_NET_BIND_SERVICE.
+  expect_denied(probe({"bind", "80"}), "EACCES");
+}
+
+TEST_F(Escape, AKeptCapabilityIsThatOneAndNoOther) {
+  Ran r = sandbox({"/bin/sh", "-c", "cat /proc/self/status"}, {"--cap", "NET_BIND_SERVICE"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(status_field(r.out, "Uid").substr(0, 5), "65534") << "the command should not run as root";
+  for (const char* key : {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"}) {
+    EXPECT_EQ(status_field(r.out, key), "0000000000000400") << key << "\n" << r.out;  // bit 10 alone
+  }
+  // It works, which shows the denial above was the missing capability.
+  Ran bound = probe({"bind", "80"}, {"--cap", "CAP_NET_BIND_SERVICE"});
+  EXPECT_NE(bound.out.find("ALLOWED bound 127.0.0.1:80"), std::string::npos) << bound.out << bound.err;
+  // Still no way to mount, even as a kept-capability process.
+  expect_denied(probe({"mount"}, {"--cap", "NET_BIND_SERVICE"}), "EPERM");
+}
+
+TEST_F(Escape, DangerousCapabilityIsRefusedBeforeAnythingRuns) {
+  for (const char* cap : {"SYS_ADMIN", "CAP_SYS_PTRACE", "sys_module", "BPF"}) {
+    Ran r = sandbox({"/bin/sh", "-c", "echo ran > ran.txt"}, {"--cap", cap});
+    EXPECT_EQ(r.exit_code, 69) << cap;
+    EXPECT_NE(r.err.find("sandbox.isolation.capabilities: CAP_"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("may not be kept in the sandbox"), std::string::npos) << r.err;
+    EXPECT_FALSE(exists(ws + "/ran.txt"));
+  }
+}
+
 }  // namespace
 }  // namespace vg::test

@@ -4,7 +4,7 @@
 // refused it. Exit 0 = denied, 1 = allowed, 2 = the probe could not try.
 //   write PATH | read PATH | connect PORT | kill PID | ptrace PID | mount |
 //   mknod PATH | setuid PATH | alloc BYTES | fork N | fill PATH BYTES |
-//   module | unshare-user | proc-sys | procs
+//   module | unshare-user | proc-sys | procs | bind PORT
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -172,6 +172,21 @@ int procs() {
 
 }  // namespace
 
+// Listen on a loopback port (below 1024 needs CAP_NET_BIND_SERVICE).
+int bind_port(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return denied("socket", errno);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int rc = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  int err = errno;
+  close(fd);
+  if (rc == 0) return allowed("bound 127.0.0.1:" + std::to_string(port));
+  return denied("bind", err);
+}
+
 int main(int argc, char** argv) {
   setvbuf(stdout, nullptr, _IONBF, 0);
   if (argc < 2) return 2;
@@ -180,6 +195,7 @@ int main(int argc, char** argv) {
   if (op == "write") return write_file(arg);
   if (op == "read") return read_file(arg);
   if (op == "connect") return connect_port(std::atoi(arg));
+  if (op == "bind") return bind_port(std::atoi(arg));
   if (op == "kill") return result(kill(std::atoi(arg), SIGTERM), "kill");
   if (op == "ptrace") return result(ptrace(PTRACE_ATTACH, std::atoi(arg), nullptr, nullptr), "ptrace(PTRACE_ATTACH)");
   if (op == "mount") return result(mount("none", "/tmp", "tmpfs", 0, nullptr), "mount");

@@ -109,5 +109,22 @@ TEST_F(VgExecSandbox, BadTimeoutFlagIsAConfigError) {
   EXPECT_NE(r.err.find("sandbox.resources.timeout"), std::string::npos) << r.err;
 }
 
+TEST_F(VgExecSandbox, CapabilitiesFromTheConfig) {
+  std::string user_config = (m_root / "config") + "/vg/config.yaml";
+  write_file(user_config, "sandbox:\n  isolation:\n    capabilities: [NET_BIND_SERVICE]\n");
+  Ran r = vg({"--no-cache", "--", "cat", "/proc/self/status"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nCapEff:\t0000000000000400\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nCapAmb:\t0000000000000400\n"), std::string::npos) << r.out;
+
+  write_file(user_config, "sandbox:\n  isolation:\n    capabilities: [SYS_ADMIN]\n");
+  Ran bad = vg({"--no-cache", "--", "sh", "-c", "echo ran > ran.txt"});
+  EXPECT_EQ(bad.exit_code, 78) << bad.err;
+  EXPECT_NE(bad.err.find(user_config + ":3:20: sandbox.isolation.capabilities: CAP_SYS_ADMIN may not be kept"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(exists(ws + "/ran.txt"));
+}
+
 }  // namespace
 }  // namespace vg::test
