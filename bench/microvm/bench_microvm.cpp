@@ -2,6 +2,7 @@
 //   cold: QEMU start, guest boot, command, write set, teardown (no pool)
 //   clone: the same with the guest restored from the guest template
 //          (template built once beforehand, untimed)
+//   restore: QEMU start + template state load until the clone runs (no command)
 //   warm: the same with a guest taken from the warm pool (boot excluded)
 // Prints min / median / max in milliseconds. Uses the real guest assets
 // (built on first use) and a throwaway workspace.
@@ -19,6 +20,8 @@
 #include "sandbox/microvm/launcher.hpp"
 #include "sandbox/microvm/pool.hpp"
 #include "sandbox/microvm/pool_client.hpp"
+#include "sandbox/microvm/files.hpp"
+#include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/template.hpp"
 
 namespace {
@@ -95,6 +98,30 @@ int main(int argc, char** argv) {
     }
   }
   for (int i = 0; i < runs; ++i) timed("clone", clone);
+  std::vector<double> restore;
+  if (auto found = sandbox::microvm::find_template(to); found.found) {
+    for (int i = 0; i < runs; ++i) {
+      auto dir = sandbox::microvm::make_run_dir("bench");
+      if (!dir) break;
+      sandbox::microvm::VmOptions vo;
+      vo.assets = *assets;
+      vo.accel = to.accel;
+      vo.memory_mb = to.memory_mb;
+      vo.run_dir = *dir;
+      vo.share = ws;
+      auto t0 = Clock::now();
+      auto c = sandbox::microvm::start_clone(found.tmpl, vo);
+      double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      if (c) {
+        restore.push_back(ms);
+        close(c->fd);
+        sandbox::microvm::stop_vm(c->vm);
+      } else {
+        std::fprintf(stderr, "restore failed: %s\n", c.error().message.c_str());
+        sandbox::microvm::remove_tree(*dir);
+      }
+    }
+  }
   sandbox::microvm::PoolOptions po;
   po.workspace = ws;
   po.assets = *assets;
@@ -114,6 +141,7 @@ int main(int argc, char** argv) {
   sandbox::microvm::stop_pool();
   std::printf("microVM exec of `true` (accel %s)\n", to_string(po.accel));
   print("cold boot to command end", cold);
+  print("template restore (no command)", restore);
   print("template-clone exec", clone);
   print("warm-pool exec", warm);
   rmdir(ws.c_str());
