@@ -100,7 +100,8 @@ bool write_all(int fd, std::string_view data) {
       char buf[proto::k_chunk];
       ssize_t n = read(fds[i].fd, buf, sizeof buf);
       if (n > 0) {
-        port.send(proto::Type::net_data, proto::encode(proto::NetFrame{ids[i - 2], std::string(buf, static_cast<std::size_t>(n))}));
+        std::string data(buf, static_cast<std::size_t>(n));
+        port.send(proto::Type::net_data, proto::encode(proto::NetFrame{ids[i - 2], std::move(data)}));
       } else if (n == 0 || errno != EINTR) {
         drop(ids[i - 2], true);
       }

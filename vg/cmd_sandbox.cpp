@@ -52,7 +52,8 @@ void print_template_status(const config::Config& config) {
   if (!sandbox::microvm::templates_enabled()) std::printf("microvm template: disabled (VG_MICROVM_TEMPLATE=off)\n");
   auto found = sandbox::microvm::find_template(*options);
   if (found.found) {
-    std::printf("microvm template: ready %s (%s, device state %llu KiB, guest memory %llu MiB)\n", found.tmpl.key.c_str(),
+    std::printf("microvm template: ready %s (%s, device state %llu KiB, guest memory %llu MiB)\n",
+                found.tmpl.key.c_str(),
                 found.tmpl.dir.c_str(), static_cast<unsigned long long>(found.tmpl.state_size >> 10),
                 static_cast<unsigned long long>(options->memory_mb));
   } else if (found.missing) {
@@ -118,7 +119,8 @@ void register_sandbox(CLI::App& app, Context& ctx) {
   auto* status = sandbox->add_subcommand("status", "Show the microVM guest template and warm pool");
   status->callback([&ctx] { ctx.exit_code = sandbox_status(ctx); });
   auto w = std::make_shared<WarmOptions>();
-  auto* warm = sandbox->add_subcommand("warm", "Build the microVM guest template and boot pooled guests for this project");
+  auto* warm =
+      sandbox->add_subcommand("warm", "Build the microVM guest template and boot pooled guests for this project");
   warm->add_flag("--wait", w->wait, "Wait until a guest is ready");
   warm->add_option("--timeout", w->timeout, "Seconds to wait with --wait (default 300)");
   warm->callback([&ctx, w] { ctx.exit_code = sandbox_warm(ctx, *w); });

@@ -9,14 +9,16 @@
 
 namespace vg::sandbox::microvm {
 
-std::optional<WarmVm> take_warm_vm(const std::string& workspace, const Assets& assets, const std::string& hidden_digest) {
+std::optional<WarmVm> take_warm_vm(const std::string& workspace, const Assets& assets,
+                                   const std::string& hidden_digest) {
   auto path = pool_socket_path();
   if (!path) return std::nullopt;
   int sock = wire::connect_unix(*path);
   if (sock < 0) return std::nullopt;
   std::string line;
   int fd = -1;
-  bool ok = wire::send_line(sock, "take\t" + workspace + "\t" + assets.version + "\t" + hidden_digest) && wire::read_line(sock, line, 3000, &fd);
+  bool ok = wire::send_line(sock, "take\t" + workspace + "\t" + assets.version + "\t" + hidden_digest) &&
+            wire::read_line(sock, line, 3000, &fd);
   close(sock);
   auto f = wire::fields(line);
   if (!ok || f[0] != "vm" || f.size() != 3 || fd < 0) {

@@ -20,7 +20,8 @@ struct WarmVm {
 
 // Take a ready guest sharing `workspace` booted from `assets` whose QEMU hid
 // the paths of digest `hidden_digest` (HiddenPaths::digest), if the pool has one.
-std::optional<WarmVm> take_warm_vm(const std::string& workspace, const Assets& assets, const std::string& hidden_digest);
+std::optional<WarmVm> take_warm_vm(const std::string& workspace, const Assets& assets,
+                                   const std::string& hidden_digest);
 
 // One line per pooled guest ("ready /w/project v1-..."), or an Error when no pool runs.
 Result<std::vector<std::string>> pool_status();

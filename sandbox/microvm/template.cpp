@@ -299,7 +299,8 @@ Result<Template> build_template(const TemplateOptions& o) {
   close(state_fd);
   if (!got) return got.error();
   if (auto r = q.execute("migrate", std::string(R"({"uri":"fd:)") + k_state_fd_name + "\"}"); !r) return r.error();
-  auto status = wait_status(q, vm, "query-migrate", {"setup", "active", "device", "pre-switchover"}, 60000);
+  auto status =
+      wait_status(q, vm, "query-migrate", {"setup", "active", "device", "pre-switchover", "wait-unplug"}, 60000);
   if (!status) return make_error("saving the template: " + status.error().message);
   if (*status != "completed") return make_error("saving the template: migration " + *status);
   stop_vm(vm);  // its RAM is in `memory` (a shared mapping): nothing more may run in it
