@@ -147,5 +147,18 @@ TEST_F(Microvm, WarmPoolRefillsWithTemplateClones) {
   EXPECT_EQ(stop.wait(30s), 0);
 }
 
+TEST_F(Microvm, VgSandboxStatusShowsTheTemplate) {
+  std::string dir = ensure_template(env());
+  ASSERT_FALSE(dir.empty());
+  std::string key = dir.substr(dir.rfind('/') + 1);
+  // The driver's template: TCG, 512 MiB (the config default).
+  Child s({VG_BIN_PATH, "sandbox", "status"},
+          env({"VG_MICROVM_ACCEL=tcg", "XDG_CONFIG_HOME=" + m_runtime + "/config",
+               "XDG_STATE_HOME=" + m_runtime + "/state", "XDG_CACHE_HOME=" + m_runtime + "/cache"}));
+  EXPECT_EQ(s.wait(60s), 0) << s.err;
+  EXPECT_NE(s.out.find("microvm template: ready " + key), std::string::npos) << s.out << s.err;
+  EXPECT_NE(s.out.find("microvm pool: not running"), std::string::npos) << s.out;
+}
+
 }  // namespace
 }  // namespace vg::microvm_test
