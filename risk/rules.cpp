@@ -135,7 +135,7 @@ Result<void> RuleSet::add(std::unique_ptr<Rule> r) {
   if (auto it = m_ids.find(r->id); it != m_ids.end())
     return make_error(r->where() + ": rule " + r->id + " is defined twice (first at " + it->second->where() + ")");
   const Rule* raw = r.get();
-  m_ids[r->id] = raw;
+  m_ids.emplace(raw->id, raw);
   m_rules.push_back(std::move(r));
   index(raw);
   return {};
@@ -152,7 +152,7 @@ void RuleSet::index(const Rule* r) {
       if (!c.empty() && c.back() == '*')
         m_prefix[s].emplace_back(c.substr(0, c.size() - 1), r);
       else
-        m_by_name[s][c].push_back(r);
+        m_by_name[s][std::string_view(c)].push_back(r);
     }
   } else {
     m_by_target[t].push_back(r);

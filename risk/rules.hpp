@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "config/config.hpp"
@@ -81,11 +82,14 @@ class RuleSet {
   Result<void> add(std::unique_ptr<Rule> r);
   void index(const Rule* r);
   std::vector<std::unique_ptr<Rule>> m_rules;
-  std::map<std::string, std::vector<const Rule*>, std::less<>> m_by_name[2];  // [command, code]
+  // Keys are views of the rules' own strings (a Rule never moves: it is
+  // owned through unique_ptr and not edited once added), so indexing copies
+  // no text; this is on the start-up path of every `vg exec`.
+  std::unordered_map<std::string_view, std::vector<const Rule*>> m_by_name[2];  // [command, code]
   std::vector<std::pair<std::string, const Rule*>> m_prefix[2];
   std::vector<const Rule*> m_any_name[2];
   std::vector<const Rule*> m_by_target[6];
-  std::map<std::string, const Rule*, std::less<>> m_ids;
+  std::unordered_map<std::string_view, const Rule*> m_ids;
 };
 
 }  // namespace vg::risk
