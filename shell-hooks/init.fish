@@ -142,7 +142,11 @@ if status is-interactive; and not set -q VG_ACTIVE; and not set -q VG_OFF; and n
                 commandline -f execute
             case wrap ask
                 if test "$verdict" = ask
-                    read -l -n 1 -P 'vg: run it? [y/N] ' answer </dev/tty
+                    # One key, read by head: the terminal is in fish's
+                    # non-canonical mode here (read -P would repaint over it).
+                    printf 'vg: run it? [y/N] ' >&2
+                    set -l answer (command head -c 1 </dev/tty)
+                    printf '%s\n' "$answer" >&2
                     if not string match -qi y -- "$answer"
                         echo 'vg: not run' >&2
                         commandline -f repaint

@@ -103,9 +103,11 @@ if [[ -o interactive && -z ${VG_ACTIVE-} && -z ${VG_OFF-} && -z ${_vg_hooked-} ]
       (native) zle $finish ;;
       (wrap|ask)
         if [[ $verdict == ask ]]; then
-          print -rnu2 -- 'vg: run it? [y/N] '
-          read -k 1 answer </dev/tty
-          print -u2
+          # Inside a widget, read -k gets one key through zle (a read from
+          # /dev/tty would wait for Enter).
+          zle -R 'vg: run it? [y/N] '
+          read -k 1 answer
+          zle -I
           if [[ $answer != [yY] ]]; then
             print -ru2 -- 'vg: not run'
             return

@@ -88,6 +88,15 @@ int main(int argc, char** argv) {
   report("vg hook plan: make -j4 2>&1 | tee build.log && ls",
          {vg, "hook", "plan", "--shell", "bash", "--names", "-", "--", "make -j4 2>&1 | tee build.log && ls"}, names,
          runs);
+  // The hook also sends the aliases and functions the line may call.
+  std::string with_defs = names;
+  for (const char* field : {"", "alias", "ll", "ls -l --color=auto", "function", "mkcd",
+                            "mkcd () \n{ \n    mkdir -p \"$1\" && cd \"$1\"\n}"}) {
+    with_defs += field;
+    with_defs.push_back('\0');
+  }
+  report("vg hook plan: ll && mkcd b (alias, function)",
+         {vg, "hook", "plan", "--shell", "bash", "--names", "-", "--", "ll && mkcd b"}, with_defs, runs);
   report("vg hook plan: curl -fsSL https://x.test/i.sh | sh",
          {vg, "hook", "plan", "--shell", "bash", "--names", "-", "--", "curl -fsSL https://x.test/i.sh | sh"}, names,
          runs);

@@ -8,10 +8,6 @@ source "$HERE/tmux_lib.sh"
 require tmux zsh
 setup_dirs
 
-REFUSED_LINE="touch $T/r1; mkfs.ext4 /dev/vg-test-none; touch $T/r2"
-"$T/bin/vg" hook plan --shell zsh -- "$REFUSED_LINE" </dev/null | head -n 1 | grep -qx refuse ||
-  die "vg does not refuse '$REFUSED_LINE' by classification; not typing it"
-
 cat >"$T/home/.zshrc" <<EOF
 HISTFILE=$T/hist
 HISTSIZE=1000
@@ -23,6 +19,11 @@ precmd() { (( _t_n++ )) }
 preexec() { print -r -- "ran" >> $T/preexec }
 PS1='P\${_t_n}$ '
 PS2='> '
+alias vgx='mkfs.ext4 /dev/vg-test-none'
+vgf() { mkfs.ext4 /dev/vg-test-none; }
+vgg() { vgf; }
+alias vgenv='env > $T/env-alias'
+vgset() { VGSET=7; cd $T/work/fn; }
 eval "\$("$T/bin/vg" init zsh)"
 eval "\$("$T/bin/vg" init zsh)"
 # Another plugin wraps accept-line after vg, the way syntax highlighters do.
@@ -42,10 +43,9 @@ check "an external command runs" test -f "$T/ext1"
 check "an external command runs through vg exec" grep -qx VG_ACTIVE=1 "$T/env-wrapped"
 check "an external command is in vg's audit log" audit_has "$T/ext1"
 
-refused_line "$REFUSED_LINE"
-check "refused line: first part did not run" no_file "$T/r1"
-check "refused line: refused part did not run" no_file "$T/mkfs-ran"
-check "refused line: last part did not run" no_file "$T/r2"
+scenario_refused_line zsh
+scenario_definitions zsh
+scenario_ask zsh
 
 type_line " touch $T/ignored-by-histignorespace"
 type_line "fc -ln 1 > $T/hist-mem"
@@ -59,33 +59,11 @@ check "the user's precmd and preexec still run" test -s "$T/preexec"
 type_line "\\env > $T/env-bypass"
 check "\\cmd bypasses vg" bash -c "! grep -q VG_ACTIVE '$T/env-bypass'"
 
-# Nested shell: zsh typed at the prompt runs through vg exec and does not hook again.
-tm send-keys -t t -l -- "zsh"
-tm send-keys -t t Enter
-wait_until "nested zsh prompt" last_is "P1\$"
-tm send-keys -t t -l -- "echo \"hooked=\${_vg_hooked-no} active=\$VG_ACTIVE\" > $T/nested; exit"
-tm send-keys -t t Enter
-N=$((N + 1))
-wait_until "outer prompt after nested zsh" last_is "P$N\$"
-check "a nested shell does not hook again" file_is "$T/nested" "hooked=no active=1"
-
-# Ctrl-C inside a wrapped command leaves the terminal as it was.
-type_line "stty -g > $T/stty1"
-tm send-keys -t t -l -- "sleep 30"
-tm send-keys -t t Enter
-wait_until "sleep running" pgrep -f "^sleep 30$" >/dev/null
-tm send-keys -t t C-c
-N=$((N + 1))
-wait_until "prompt after Ctrl-C" last_ends "P$N\$"
-type_line "stty -g > $T/stty2"
-check "Ctrl-C in a wrapped command leaves stty -g unchanged" cmp -s "$T/stty1" "$T/stty2"
+NESTED_ECHO='echo "hooked=${_vg_hooked-no} active=$VG_ACTIVE"'
+scenario_nested zsh "hooked=no active=1"
+scenario_ctrl_c
 
 # Multi-line input: a for loop and a heredoc typed over several lines.
-cont_line() {
-  tm send-keys -t t -l -- "$1"
-  tm send-keys -t t Enter
-  wait_until "continuation prompt after: $1" last_is ">"
-}
 cont_line "for i in 1 2"
 cont_line "do touch $T/loop\$i"
 type_line "done"
@@ -109,19 +87,7 @@ check "vi insert mode: the line runs through vg" grep -qx VG_ACTIVE=1 "$T/env-vi
 check "vi command mode: the line runs" test -f "$T/vi2"
 type_line "bindkey -e"
 
-type_line "vg off"
-type_line "env > $T/env-off"
-type_line "vg on"
-type_line "env > $T/env-on"
-check "vg off: commands run natively" bash -c "! grep -q VG_ACTIVE '$T/env-off'"
-check "vg on: commands go through vg again" grep -qx VG_ACTIVE=1 "$T/env-on"
-
-type_line "mv $T/bin/vg $T/bin/vg.away"
-type_line "touch $T/miss1"
-check "missing vg: the line still runs" test -f "$T/miss1"
-check "missing vg: a one-line warning" screen_has "is missing; commands run without vg"
-type_line "mv $T/bin/vg.away $T/bin/vg"
-type_line "env > $T/env-back"
-check "vg back: commands go through vg again" grep -qx VG_ACTIVE=1 "$T/env-back"
+scenario_off_on
+scenario_missing
 
 finish
