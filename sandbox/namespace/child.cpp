@@ -25,6 +25,7 @@
 
 #include "config/exit_codes.hpp"
 #include "sandbox/namespace/child.hpp"
+#include "sandbox/namespace/idmap.hpp"
 #include "sandbox/namespace/seccomp_filter.hpp"
 
 namespace vg::sandbox::ns {
@@ -143,6 +144,7 @@ void apply(const MountOp& op) {
   const std::uint64_t safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
   switch (op.kind) {
     case Kind::bind_ro:
+    case Kind::bind_idmapped:  // without a tree from the parent (idmap.hpp)
       make_dirs(op.target);
       bind(op.source, op.target, safe | MOUNT_ATTR_RDONLY);
       return;
@@ -245,6 +247,32 @@ void finish_root() {
   mount_attr attr{};
   attr.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
   if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof attr) != 0) fail("root", "mount_setattr", "/", errno);
+}
+
+// Give the parent our user namespace, through which it idmaps the system
+// directories (idmap.hpp).
+void send_userns() {
+  int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("user namespace", "open", "/proc/self/ns/user", errno);
+  if (!send_fds(g_sock, k_msg_userns, {fd})) fail("setup", "sendmsg", "", errno);
+  close(fd);
+}
+
+// The parent's idmapped trees, one per bind_idmapped mount, or none.
+std::vector<int> receive_trees() {
+  char kind = 0;
+  std::vector<int> fds;
+  std::string text;
+  if (!receive_fds(g_sock, kind, fds, text) || kind != k_msg_trees) _exit(k_setup_failed);
+  return fds;
+}
+
+void attach_tree(int fd, const std::string& target) {
+  make_dirs(target);
+  if (move_mount(fd, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    fail("mounts", "move_mount", target, errno);
+  }
+  close(fd);
 }
 
 // Map the caller's ids: the child may write its own maps when they map only
@@ -380,6 +408,7 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
   // of a multithreaded caller): nothing runs on unsupervised.
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   write_id_maps(plan);
+  if (plan.idmap_trees) send_userns();
   if (plan.wait_for_parent) {
     // The parent moves us into the cgroups first.
     char go = 0;
@@ -391,7 +420,15 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
   }
   int upper_mnt = make_upper(plan);
   make_root(upper_mnt);
-  for (const auto& op : plan.mounts) apply(op);
+  std::vector<int> trees = plan.idmap_trees ? receive_trees() : std::vector<int>{};
+  size_t next_tree = 0;
+  for (const auto& op : plan.mounts) {
+    if (op.kind == MountOp::Kind::bind_idmapped && next_tree < trees.size()) {
+      attach_tree(trees[next_tree++], op.target);
+    } else {
+      apply(op);
+    }
+  }
   finish_root();
 
   if (sethostname("vg-sandbox", 10) != 0) fail("uts namespace", "sethostname", "", errno);

@@ -19,6 +19,7 @@
 
 #include "sandbox/namespace/cgroup.hpp"
 #include "sandbox/namespace/child.hpp"
+#include "sandbox/namespace/idmap.hpp"
 #include "sandbox/namespace/namespace.hpp"
 #include "sandbox/namespace/plan.hpp"
 #include "sandbox/namespace/wait.hpp"
@@ -79,6 +80,33 @@ Result<int> await_ready(int sock) {
   }
   if (buf[0] != ns::k_msg_ready || fd < 0) return make_error("unexpected message from the sandbox process");
   return fd;
+}
+
+// The idmapped system directories (idmap.hpp): wait for the child's user
+// namespace, make the trees, send them. Without them (a file system that
+// cannot be idmapped) the child binds plainly, and root-only files are
+// readable: say so.
+Result<void> send_idmapped_trees(const ns::Plan& plan, int sock) {
+  char kind = 0;
+  std::vector<int> got;
+  std::string text;
+  if (!ns::receive_fds(sock, kind, got, text)) return make_error("the sandbox process ended during setup without a report");
+  if (kind == ns::k_msg_error) return make_error(text);
+  if (kind != ns::k_msg_userns || got.size() != 1) {
+    for (int fd : got) close(fd);
+    return make_error("unexpected message from the sandbox process");
+  }
+  std::string why;
+  std::vector<int> trees = ns::make_idmapped_trees(plan, got[0], why);
+  close(got[0]);
+  if (!why.empty()) {
+    std::fprintf(stderr, "vg: warning: root-only host files are readable in this sandbox: %s\n", why.c_str());
+  }
+  bool sent = ns::send_fds(sock, ns::k_msg_trees, trees);
+  int err = errno;
+  for (int fd : trees) close(fd);
+  if (!sent) return make_error(std::string("sendmsg(setup socket): ") + std::strerror(err));
+  return {};
 }
 
 bool multithreaded() {
@@ -257,6 +285,13 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     char go = ns::k_msg_go;
     if (write(sv[0], &go, 1) != 1) {
       return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
+    }
+  }
+  if (plan.idmap_trees) {
+    if (auto sent = send_idmapped_trees(plan, sv[0]); !sent) {
+      close(sv[0]);
+      waitpid(static_cast<pid_t>(pid), nullptr, 0);
+      return make_error("sandbox setup failed: " + sent.error().message);
     }
   }
   auto ready = await_ready(sv[0]);

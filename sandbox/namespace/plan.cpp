@@ -136,8 +136,12 @@ void add_system_dirs(Plan& plan) {
       op.kind = Kind::symlink;
       op.data.assign(buf, static_cast<size_t>(n));
     } else if (S_ISDIR(st.st_mode)) {
-      op.kind = Kind::bind_ro;
+      // As root, the command's uid is host uid 0 (the only one mapped): it
+      // would own, and so read, every root-only file (idmap.hpp).
+      op.kind = plan.outer_uid == 0 ? Kind::bind_idmapped : Kind::bind_ro;
       op.source = host(dir);
+      op.data = dir;
+      plan.idmap_trees = plan.idmap_trees || op.kind == Kind::bind_idmapped;
     } else {
       continue;
     }

@@ -21,6 +21,8 @@ namespace vg::sandbox::ns {
 struct MountOp {
   enum class Kind {
     bind_ro,         // host `source` read-only (recursive) at `target`
+    bind_idmapped,   // host `data` read-only, idmapped so host root's files are not the command's
+                     // (made by the parent, see idmap.hpp); a plain bind_ro of `source` without
     bind_rw,         // host `source` read-write at `target`
     bind_dev,        // a host device node at `target` (an empty file first)
     overlay,         // lower = host `source`, upper/work = layer `layer`
@@ -70,6 +72,7 @@ struct Plan {
   std::vector<sock_filter> seccomp;
   int cap_last = 40;
   std::uint64_t kept_caps = 0;  // isolation.capabilities: bit N keeps capability N
+  bool idmap_trees = false;     // vg runs as root: system directories come idmapped from the parent
   bool drop_to_root = false;
   bool wait_for_parent = false;  // the parent has cgroups to join before setup goes on   // isolation.user: root (uid 0 inside, no caps)
   std::vector<std::string> argv;

@@ -10,6 +10,9 @@ ROOT=$(mktemp -d /tmp/vg-cache-e2e-XXXXXX)
 # A tool outside the workspace, in a throwaway directory the sandbox can see
 # (its /tmp, /var and home are private).
 TOOLS=$(mktemp -d /opt/vg-cache-e2e-tools-XXXXXX)
+# mktemp makes it 0700: as root, the sandbox sees host root's files as not
+# its own (idmapped system directories), so it must be world-readable.
+chmod 755 "$TOOLS"
 FAILS=0
 PASSES=0
 

@@ -192,6 +192,35 @@ TEST_F(Escape, KernelModuleLoadIsRefused) { expect_denied(probe({"module"}), "EP
 
 TEST_F(Escape, ProcSysIsReadOnly) { expect_denied(probe({"proc-sys"}), "EROFS"); }
 
+TEST_F(Escape, RootOnlyHostFilesAreNotReadable) {
+  // Read attempts only: /etc/shadow is never written.
+  struct stat st{};
+  ASSERT_EQ(stat("/etc/shadow", &st), 0) << "no /etc/shadow to try here";
+  ASSERT_EQ(st.st_mode & 0004, 0u) << "/etc/shadow is world-readable on this host";
+  expect_denied(probe({"peek", "/etc/shadow"}), "EACCES");
+  expect_denied(probe({"peek", "/etc/shadow"}, {"--with-thread"}), "EACCES");
+  // The command is not root, and is no owner of host root's files.
+  Ran id = sandbox({"/bin/sh", "-c", "id -u; stat -c %u /etc/passwd"});
+  EXPECT_EQ(id.out.substr(0, id.out.find('\n')), "65534") << id.out;
+  if (getuid() != 0) return;  // as an ordinary user, root's files were never the caller's
+  EXPECT_NE(id.out.find("\n65534\n"), std::string::npos) << "host root's files should show as not owned: " << id.out;
+  // A throwaway root-only file of the test's own, in a system directory.
+  char dir[] = "/opt/vg-sbx-rootonly-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr) << "cannot make a throwaway directory under /opt";
+  chmod(dir, 0755);
+  write_file(std::string(dir) + "/secret", "FAKE-ROOT-SECRET\n");
+  chmod((std::string(dir) + "/secret").c_str(), 0600);
+  write_file(std::string(dir) + "/public", "public\n");
+  chmod((std::string(dir) + "/public").c_str(), 0644);
+  Ran secret = probe({"read", std::string(dir) + "/secret"});
+  Ran pub = probe({"read", std::string(dir) + "/public"});
+  std::filesystem::remove_all(dir);
+  expect_denied(secret, "EACCES");
+  EXPECT_EQ(secret.out.find("FAKE-ROOT-SECRET"), std::string::npos);
+  // The same directory's readable file is read: the denial is the file's mode.
+  EXPECT_NE(pub.out.find("ALLOWED read 7 bytes: public"), std::string::npos) << pub.out << pub.err;
+}
+
 // The value of `key` ("CapEff") in a /proc/PID/status text, "" if absent.
 std::string status_field(const std::string& status, const std::string& key) {
   auto at = status.find("\n" + key + ":\t");
