@@ -110,8 +110,9 @@ std::vector<hooks::Command> plan_commands(const risk::Assessment& a) {
 
 // The routes of the bodies of the functions `commands` call (and of the
 // functions those call), in the order met. A body is judged by its
-// findings: shell syntax the reader does not follow (fish blocks) is not
-// held against it, since the function ran natively before vg anyway.
+// findings, like the native parts of a line: one without findings runs
+// natively in every mode, and shell syntax the reader does not follow
+// (fish blocks) is not held against it.
 std::vector<hooks::BodyRoute> function_routes(const config::Config& config, risk::Engine& engine, hooks::Shell shell,
                                               const hooks::Definitions& defs,
                                               const std::vector<risk::CommandWord>& commands) {
@@ -128,8 +129,10 @@ std::vector<hooks::BodyRoute> function_routes(const config::Config& config, risk
         engine.assess_script(shell == hooks::Shell::fish ? hooks::blank_fish_prefixes(body) : body);
     a.understood = true;
     a.reasons.clear();
-    router::Decision d = router::decide(config, a, router::Override::none, false);
-    out.push_back({queue[i], line_route(d.route), d.reason});
+    if (!a.findings.empty()) {
+      router::Decision d = router::decide(config, a, router::Override::none, false);
+      out.push_back({queue[i], line_route(d.route), d.reason});
+    }
     for (const auto& c : a.commands) queue.push_back(c.name);
   }
   return out;
