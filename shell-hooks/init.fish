@@ -41,7 +41,12 @@ if status is-interactive; and not set -q VG_ACTIVE; and not set -q VG_OFF; and n
     function _vg_expand_abbr
         set -l token (commandline -t)
         test -n "$token"; or return
-        set -l first (commandline -p -o)[1]
+        set -l words (commandline -p -o)
+        # `and`, `or`, `not` and `time` leave the next word in command position.
+        while set -q words[2]; and contains -- $words[1] and or not time
+            set -e words[1]
+        end
+        set -l first $words[1]
         set -g _vg_abbrs
         abbr --show | string replace -r '^abbr ' '_vg_abbr_entry ' | source
         for entry in $_vg_abbrs

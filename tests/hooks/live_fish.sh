@@ -51,6 +51,7 @@ scenario_ask fish
 type_line "genv"
 check "an abbreviation of an external command runs through vg exec" grep -qx VG_ACTIVE=1 "$T/env-abbr"
 refused_line_as "vgab" "mkfs.ext4 /dev/vg-test-none"
+refused_line_as "true; and vgab" "true; and mkfs.ext4 /dev/vg-test-none"
 check "an abbreviation of a refused command is refused" no_file "$T/mkfs-ran"
 
 type_line "history > $T/hist-mem"
