@@ -71,8 +71,11 @@ bool ExecCache::prepare() {
     skip("nondeterministic");
     return false;
   }
+  mark("cache checks");
   m_stats = m_store.stat_cache(m_request.key.workspace);
+  mark("cache stat load");
   auto key = compute_key(m_request.key, m_stats);
+  mark("cache key");
   if (!key) {
     skip("inputs");
     return false;
@@ -87,6 +90,7 @@ std::optional<int> ExecCache::try_replay() {
   if (m_refresh) return std::nullopt;
   std::string why;
   auto entry = m_store.lookup(m_key.hex, &why);
+  mark("cache lookup");
   if (!entry || !replayable(*entry, m_request.strategy)) {
     m_store.close_reader();
     return std::nullopt;
@@ -105,6 +109,7 @@ std::optional<int> ExecCache::replay(const Entry& entry) {
   };
   auto ok = verify_blobs(entry, from_store);
   m_store.close_reader();
+  mark("cache fetch");
   if (!ok) {
     std::fprintf(stderr, "vg: warning: %s; running the command instead\n", ok.error().message.c_str());
     return std::nullopt;
@@ -123,9 +128,13 @@ std::optional<int> ExecCache::replay(const Entry& entry) {
   }
   auto printed = replay_output(entry, from_memory);
   if (!printed) std::fprintf(stderr, "vg: warning: replaying cached output: %s\n", printed.error().message.c_str());
+  mark("cache replay");
   m_hit = true;
   m_store.note_hit(m_key.hex);
-  if (m_stats.dirty()) m_store.save_stat_cache(m_request.key.workspace, m_stats);
+  bool dirty = m_stats.dirty();
+  if (dirty) m_store.save_stat_cache(m_request.key.workspace, m_stats);
+  m_store.settle(dirty ? Settle::now : Settle::if_long);
+  mark("cache bookkeeping");
   return entry.exit_code;
 }
 

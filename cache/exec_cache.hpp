@@ -56,10 +56,15 @@ class ExecCache {
   bool hit() const { return m_hit; }
   // Skip the lookup but store the new result (`--refresh`).
   void set_refresh(bool refresh) { m_refresh = refresh; }
+  // Called with a phase name as each phase of a lookup ends (`--debug=stats`).
+  void set_marker(std::function<void(const char*)> marker) { m_marker = std::move(marker); }
 
  private:
   bool prepare();
   void skip(const std::string& reason);
+  void mark(const char* phase) {
+    if (m_marker) m_marker(phase);
+  }
   std::optional<int> replay(const Entry& entry);
   Result<std::vector<FileRecord>> capture_changes(const Tree& before, const Tree& after, Blobs& blobs,
                                                   const RunReport& report, RunFacts& facts);
@@ -73,6 +78,7 @@ class ExecCache {
   bool m_hit = false;
   bool m_refresh = false;
   std::string m_reason;
+  std::function<void(const char*)> m_marker;
 };
 
 }  // namespace vg::cache

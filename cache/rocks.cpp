@@ -38,6 +38,21 @@ class BlockSignals {
   sigset_t m_previous;
 };
 
+// A read-only instance never flushes or compacts, yet opening one starts
+// the default Env's flush and compaction threads (and exit then joins
+// them). Lookups use this Env, which starts none.
+class NoThreadsEnv : public rocksdb::EnvWrapper {
+ public:
+  NoThreadsEnv() : rocksdb::EnvWrapper(rocksdb::Env::Default()) {}
+  void IncBackgroundThreadsIfNeeded(int, Priority) override {}
+  void SetBackgroundThreads(int, Priority) override {}
+};
+
+rocksdb::Env* no_threads_env() {
+  static NoThreadsEnv env;
+  return &env;
+}
+
 const char* const k_names[k_cf_count] = {"default", "entries", "blobs", "stat", "lru", "stats"};
 
 rocksdb::DBOptions db_options(Access access) {
@@ -53,12 +68,18 @@ rocksdb::DBOptions db_options(Access access) {
   o.paranoid_checks = true;
   o.stats_dump_period_sec = 0;     // no periodic timer thread
   o.stats_persist_period_sec = 0;
+  if (access == Access::read_only) o.env = no_threads_env();
   return o;
 }
 
-std::vector<rocksdb::ColumnFamilyDescriptor> families() {
+// Lookups read entries, blobs and stat records only; opening fewer column
+// families is faster.
+bool read_by_lookups(std::size_t cf) { return cf == k_default || cf == k_entries || cf == k_blobs || cf == k_stat; }
+
+std::vector<rocksdb::ColumnFamilyDescriptor> families(Access access) {
   std::vector<rocksdb::ColumnFamilyDescriptor> out;
   for (std::size_t i = 0; i < k_cf_count; ++i) {
+    if (access == Access::read_only && !read_by_lookups(i)) continue;
     rocksdb::ColumnFamilyOptions cf;
     cf.write_buffer_size = 8 << 20;
     if (i == k_blobs) {
@@ -77,7 +98,9 @@ std::vector<rocksdb::ColumnFamilyDescriptor> families() {
 Db::~Db() {
   if (!db) return;
   BlockSignals blocked;
-  for (auto* h : cf) db->DestroyColumnFamilyHandle(h);
+  for (auto* h : cf) {
+    if (h) db->DestroyColumnFamilyHandle(h);
+  }
   db->Close();
   delete db;
 }
@@ -87,9 +110,15 @@ rocksdb::Status open(const std::string& path, Access access, std::unique_ptr<Db>
   auto db = std::make_unique<Db>();
   rocksdb::Status s;
   if (access == Access::read_only) {
-    s = rocksdb::DB::OpenForReadOnly(db_options(access), path, families(), &db->cf, &db->db);
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    s = rocksdb::DB::OpenForReadOnly(db_options(access), path, families(access), &handles, &db->db);
+    // Indexed by Cf; the families a lookup does not read stay null.
+    db->cf.assign(k_cf_count, nullptr);
+    for (std::size_t i = 0, h = 0; i < k_cf_count && h < handles.size(); ++i) {
+      if (read_by_lookups(i)) db->cf[i] = handles[h++];
+    }
   } else {
-    s = rocksdb::DB::Open(db_options(access), path, families(), &db->cf, &db->db);
+    s = rocksdb::DB::Open(db_options(access), path, families(access), &db->cf, &db->db);
   }
   if (s.ok()) out = std::move(db);
   return s;

@@ -13,7 +13,8 @@ namespace vg::cache::rocks {
 // Column families, in open order.
 enum Cf : std::size_t { k_default, k_entries, k_blobs, k_stat, k_lru, k_stats, k_cf_count };
 
-// An open database with its column family handles.
+// An open database with its column family handles (a read-only one opens
+// only default, entries, blobs and stat; the others are null).
 struct Db {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cf;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <vector>
 
 #include "cache/codec.hpp"
 #include "cache/sha256.hpp"
@@ -82,7 +83,7 @@ Result<std::string> StatCache::digest(int dirfd, const char* name, const std::st
   StatRecord fresh{st, *digest, now};
   bool worth_saving = it == m_records.end() || !(it->second.stat == st) || it->second.digest != *digest ||
                       trusted(fresh, st) != trusted(it->second, st);
-  if (worth_saving) m_dirty = true;
+  if (worth_saving) m_changed.insert(path);
   m_records[path] = std::move(fresh);
   return digest;
 }
@@ -110,14 +111,24 @@ Result<std::string> StatCache::digest(const std::string& path) {
   return d;
 }
 
-std::string StatCache::encode(std::string_view prefix) const {
+bool StatCache::selected(const std::string& path, std::string_view prefix, Select which) const {
+  bool inside = std::string_view(path).starts_with(prefix);
+  switch (which) {
+    case Select::all_inside: return inside;
+    case Select::changed_inside: return inside && m_changed.count(path);
+    case Select::changed_outside: return !inside && m_changed.count(path);
+  }
+  return false;
+}
+
+std::string StatCache::encode(std::string_view prefix, Select which) const {
   Writer w;
   w.str("vgstat1");
   std::size_t n = 0;
-  for (const auto& [path, r] : m_records) n += std::string_view(path).starts_with(prefix);
+  for (const auto& [path, r] : m_records) n += selected(path, prefix, which);
   w.u64(n);
   for (const auto& [path, r] : m_records) {
-    if (!std::string_view(path).starts_with(prefix)) continue;
+    if (!selected(path, prefix, which)) continue;
     w.str(path);
     w.u64(r.stat.size);
     w.i64(r.stat.mtime_ns);
@@ -135,7 +146,8 @@ bool StatCache::merge(std::string_view data) {
   Reader r(data);
   if (r.str() != "vgstat1") return false;
   std::uint64_t n = r.count();
-  std::map<std::string, StatRecord> got;
+  std::vector<std::pair<std::string, StatRecord>> got;
+  got.reserve(n);
   for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
     std::string path = r.str();
     StatRecord rec;
@@ -147,10 +159,11 @@ bool StatCache::merge(std::string_view data) {
     rec.stat.mode = std::uint32_t(r.u64());
     rec.digest = r.str();
     rec.hashed_at_ns = r.i64();
-    got.emplace(std::move(path), std::move(rec));
+    got.emplace_back(std::move(path), std::move(rec));
   }
   if (!r.ok()) return false;
-  for (auto& [path, rec] : got) m_records[path] = std::move(rec);
+  m_records.reserve(m_records.size() + got.size());
+  for (auto& [path, rec] : got) m_records.insert_or_assign(std::move(path), std::move(rec));
   return true;
 }
 

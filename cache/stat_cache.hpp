@@ -9,9 +9,10 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "config/result.hpp"
 
@@ -41,6 +42,9 @@ struct StatRecord {
 // Records kept this close to a file's last change are re-checked by content.
 inline constexpr std::int64_t k_racy_window_ns = 2'000'000'000;
 
+// Which records `StatCache::encode` writes, relative to a path prefix.
+enum class Select { all_inside, changed_inside, changed_outside };
+
 class StatCache {
  public:
   using Clock = std::function<std::int64_t()>;  // wall clock, ns since epoch
@@ -58,24 +62,33 @@ class StatCache {
 
   // Number of files whose content was read since construction.
   std::size_t hashed() const { return m_hashed; }
-  // True when a record changed in a way worth saving.
-  bool dirty() const { return m_dirty; }
-  void clear_dirty() { m_dirty = false; }
-  const std::map<std::string, StatRecord>& records() const { return m_records; }
-  void put(const std::string& path, StatRecord r) { m_records[path] = std::move(r); }
+  // True when a record changed in a way worth saving (new, different, or
+  // trusted now where it was not: a racy file that has aged).
+  bool dirty() const { return !m_changed.empty(); }
+  void clear_dirty() { m_changed.clear(); }
+  const std::unordered_map<std::string, StatRecord>& records() const { return m_records; }
+  // Set the record of `path` (marked changed).
+  void put(const std::string& path, StatRecord r) {
+    m_records[path] = std::move(r);
+    m_changed.insert(path);
+  }
   // Replace the wall clock (tests).
   void set_clock(Clock clock) { m_clock = std::move(clock); }
 
-  // Serialize the records whose path starts with `prefix` ("" = all).
-  std::string encode(std::string_view prefix = {}) const;
-  // Merge records from `data` (written by encode); false when malformed.
+  // Serialize the records whose path starts with `prefix` ("" = all), or
+  // only the changed ones inside or outside `prefix` (what a save writes).
+  std::string encode(std::string_view prefix = {}, Select which = Select::all_inside) const;
+  // Merge records from `data` (written by encode); false when malformed
+  // (then nothing is merged). Merged records are not marked changed.
   bool merge(std::string_view data);
 
  private:
-  std::map<std::string, StatRecord> m_records;
+  bool selected(const std::string& path, std::string_view prefix, Select which) const;
+
+  std::unordered_map<std::string, StatRecord> m_records;
+  std::unordered_set<std::string> m_changed;
   Clock m_clock;
   std::size_t m_hashed = 0;
-  bool m_dirty = false;
 };
 
 // Hash the open file `fd` whose stat was `before`; an Error when it changed

@@ -32,6 +32,27 @@ TEST(StatCache, HashesContent) {
   EXPECT_TRUE(cache.dirty());
 }
 
+TEST(StatCache, RacyRecordIsWorthSavingOnceItHasAged) {
+  TempDir dir;
+  write_text(dir / "a.txt", "abc");
+  std::int64_t now = mtime_of(dir / "a.txt") + k_second / 2;
+  StatCache cache;
+  cache.set_clock([&now] { return now; });
+  ASSERT_TRUE(cache.digest(dir / "a.txt"));
+  EXPECT_TRUE(cache.dirty()) << "a new record";
+  cache.clear_dirty();
+  ASSERT_TRUE(cache.digest(dir / "a.txt"));
+  EXPECT_FALSE(cache.dirty()) << "re-hashed, still racy, nothing new to save";
+  now += 5 * k_second;
+  ASSERT_TRUE(cache.digest(dir / "a.txt"));
+  EXPECT_TRUE(cache.dirty()) << "trusted now: saving it stops the re-hashing";
+  EXPECT_EQ(cache.encode("", Select::changed_inside), cache.encode("", Select::all_inside));
+  cache.clear_dirty();
+  ASSERT_TRUE(cache.digest(dir / "a.txt"));
+  EXPECT_FALSE(cache.dirty());
+  EXPECT_EQ(cache.hashed(), 3u);
+}
+
 TEST(StatCache, TrustedRecordSkipsReading) {
   TempDir dir;
   write_text(dir / "a.txt", "abc");

@@ -148,6 +148,7 @@ Result<void> Store::Session::ingest() {
   rocksdb::WriteBatch batch;
   std::map<std::string, std::int64_t> deltas;
   std::map<std::string, Entry> touched;  // entries updated by hits in this batch
+  std::map<std::string, StatCache> stat_roots;  // stored stat records with the queued changes merged in
   std::vector<std::string> done;
   auto load = [&](const std::string& key) -> Entry* {
     auto it = touched.find(key);
@@ -179,7 +180,14 @@ Result<void> Store::Session::ingest() {
       Reader r(data);
       std::string root = r.str();
       std::string records = r.str();
-      if (r.ok()) batch.Put((*m_db)[rocks::k_stat], root, records);
+      if (!r.ok()) continue;
+      auto it = stat_roots.find(root);
+      if (it == stat_roots.end()) {
+        it = stat_roots.emplace(root, StatCache{}).first;
+        std::string stored;
+        if (get(rocks::k_stat, root, stored)) it->second.merge(stored);
+      }
+      it->second.merge(records);
     } else if (name.starts_with("v-")) {
       std::size_t start = 0;
       while (start < data.size()) {
@@ -205,6 +213,7 @@ Result<void> Store::Session::ingest() {
     }
   }
   for (const auto& [key, e] : touched) batch.Put((*m_db)[rocks::k_entries], key, e.encode());
+  for (const auto& [root, records] : stat_roots) batch.Put((*m_db)[rocks::k_stat], root, records.encode());
   add(batch, deltas);
   auto written = write(batch);
   if (!written) return written;
@@ -432,17 +441,22 @@ Result<void> Store::put(const Entry& entry, const Blobs& blobs) {
 void Store::save_stat_cache(const std::string& root, const StatCache& stats) {
   make_dirs(m_options.dir + "/queue");
   std::string prefix = root.ends_with('/') ? root : root + "/";
-  for (int part = 0; part < 2; ++part) {
-    StatCache subset;
-    for (const auto& [path, rec] : stats.records()) {
-      if (path.starts_with(prefix) == (part == 0)) subset.put(path, rec);
-    }
-    if (subset.records().empty()) continue;
+  // Only the changed records: ingest merges them into the stored ones.
+  for (Select which : {Select::changed_inside, Select::changed_outside}) {
+    std::string records = stats.encode(prefix, which);
+    if (records == StatCache().encode()) continue;  // nothing changed on this side
     Writer w;
-    w.str(part == 0 ? root : "/");
-    w.str(subset.encode());
+    w.str(which == Select::changed_inside ? root : "/");
+    w.str(records);
     (void)write_atomically(m_options.dir + "/queue", stat_update_name(), w.data());
   }
+}
+
+void Store::settle(Settle when) {
+  if (when == Settle::if_long && list_names(m_options.dir + "/queue").size() < k_queue_limit) return;
+  close_reader();
+  auto flushed = flush(Wait::no);
+  (void)flushed;  // the queue stays for the next session
 }
 
 void Store::note_hit(const std::string& key) {

@@ -57,6 +57,12 @@ struct StoreStats {
 // Whether a write session may wait for the lock.
 enum class Wait { no, yes };
 
+// When `Store::settle` runs a write session.
+enum class Settle { now, if_long };
+
+// Queue files that make a lookup-only process run a write session.
+inline constexpr std::size_t k_queue_limit = 64;
+
 class Store {
  public:
   explicit Store(StoreOptions options);
@@ -76,8 +82,13 @@ class Store {
 
   // Queue `entry` with its `blobs`, then try a write session (Wait::no).
   Result<void> put(const Entry& entry, const Blobs& blobs);
-  // Queue the records of `stats` under `root` (workspace) and "/" (programs).
+  // Queue the changed records of `stats` under `root` (workspace) and "/" (programs).
   void save_stat_cache(const std::string& root, const StatCache& stats);
+  // After a hit (which only queues): ingest the queue now, or only when it
+  // holds k_queue_limit files or more, so that hits alone never let it grow
+  // without bound and a re-hashed record is stored once, not re-hashed on
+  // every hit. Never waits for another writer.
+  void settle(Settle when);
   // Queue a hit on `key`.
   void note_hit(const std::string& key);
   // Queue an increment of counter `name` ("misses", "uncacheable.network").

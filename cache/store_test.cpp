@@ -136,6 +136,52 @@ TEST(Store, HitsMissesAndCountersAreIngested) {
   EXPECT_EQ((*entries)[0].last_used_ns, f.clock);
 }
 
+TEST(Store, StatRecordsAreSavedAsChangesAndMerged) {
+  Fixture f;
+  Store store(f.options());
+  StatCache first;
+  first.put("/w/a", {{1, 2, 3, 4, 5, 6}, "da", 7});
+  first.put("/w/b", {{1, 2, 3, 4, 5, 6}, "db", 7});
+  first.put("/usr/bin/tool", {{1, 2, 3, 4, 5, 6}, "dt", 7});
+  store.save_stat_cache("/w", first);
+  ASSERT_TRUE(store.flush(Wait::yes));
+  // A later process changes one record and adds one: only those are queued,
+  // and the stored records it did not touch survive the merge.
+  StatCache later = store.stat_cache("/w");
+  ASSERT_EQ(later.records().size(), 3u);
+  EXPECT_FALSE(later.dirty()) << "loaded records are not changes";
+  later.put("/w/b", {{9, 2, 3, 4, 5, 6}, "db2", 8});
+  later.put("/w/c", {{1, 2, 3, 4, 5, 6}, "dc", 8});
+  store.close_reader();
+  store.save_stat_cache("/w", later);
+  EXPECT_EQ(list_names(f.dir / "cache/queue").size(), 1u) << "nothing outside /w changed: one queue file";
+  ASSERT_TRUE(store.flush(Wait::yes));
+  StatCache merged = store.stat_cache("/w");
+  ASSERT_EQ(merged.records().size(), 4u);
+  EXPECT_EQ(merged.records().at("/w/a").digest, "da");
+  EXPECT_EQ(merged.records().at("/w/b").digest, "db2");
+  EXPECT_EQ(merged.records().at("/w/c").digest, "dc");
+  EXPECT_EQ(merged.records().at("/usr/bin/tool").digest, "dt");
+}
+
+TEST(Store, SettleIngestsALongQueueOnly) {
+  Fixture f;
+  Store store(f.options());
+  for (std::size_t i = 0; i + 1 < k_queue_limit; ++i) store.note_hit(key_of(1));
+  store.settle(Settle::if_long);
+  EXPECT_EQ(list_names(f.dir / "cache/queue").size(), k_queue_limit - 1) << "a short queue waits";
+  store.note_hit(key_of(1));
+  store.settle(Settle::if_long);
+  EXPECT_TRUE(list_names(f.dir / "cache/queue").empty()) << "a long queue is ingested";
+  store.note("misses");
+  store.settle(Settle::now);
+  EXPECT_TRUE(list_names(f.dir / "cache/queue").empty());
+  auto stats = store.stats();
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->counters["hits"], k_queue_limit);
+  EXPECT_EQ(stats->counters["misses"], 1u);
+}
+
 TEST(Store, RemoveByPrefixAndClear) {
   Fixture f;
   Store store(f.options());

@@ -1,8 +1,11 @@
-// bench_cache [VG_BIN]: first run vs cached run of a ~2 s command on a
+// bench_cache [VG_BIN...]: first run vs cached run of a ~2 s command on a
 // 2,000-file workspace, through the cache API as `vg exec` uses it (each
-// repetition opens the store afresh, as a new process would); then the hit
-// time at 10,000 and 50,000 files. With VG_BIN, also `vg exec` hits end to
-// end (process start, config, risk analysis, cache) on the 2,000-file tree.
+// repetition opens the store afresh, as a new process would), with the
+// median time of each phase of a hit; then the same at 10,000 and 50,000
+// files. With VG_BIN, also `vg exec` hits end to end (process start, config,
+// risk analysis, cache) at each size; with several binaries (an older build
+// and a newer one), their runs alternate so that they are compared under
+// the same load.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -13,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,8 +61,14 @@ ExecRequest request(const std::string& ws, const std::string& script, const std:
   return r;
 }
 
+// Per-phase times of cached runs, in ms, by phase name (in first-seen order).
+struct Phases {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<double>> ms;
+};
+
 // One `vg exec` worth of cache work; returns (ms, hit). Output goes to /dev/null.
-std::pair<double, bool> exec_once(const std::string& store_dir, const ExecRequest& req) {
+std::pair<double, bool> exec_once(const std::string& store_dir, const ExecRequest& req, Phases* phases = nullptr) {
   std::fflush(stdout);
   int null = ::open("/dev/null", O_WRONLY);
   int saved = ::dup(1);
@@ -67,6 +77,15 @@ std::pair<double, bool> exec_once(const std::string& store_dir, const ExecReques
   StoreOptions o;
   o.dir = store_dir;
   ExecCache cache(o, req);
+  auto last = t0;
+  cache.set_marker([&](const char* what) {
+    auto now = Clock::now();
+    if (phases) {
+      if (!phases->ms.count(what)) phases->order.emplace_back(what);
+      phases->ms[what].push_back(std::chrono::duration<double, std::milli>(now - last).count());
+    }
+    last = now;
+  });
   auto code = cache.try_replay();
   if (!code) {
     cache.run_and_store([&] {
@@ -89,13 +108,24 @@ std::pair<double, bool> exec_once(const std::string& store_dir, const ExecReques
   ::dup2(saved, 1);
   ::close(saved);
   ::close(null);
+  if (!cache.skipped_reason().empty()) std::fprintf(stderr, "not stored: %s\n", cache.skipped_reason().c_str());
   return {ms, cache.hit()};
 }
 
-double spawn_vg(const std::string& vg, const std::string& ws, const std::string& script) {
+// Remove what the benchmarked command writes (ws/out).
+void remove_output(const std::string& ws) {
+  ::unlink((ws + "/out/result.txt").c_str());
+  ::rmdir((ws + "/out").c_str());
+}
+
+// Run `vg exec` once; each binary `n` keeps its own cache (an older build
+// may not read a newer one's records).
+double spawn_vg(const std::string& vg, int n, const std::string& ws, const std::string& script) {
+  std::string cache_home = std::string(std::getenv("XDG_CACHE_HOME")) + "-" + std::to_string(n);
   auto t0 = Clock::now();
   pid_t pid = ::fork();
   if (pid == 0) {
+    ::setenv("XDG_CACHE_HOME", cache_home.c_str(), 1);
     ::chdir(ws.c_str());
     int null = ::open("/dev/null", O_RDWR);
     ::dup2(null, 0);
@@ -124,7 +154,19 @@ int main(int argc, char** argv) {
 
   std::printf("result cache: a ~2 s command, first run vs cached run (ms)\n");
   std::printf("%-28s %10s %10s %10s\n", "", "min", "median", "max");
-  for (int files : {2000, 10000, 50000}) {
+  // BENCH_CACHE_SIZES="2000,10000" measures only those workspace sizes.
+  std::vector<int> sizes{2000, 10000, 50000};
+  if (const char* only = std::getenv("BENCH_CACHE_SIZES")) {
+    sizes.clear();
+    for (const char* p = only; *p;) {
+      char* end = nullptr;
+      long n = std::strtol(p, &end, 10);
+      if (end == p) break;
+      if (n > 0) sizes.push_back(int(n));
+      p = *end ? end + 1 : end;
+    }
+  }
+  for (int files : sizes) {
     std::string ws = root + "/ws" + std::to_string(files);
     std::string store = root + "/cache" + std::to_string(files);
     ::mkdir(ws.c_str(), 0755);
@@ -140,11 +182,15 @@ int main(int argc, char** argv) {
       auto [ms, hit] = exec_once(store, req);
       if (hit) std::fprintf(stderr, "unexpected hit on a first run\n");
       first.push_back(ms);
-      ::system(("rm -rf '" + ws + "/out'").c_str());
+      remove_output(ws);
     }
     auto req = request(ws, script, "first-" + std::to_string(first_runs - 1));
+    Phases phases;
     for (int i = 0; i < reps; ++i) {
-      auto [ms, hit] = exec_once(store, req);
+      // Each run starts from the same workspace: a replay restores out/,
+      // which would otherwise be an input of the next run (another key).
+      remove_output(ws);
+      auto [ms, hit] = exec_once(store, req, &phases);
       if (!hit) std::fprintf(stderr, "unexpected miss on a cached run (%d files)\n", files);
       cached.push_back(ms);
     }
@@ -153,12 +199,26 @@ int main(int argc, char** argv) {
     std::printf("%-28s %10.1f %10.1f %10.1f\n", (label + ", first run").c_str(), f.min, f.median, f.max);
     std::printf("%-28s %10.2f %10.2f %10.2f   (%.0fx faster)\n", (label + ", cached run").c_str(), c.min, c.median,
                 c.max, f.median / c.median);
-    if (argc > 1 && files == 2000) {
-      std::vector<double> e2e;
-      spawn_vg(argv[1], ws, script);  // first run through vg: stores (or not, if the sandbox cannot start)
-      for (int i = 0; i < reps; ++i) e2e.push_back(spawn_vg(argv[1], ws, script));
-      auto e = summarize(e2e);
-      std::printf("%-28s %10.2f %10.2f %10.2f\n", (label + ", vg exec (hit)").c_str(), e.min, e.median, e.max);
+    for (const auto& name : phases.order) {
+      auto p = summarize(phases.ms[name]);
+      std::printf("    %-24s %10.2f %10.2f %10.2f\n", name.c_str(), p.min, p.median, p.max);
+    }
+    // vg exec through each binary given, alternating, so all see the same load.
+    std::vector<std::vector<double>> e2e(std::size_t(std::max(argc - 1, 0)));
+    for (int b = 1; b < argc; ++b) {
+      remove_output(ws);
+      spawn_vg(argv[b], b, ws, script);  // first run: stores (unless the sandbox cannot start)
+    }
+    for (int i = 0; i < reps; ++i) {
+      for (int b = 1; b < argc; ++b) {
+        remove_output(ws);
+        e2e[std::size_t(b - 1)].push_back(spawn_vg(argv[b], b, ws, script));
+      }
+    }
+    for (int b = 1; b < argc; ++b) {
+      auto e = summarize(e2e[std::size_t(b - 1)]);
+      std::string tag = argc > 2 ? " #" + std::to_string(b) : "";
+      std::printf("%-28s %10.2f %10.2f %10.2f\n", (label + ", vg exec hit" + tag).c_str(), e.min, e.median, e.max);
     }
   }
   ::system(("rm -rf '" + root + "'").c_str());
