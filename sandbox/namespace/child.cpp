@@ -249,6 +249,18 @@ void finish_root() {
   if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof attr) != 0) fail("root", "mount_setattr", "/", errno);
 }
 
+// Wait until the coarse clock has moved past `after` (the conflict clock,
+// namespace_launcher.cpp): usually done while the sandbox was being built.
+void wait_for_tick(const timespec& after) {
+  for (;;) {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    if (now.tv_sec > after.tv_sec || (now.tv_sec == after.tv_sec && now.tv_nsec > after.tv_nsec)) return;
+    timespec nap{0, 200 * 1000};
+    nanosleep(&nap, nullptr);
+  }
+}
+
 // Give the parent our user namespace, through which it idmaps the system
 // directories (idmap.hpp).
 void send_userns() {
@@ -440,6 +452,7 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
   }
   send_ready(upper_mnt);
   close(upper_mnt);
+  wait_for_tick(plan.start_after);
 
   pid_t command = fork();
   if (command < 0) fail("start", "fork", "", errno);

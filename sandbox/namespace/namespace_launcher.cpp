@@ -194,24 +194,18 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
   }
 }
 
-// File timestamps come from the kernel's coarse clock, one value per tick.
-// A file the previous command committed in the tick this run began in would
-// look "changed during the run" (a false conflict). Return the first coarse
-// time after `begun`, waiting for the tick if it has not passed yet: writes
-// before vg started are then strictly older, and writes once the command
-// runs are at least this new.
-timespec next_tick_after(const timespec& begun) {
-  timespec now{};
-  for (;;) {
-    clock_gettime(CLOCK_REALTIME_COARSE, &now);
-    if (now.tv_sec != begun.tv_sec || now.tv_nsec != begun.tv_nsec) return now;
-    timespec nap{0, 100 * 1000};
-    nanosleep(&nap, nullptr);
-  }
-}
-
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
-  timespec begun{};
+  // The conflict clock: host changes at or after `started` happened during
+  // the run. Timestamps come from the kernel's coarse clock (one value per
+  // tick, 4 ms here) or, for files whose times were looked at, the fine one.
+  // Anything written before vg started is older than `started` either way.
+  // A host write during the command must not share the coarse value of a
+  // tick that began before `started`: so the command starts only once the
+  // coarse clock has moved past `begun` (read second, see plan.hpp). The
+  // sandbox's init waits for that tick in parallel with its setup, instead
+  // of vg waiting for it before the clone.
+  timespec started{}, begun{};
+  clock_gettime(CLOCK_REALTIME, &started);
   clock_gettime(CLOCK_REALTIME_COARSE, &begun);
   Timing timing(spec.timing);
   auto planned = ns::make_plan(spec);
@@ -242,8 +236,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
   timing.mark("cgroups");
 
-  // Before the command can run: conflicts are writes at or after `started`.
-  timespec started = next_tick_after(begun);
+  plan.start_after = begun;
   SignalGuard guard;
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {

@@ -5,6 +5,7 @@
 
 #include <linux/filter.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <cstdint>
 #include <string>
@@ -72,6 +73,7 @@ struct Plan {
   std::vector<sock_filter> seccomp;
   int cap_last = 40;
   std::uint64_t kept_caps = 0;  // isolation.capabilities: bit N keeps capability N
+  timespec start_after{};       // the command starts once CLOCK_REALTIME_COARSE is past this
   bool idmap_trees = false;     // vg runs as root: system directories come idmapped from the parent
   bool drop_to_root = false;
   bool wait_for_parent = false;  // the parent has cgroups to join before setup goes on   // isolation.user: root (uid 0 inside, no caps)
