@@ -235,11 +235,14 @@ scenario_nested() {
 }
 
 # scenario_ctrl_c: Ctrl-C inside a wrapped command leaves the terminal as it was.
+# The sleep's argument is unique to this run: another suite's sleep must
+# not pass for ours.
 scenario_ctrl_c() {
+  local sleep_line="sleep 30.$$"
   type_line "stty -g > $T/stty1"
-  tm send-keys -t t -l -- "sleep 30"
+  tm send-keys -t t -l -- "$sleep_line"
   tm send-keys -t t Enter
-  wait_until "sleep running" pgrep -f "^sleep 30$" >/dev/null
+  wait_until "sleep running" pgrep -f "^$sleep_line\$" >/dev/null
   tm send-keys -t t C-c
   N=$((N + 1))
   wait_until "prompt after Ctrl-C" last_ends "P$N\$"
