@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
+#include "sandbox/proxy/no_route.hpp"
 #include "sandbox/proxy/rules.hpp"
 
 namespace vg::sandbox::proxy {
@@ -26,15 +28,23 @@ Result<std::unique_ptr<HostNetwork>> HostNetwork::prepare(const config::Network&
   o.socket_path = net->m_dir + "/proxy.sock";
   o.allowed_hosts = network.allowed_hosts;
   o.blocked_hosts = network.blocked_hosts;
-  o.observer = std::move(observer);
+  o.observer = observer;
+  net->m_observer = std::move(observer);
   auto proxy = Proxy::listen(std::move(o));
   if (!proxy) return make_error("restricted network: " + proxy.error().message);
   net->m_proxy = std::move(*proxy);
+  auto counters = listen_for_counters(net->m_dir + "/" + k_counter_socket_name);
+  if (!counters) return make_error("restricted network: " + counters.error().message);
+  net->m_counters = std::move(*counters);
   return net;
 }
 
 HostNetwork::~HostNetwork() {
   finish(0);
+  if (m_counters.valid()) {
+    m_counters.reset();
+    ::unlink((m_dir + "/" + k_counter_socket_name).c_str());
+  }
   if (!m_dir.empty()) ::rmdir(m_dir.c_str());
 }
 
@@ -49,16 +59,39 @@ std::string HostNetwork::finish(int exit_code) {
   m_stats = m_proxy->stats();
   m_proxy->stop();
   m_proxy.reset();
-  if (exit_code == 0) return "";
-  return "the sandbox's network is restricted (sandbox.network.mode: restricted): only hosts in "
-         "sandbox.network.allowed_hosts are reachable, through the proxy named in HTTP_PROXY/HTTPS_PROXY; "
-         "programs that ignore those variables have no route out (" +
-         std::to_string(m_stats.allowed) + " connections allowed, " + std::to_string(m_stats.refused) + " refused)";
+  std::optional<std::uint64_t> no_route;
+  if (m_counters.valid()) no_route = read_no_routes(m_counters.get());
+  const std::string counts = std::to_string(m_stats.allowed) + " connections allowed, " +
+                             std::to_string(m_stats.refused) + " refused";
+  const std::string rule =
+      "the sandbox's network is restricted (sandbox.network.mode: restricted): only hosts in "
+      "sandbox.network.allowed_hosts are reachable, through the proxy named in HTTP_PROXY/HTTPS_PROXY "
+      "(http://127.0.0.1:" + std::to_string(k_bridge_port) + ")";
+  if (no_route && *no_route > 0) {
+    std::string attempts = std::to_string(*no_route) + (*no_route == 1 ? " connection attempt" : " connection attempts");
+    if (m_observer) {
+      ConnectionEvent e;
+      e.verdict = ConnectionEvent::Verdict::refused;
+      e.method = "DIRECT";
+      e.reason = attempts + " went around the proxy and had no route out of the sandbox";
+      try {
+        m_observer(e);
+      } catch (...) {
+        // The note below still tells the user.
+      }
+    }
+    return attempts + " went around the proxy and had no route: " + rule +
+           "; a program that ignores those variables needs its own proxy option (" + counts + ")";
+  }
+  if (no_route || exit_code == 0) return "";
+  return rule + "; programs that ignore those variables have no route out (" + counts + ")";
 }
 
 Result<BridgeProcess> start_sandbox_bridge() {
   auto bridge = spawn_bridge({k_sandbox_socket, k_bridge_port, true});
   if (!bridge) return make_error("restricted network bridge: " + bridge.error().message);
+  // Best effort: without the counters the host falls back to a note on failure.
+  [[maybe_unused]] auto sent = send_counters(std::string(k_sandbox_socket_dir) + "/" + k_counter_socket_name);
   return bridge;
 }
 

@@ -47,8 +47,9 @@ class HostNetwork {
   const std::string& socket_dir() const { return m_dir; }
   // Start serving (the proxy's threads).
   Result<void> start();
-  // Stop the proxy; return a note for the user when `exit_code` is not 0
-  // (programs that ignore the proxy variables fail for want of a route).
+  // Stop the proxy; return a note for the user when connections went around
+  // the proxy and found no route (no_route.hpp; also an observer event), or,
+  // when that count is unknown, when `exit_code` is not 0.
   std::string finish(int exit_code);
   // Return the proxy's counters (zero before start()).
   ProxyStats stats() const { return m_stats; }
@@ -58,11 +59,14 @@ class HostNetwork {
 
   std::string m_dir;
   std::unique_ptr<Proxy> m_proxy;
+  UniqueFd m_counters;  // where the sandbox sends its no-route counters
+  std::function<void(const ConnectionEvent&)> m_observer;
   ProxyStats m_stats;
 };
 
 // Start the bridge on 127.0.0.1:k_bridge_port relaying to k_sandbox_socket,
-// in the caller's (the sandbox's) network namespace.
+// in the caller's (the sandbox's) network namespace, and send that
+// namespace's no-route counters to the host.
 Result<BridgeProcess> start_sandbox_bridge();
 
 }  // namespace vg::sandbox::proxy

@@ -153,7 +153,36 @@ TEST_F(VgRestricted, DirectConnectionsHaveNoRouteAndVgSaysWhy) {
   EXPECT_NE(r.out.find("loopback=7"), std::string::npos) << r.out << r.err;  // curl: couldn't connect
   EXPECT_NE(r.out.find("outside=7"), std::string::npos) << r.out << r.err;
   EXPECT_EQ(echo.accepts(), 0);
-  EXPECT_NE(r.err.find("programs that ignore those variables have no route out"), std::string::npos) << r.err;
+  // One attempt had no route (192.0.2.1); the host's loopback port was merely closed.
+  EXPECT_NE(r.err.find("vg: note: 1 connection attempt went around the proxy and had no route: "), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("a program that ignores those variables needs its own proxy option"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(VgRestricted, TheHintFollowsDirectAttemptsNotTheExitCode) {
+  // Succeeds after trying around the proxy (IPv4 and IPv6): the hint, and an audit record.
+  Ran around = sandboxed("curl -sS --noproxy '*' --connect-timeout 5 http://192.0.2.1/; "
+                         "curl -sS --noproxy '*' --connect-timeout 5 'http://[2001:db8::1]/'; exit 0");
+  if (unavailable(around)) GTEST_SKIP() << around.err;
+  EXPECT_EQ(around.exit_code, 0) << around.err;
+  EXPECT_NE(around.err.find("vg: note: 2 connection attempts went around the proxy and had no route"),
+            std::string::npos)
+      << around.err;
+  const router::Json* direct = nullptr;
+  auto records = audit_records();
+  for (const auto& rec : records) {
+    if (rec.get_string("method") == "DIRECT") direct = &rec;
+  }
+  ASSERT_NE(direct, nullptr) << around.err;
+  EXPECT_EQ(direct->get_string("verdict"), "refused");
+  EXPECT_EQ(direct->get_string("reason"), "2 connection attempts went around the proxy and had no route out of the sandbox");
+
+  // Fails without going around the proxy: no hint.
+  Ran failing = sandboxed("exit 3");
+  EXPECT_EQ(failing.exit_code, 3) << failing.err;
+  EXPECT_EQ(failing.err.find("went around the proxy"), std::string::npos) << failing.err;
+  EXPECT_EQ(failing.err.find("sandbox.network.mode: restricted"), std::string::npos) << failing.err;
 }
 
 TEST_F(VgRestricted, EveryConnectionIsAnAuditRecordOfItsRun) {
