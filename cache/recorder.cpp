@@ -10,22 +10,9 @@
 #include <chrono>
 #include <cstring>
 
+#include "config/fd_io.hpp"
+
 namespace vg::cache {
-namespace {
-
-void write_all(int fd, const char* p, std::size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return;  // the reader went away (EPIPE); keep recording
-    }
-    p += w;
-    n -= std::size_t(w);
-  }
-}
-
-}  // namespace
 
 void Recorder::append(Stream stream, const char* data, std::size_t n) {
   if (n == 0) return;
@@ -141,7 +128,7 @@ void OutputTee::pump() {
         open[i] = false;
         continue;
       }
-      write_all(m_saved[i], buf, std::size_t(r));
+      write_all(m_saved[i], std::string_view(buf, std::size_t(r)));  // a reader gone (EPIPE) does not stop the recording
       m_recorder.append(i == 0 ? Stream::out : Stream::err, buf, std::size_t(r));
     }
     if (!finishing && (fds[2].revents & POLLIN)) {

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "cache/sha256.hpp"
+#include "config/fd_io.hpp"
 #include "cache/stat_cache.hpp"
 
 namespace vg::cache {
@@ -137,16 +138,6 @@ Result<void> write_file(int parent, const std::string& name, const std::string& 
   return {};
 }
 
-Result<void> write_all(int fd, const char* p, std::size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return make_error(std::string("write: ") + std::strerror(errno));
-    p += w;
-    n -= std::size_t(w);
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -246,8 +237,8 @@ Result<void> replay_output(const Entry& entry, const FetchBlob& fetch, int out_f
   std::size_t off = 0;
   for (const auto& s : entry.output.segments) {
     if (off + s.size > bytes.size()) return make_error("cache entry output is truncated");
-    auto w = write_all(s.stream == Stream::err ? err_fd : out_fd, bytes.data() + off, s.size);
-    if (!w) return w;
+    if (!write_all(s.stream == Stream::err ? err_fd : out_fd, std::string_view(bytes.data() + off, s.size)))
+      return make_error(std::string("write: ") + std::strerror(errno));
     off += s.size;
   }
   return {};

@@ -5,12 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "config/fd_io.hpp"
 #include "config/result.hpp"
 
 namespace vg::router {
 
-// Write all of `data` to `fd`, retrying short writes and EINTR.
-bool write_all(int fd, std::string_view data);
+// (write_all lives in config/fd_io.hpp, shared by every library.)
+using vg::write_all;
 
 // Create `dir` and its missing parents with mode 0700.
 Result<void> make_dirs(const std::string& dir);

@@ -8,23 +8,12 @@
 #include <cstring>
 #include <string>
 
+#include "config/fd_io.hpp"
+
 #include "config/json.hpp"
 
 namespace vg::sandbox {
 namespace {
-
-// Write all of `data` to `fd`, retrying short writes and EINTR.
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 class MockLauncher final : public Launcher {
  public:

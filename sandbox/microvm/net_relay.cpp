@@ -10,25 +10,11 @@
 #include <map>
 #include <vector>
 
+#include "config/fd_io.hpp"
 #include "guest/protocol.hpp"
 #include "sandbox/microvm/pool_wire.hpp"
 
 namespace vg::sandbox::microvm {
-
-namespace {
-
-// Blocking write of all of `data` (the fds are blocking; MSG-less write on sockets).
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-}  // namespace
 
 Result<std::unique_ptr<NetRelay>> NetRelay::start(const Vm& vm, const std::string& proxy_socket) {
   auto fd = connect_socket(vm, vm.net_socket, 10000);

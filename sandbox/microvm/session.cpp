@@ -15,6 +15,7 @@
 #include <cstring>
 #include <vector>
 
+#include "config/fd_io.hpp"
 #include "sandbox/supervise.hpp"
 
 namespace vg::sandbox::microvm {
@@ -27,20 +28,6 @@ int ms_since(Clock::time_point t) {
   return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count());
 }
 
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) {
-      pollfd p{fd, POLLOUT, 0};
-      poll(&p, 1, 1000);
-      continue;
-    }
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 // Puts the caller's terminal in raw mode for an interactive guest, and
 // restores it however the session ends.
