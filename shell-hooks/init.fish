@@ -47,6 +47,18 @@ if status is-interactive; and not set -q VG_ACTIVE; and not set -q VG_OFF; and n
             set -e words[1]
         end
         set -l first $words[1]
+        # Parsing every abbreviation costs milliseconds: only when the token
+        # is an abbreviation's name, or some abbreviation is a --regex one
+        # (known per set of names).
+        set -l names (abbr --list)
+        if test "$names" != "$_vg_abbr_names"
+            set -g _vg_abbr_names $names
+            set -g _vg_abbr_regex 0
+            abbr --show | string match -q -- '* --regex *'; and set -g _vg_abbr_regex 1
+        end
+        if not contains -- $token $names; and test "$_vg_abbr_regex" = 0
+            return
+        end
         set -g _vg_abbrs
         abbr --show | string replace -r '^abbr ' '_vg_abbr_entry ' | source
         for entry in $_vg_abbrs
@@ -76,24 +88,32 @@ if status is-interactive; and not set -q VG_ACTIVE; and not set -q VG_OFF; and n
     # What `vg hook plan` reads on stdin: the names fish runs itself, then
     # (after a NUL) the functions the words of $argv[1] may call, followed
     # through their bodies.
+    # Only the words in command position of a body are followed, and
+    # functions shipped with fish ($__fish_data_dir) are not (they are
+    # fish's own, like its builtins).
     function _vg_names
         functions -a -n
         builtin -n
         printf '\0'
         set -l queue (string replace -ra -- '[^[:alnum:]_.:+@%,/~!-]' ' ' $argv[1] | string split -n ' ')
         set -l seen
-        set -l i 1
-        while test $i -le (count $queue); and test $i -le 500
-            set -l w $queue[$i]
-            set i (math $i + 1)
-            if contains -- $w $seen; or test "$w" = vg; or string match -q '_vg_*' -- $w
+        while set -q queue[1]; and not set -q seen[32]
+            set -l w $queue[1]
+            set -e queue[1]
+            contains -- $w $seen; and continue
+            functions -q -- $w; or continue
+            set -a seen $w
+            if test "$w" = vg; or string match -q -- '_vg_*' $w
                 continue
             end
-            set -a seen $w
-            functions -q -- $w; or continue
+            set -l file (functions --details -- $w)
+            if set -q __fish_data_dir[1]; and string match -q -- "$__fish_data_dir/*" $file
+                continue
+            end
             set -l body (functions -- $w | string collect)
             printf 'function\0%s\0%s\0' $w "$body"
-            set -a queue (string replace -ra -- '[^[:alnum:]_.:+@%,/~!-]' ' ' $body | string split -n ' ')
+            set -a queue (string replace -ra -- '[|;&()]' \n $body | string split -n \n | string trim |
+                string replace -r -- '^(?:(?:and|or|not|command|builtin|exec|time)\s+)*(\S+).*$' '$1')
         end
     end
 
