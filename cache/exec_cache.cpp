@@ -12,6 +12,7 @@
 #include "cache/queue.hpp"
 #include "cache/recorder.hpp"
 #include "cache/replay.hpp"
+#include "cache/scan.hpp"
 #include "cache/tools.hpp"
 
 namespace vg::cache {
@@ -72,9 +73,17 @@ bool ExecCache::prepare() {
     return false;
   }
   mark("cache checks");
-  m_stats = m_store.stat_cache(m_request.key.workspace);
-  mark("cache stat load");
-  auto key = compute_key(m_request.key, m_stats);
+  // The stat records load (a RocksDB open) while the workspace is scanned.
+  WalkOptions walk{m_request.key.workspace, m_request.key.excludes, m_request.key.max_entries};
+  std::thread loader = quiet_thread([this] { m_stats = m_store.stat_cache(m_request.key.workspace); });
+  auto scan = scan_tree(walk, walk.threads);
+  loader.join();
+  mark("cache scan");
+  if (!scan) {
+    skip("inputs");
+    return false;
+  }
+  auto key = compute_key(m_request.key, m_stats, *scan);
   mark("cache key");
   if (!key) {
     skip("inputs");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cache/codec.hpp"
+#include "cache/scan.hpp"
 #include "cache/sha256.hpp"
 #include "cache/tools.hpp"
 
@@ -111,6 +112,13 @@ bool Ingredients::decode(Reader& r) {
 }
 
 Result<Key> compute_key(const KeyInputs& in, StatCache& stats) {
+  WalkOptions walk{in.workspace, in.excludes, in.max_entries};
+  auto scan = scan_tree(walk, walk.threads);
+  if (!scan) return scan.error();
+  return compute_key(in, stats, *scan);
+}
+
+Result<Key> compute_key(const KeyInputs& in, StatCache& stats, const Scan& scan) {
   if (in.argv.empty()) return make_error("no command to key");
   Key key;
   Ingredients& g = key.ingredients;
@@ -143,7 +151,7 @@ Result<Key> compute_key(const KeyInputs& in, StatCache& stats) {
   g.salt = sha256_hex(std::string("salt:") + in.salt);
 
   WalkOptions walk{in.workspace, in.excludes, in.max_entries};
-  auto tree = walk_tree(walk, stats);
+  auto tree = digest_scan(walk, scan, stats);
   if (!tree) return tree.error();
   key.tree = std::move(*tree);
   g.inputs = key.tree.digest();

@@ -17,6 +17,7 @@ namespace vg::cache {
 
 class Writer;
 class Reader;
+struct Scan;
 
 // Everything a key is computed from.
 struct KeyInputs {
@@ -63,6 +64,8 @@ struct Key {
 // Compute the key of a run. An Error when some input cannot be digested
 // (unreadable, changing, too many files): such a run is not cached.
 Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats);
+// Same, with the workspace already scanned (scan_tree of inputs.workspace).
+Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats, const Scan& scan);
 
 // True for variables that differ between otherwise identical runs and do
 // not change results: PWD, OLDPWD, SHLVL, _, SSH_*, terminal and session ids.

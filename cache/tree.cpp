@@ -10,88 +10,11 @@
 #include <cstring>
 
 #include "cache/codec.hpp"
+#include "cache/scan.hpp"
 #include "cache/sha256.hpp"
 
 namespace vg::cache {
 namespace {
-
-struct Walker {
-  const WalkOptions& options;
-  StatCache& stats;
-  Tree tree;
-
-  Result<void> dir(int dfd, const std::string& rel) {
-    DIR* d = ::fdopendir(dfd);
-    if (!d) {
-      ::close(dfd);
-      return make_error("opendir(\"" + options.root + "/" + rel + "\"): " + std::strerror(errno));
-    }
-    std::vector<std::string> names;
-    errno = 0;
-    while (auto* e = ::readdir(d)) {
-      std::string_view n = e->d_name;
-      if (n == "." || n == "..") continue;
-      names.emplace_back(n);
-    }
-    std::sort(names.begin(), names.end());
-    Result<void> result;
-    for (const auto& name : names) {
-      std::string path = rel.empty() ? name : rel + "/" + name;
-      if (excluded(path, options.excludes)) continue;
-      if (tree.entries.size() >= options.max_entries) {
-        result = make_error("the workspace " + options.root + " has more than " +
-                            std::to_string(options.max_entries) + " entries; too large to digest");
-        break;
-      }
-      struct stat st {};
-      if (::fstatat(::dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (errno == ENOENT) continue;  // vanished; the post-run re-check catches real churn
-        result = make_error("stat(\"" + options.root + "/" + path + "\"): " + std::strerror(errno));
-        break;
-      }
-      TreeEntry entry{path, TreeEntry::Kind::other, std::uint32_t(st.st_mode & 07777), {}};
-      if (S_ISREG(st.st_mode)) {
-        if (rel == ".git/objects" || rel.starts_with(".git/objects/")) {
-          entry.kind = TreeEntry::Kind::addressed;
-          entry.digest = std::to_string(st.st_size);
-        } else {
-          entry.kind = TreeEntry::Kind::file;
-          auto digest = stats.digest(::dirfd(d), name.c_str(), options.root + "/" + path, file_stat(st));
-          if (!digest) {
-            result = digest.error();
-            break;
-          }
-          entry.digest = std::move(*digest);
-        }
-        tree.entries.push_back(std::move(entry));
-      } else if (S_ISLNK(st.st_mode)) {
-        char target[4096];
-        ssize_t n = ::readlinkat(::dirfd(d), name.c_str(), target, sizeof target);
-        if (n < 0) {
-          result = make_error("readlink(\"" + options.root + "/" + path + "\"): " + std::strerror(errno));
-          break;
-        }
-        entry.kind = TreeEntry::Kind::symlink;
-        entry.digest.assign(target, std::size_t(n));
-        tree.entries.push_back(std::move(entry));
-      } else if (S_ISDIR(st.st_mode)) {
-        entry.kind = TreeEntry::Kind::dir;
-        tree.entries.push_back(std::move(entry));
-        int child = ::openat(::dirfd(d), name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (child < 0) {
-          result = make_error("open(\"" + options.root + "/" + path + "\"): " + std::strerror(errno));
-          break;
-        }
-        result = this->dir(child, path);
-        if (!result) break;
-      } else {
-        tree.entries.push_back(std::move(entry));
-      }
-    }
-    ::closedir(d);
-    return result;
-  }
-};
 
 bool component_matches(std::string_view path, const std::string& pattern) {
   std::size_t start = 0;
@@ -129,12 +52,9 @@ bool excluded(std::string_view path, const std::vector<std::string>& excludes) {
 }
 
 Result<Tree> walk_tree(const WalkOptions& options, StatCache& stats) {
-  int fd = ::open(options.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return make_error("open(\"" + options.root + "\"): " + std::strerror(errno));
-  Walker walker{options, stats, {}};
-  auto done = walker.dir(fd, "");
-  if (!done) return done.error();
-  return std::move(walker.tree);
+  auto scan = scan_tree(options, options.threads);
+  if (!scan) return scan.error();
+  return digest_scan(options, *scan, stats);
 }
 
 std::string Tree::digest() const {

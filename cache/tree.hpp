@@ -48,9 +48,10 @@ struct WalkOptions {
   std::string root;                    // absolute path of the project root
   std::vector<std::string> excludes;   // sandbox.exclude globs
   std::size_t max_entries = 200'000;   // larger workspaces are not cached
+  int threads = 2;                     // directories read at once (cache/scan.hpp)
 };
 
-// Walk `options.root`. An Error when the tree is too large or a file could
+// Walk `options.root` (scan_tree, then digest_scan). An Error when the tree is too large or a file could
 // not be read or changed while being read (the caller does not cache then).
 Result<Tree> walk_tree(const WalkOptions& options, StatCache& stats);
 
