@@ -14,6 +14,7 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
   inputs.workspace = run.spec.workspace;
   cache::ExecCache cached(cache::store_options(run.config), cache::exec_request(run.config, std::move(inputs)));
   cached.set_refresh(run.refresh);
+  cached.set_marker([&ctx](const char* phase) { ctx.stats.mark(phase); });  // --debug=stats
   if (auto code = cached.try_replay()) {
     out.hit = true;
     out.exit_code = *code;
