@@ -5,6 +5,9 @@
 // and the ratio of the medians vg / bwrap.
 //
 //   sandbox_bench [--runs N] [--vg PATH] [--driver PATH] [--no-vg]
+//                 [--vg-before PATH] [--driver-before PATH]
+// The --*-before binaries (an older build) run alongside, for before/after
+// figures measured under the same load.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,12 +60,15 @@ int main(int argc, char** argv) {
   int runs = 200;
   std::string vg = VG_BINARY_PATH, driver = VG_SANDBOX_RUN_PATH;
   bool with_vg = true;
+  std::string vg_before, driver_before;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
     else if (a == "--vg" && i + 1 < argc) vg = argv[++i];
     else if (a == "--driver" && i + 1 < argc) driver = argv[++i];
     else if (a == "--no-vg") with_vg = false;
+    else if (a == "--vg-before" && i + 1 < argc) vg_before = argv[++i];
+    else if (a == "--driver-before" && i + 1 < argc) driver_before = argv[++i];
   }
   // A small throwaway workspace, so the numbers do not depend on the caller's cwd.
   char tmpl[] = "/tmp/vg-sandbox-bench-XXXXXX";
@@ -74,6 +80,8 @@ int main(int argc, char** argv) {
   cs.push_back({"bwrap --unshare-all true", {"/usr/bin/bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                                               "--unshare-all", "true"}, {}});
   cs.push_back({"Launcher only (vg-sandbox-run true)", {driver, "--", "true"}, {}});
+  if (!vg_before.empty()) cs.push_back({"before: vg exec --sandbox -- true", {vg_before, "exec", "--sandbox", "--", "true"}, {}});
+  if (!driver_before.empty()) cs.push_back({"before: Launcher only", {driver_before, "--", "true"}, {}});
   cs.push_back({"true (no sandbox)", {"/bin/true"}, {}});
 
   for (auto& c : cs) run_once(c, dir);  // warm caches
@@ -103,7 +111,7 @@ int main(int argc, char** argv) {
     return nullptr;
   };
   const Contender* b = find("bwrap");
-  for (const char* who : {"vg exec", "Launcher"}) {
+  for (const char* who : {"vg exec", "Launcher", "before: vg exec", "before: Launcher"}) {
     const Contender* v = find(who);
     if (v && b) std::printf("ratio of medians %s / bwrap: %.2f\n", who, median(v->ms) / median(b->ms));
   }

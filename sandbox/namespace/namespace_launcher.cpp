@@ -119,27 +119,33 @@ bool multithreaded() {
 }
 
 // The start-up path for a multithreaded caller: an intermediate process,
-// forked by glibc, clones the sandbox's init and relays signals and its
-// exit code. Returns the intermediate's pid (or -1 with errno).
-long fork_then_clone(ns::Plan& plan, const int sv[2], const SignalGuard& guard) {
+// forked by glibc, clones the sandbox's init as a sibling (CLONE_PARENT: a
+// child of vg, which waits for it directly), writes init's pid to
+// `pid_pipe` and exits. Returns the intermediate's pid (or -1 with errno).
+long fork_then_clone(ns::Plan& plan, const int sv[2], const SignalGuard& guard, const int pid_pipe[2]) {
   pid_t pid = fork();
   if (pid != 0) return pid;
   close(sv[0]);
+  close(pid_pipe[0]);
   if (plan.wait_for_parent) {
     // The parent moves this process into the cgroups; init inherits them.
     char go = 0;
     if (read(sv[1], &go, 1) != 1 || go != ns::k_msg_go) _exit(ns::k_setup_failed);
     plan.wait_for_parent = false;
   }
-  long init = syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  long init = syscall(SYS_clone, plan.clone_flags | CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
   if (init < 0) {
     int err = errno;
     std::string hint = userns_hint(err);
     ns::fail_step(sv[1], "namespaces", "clone", nullptr, err, hint.empty() ? nullptr : hint.c_str());
   }
-  if (init == 0) ns::run_child(plan, sv[1], guard.previous());
-  close(sv[1]);
-  _exit(ns::wait_child(guard, static_cast<pid_t>(init)));
+  if (init == 0) {
+    close(pid_pipe[1]);
+    ns::run_child(plan, sv[1], guard.previous());
+  }
+  auto init_pid = static_cast<pid_t>(init);
+  _exit(write(pid_pipe[1], &init_pid, sizeof init_pid) == static_cast<ssize_t>(sizeof init_pid) ? 0
+                                                                                                  : ns::k_setup_failed);
 }
 
 // Spec::timing prints where the launcher's time went, to stderr.
@@ -246,12 +252,22 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // A raw clone skips glibc's fork handlers: with other threads around, a
   // malloc or stdio lock one of them holds would stay locked in the child.
   // Then fork through glibc first and clone from that single thread.
-  long pid = multithreaded() ? fork_then_clone(plan, sv, guard)
-                             : syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  int pid_pipe[2] = {-1, -1};
+  bool via_intermediate = multithreaded();
+  if (via_intermediate && pipe2(pid_pipe, O_CLOEXEC) != 0) {
+    int err = errno;
+    close(sv[0]);
+    close(sv[1]);
+    return make_error(std::string("pipe2: ") + std::strerror(err));
+  }
+  long pid = via_intermediate ? fork_then_clone(plan, sv, guard, pid_pipe)
+                              : syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (via_intermediate) close(pid_pipe[1]);
   if (pid < 0) {
     int err = errno;
     close(sv[0]);
     close(sv[1]);
+    if (via_intermediate) close(pid_pipe[0]);
     std::string hint = userns_hint(err);
     return make_error(std::string("clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|...): ") + std::strerror(err) +
                       (hint.empty() ? "" : "; " + hint));
@@ -279,6 +295,23 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     if (write(sv[0], &go, 1) != 1) {
       return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
     }
+  }
+  if (via_intermediate) {
+    // From here on vg deals with init itself; the intermediate is done.
+    pid_t init = -1;
+    ssize_t n;
+    do {
+      n = read(pid_pipe[0], &init, sizeof init);
+    } while (n < 0 && errno == EINTR);
+    close(pid_pipe[0]);
+    waitpid(static_cast<pid_t>(pid), nullptr, 0);
+    if (n != static_cast<ssize_t>(sizeof init)) {
+      auto failed = await_ready(sv[0]);  // the intermediate's report, if it made one
+      close(sv[0]);
+      return make_error("sandbox setup failed: " + (failed ? std::string("the sandbox's init was not started")
+                                                            : failed.error().message));
+    }
+    pid = init;
   }
   if (plan.idmap_trees) {
     if (auto sent = send_idmapped_trees(plan, sv[0]); !sent) {
