@@ -142,6 +142,11 @@ Result<AuditRecord> parse_audit_line(const std::string& line) {
   if (const Json* v = j.get("exit_code"); v && v->is_number()) r.exit_code = static_cast<int>(v->number);
   if (const Json* v = j.get("duration_ms"); v && v->is_number()) r.duration_ms = v->number;
   if (const Json* v = j.get("uid"); v && v->is_number()) r.uid = static_cast<std::uint32_t>(v->number);
+  r.event = j.get_string("event");
+  r.verdict = j.get_string("verdict");
+  r.method = j.get_string("method");
+  r.host = j.get_string("host");
+  if (const Json* v = j.get("port"); v && v->is_number()) r.port = static_cast<int>(v->number);
   return r;
 }
 

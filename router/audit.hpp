@@ -30,6 +30,13 @@ struct AuditRecord {
   bool cache_hit = false;
   int exit_code = 0;
   double duration_ms = 0;
+  // A network record (written by vg/proxy_audit.cpp, read here): one
+  // connection through a run's proxy, `route` "network".
+  std::string event;          // "" for a command, "network" for a connection
+  std::string verdict;        // allowed | refused | error | unlogged
+  std::string method;         // CONNECT, GET, ...
+  std::string host;
+  int port = 0;
 };
 
 // Return the log file for `config`: audit.path, else $XDG_STATE_HOME/vg/audit.jsonl.

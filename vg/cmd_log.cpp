@@ -67,13 +67,26 @@ void print_header(const Style& st) {
               "COMMAND", st.off());
 }
 
+// What a network record says, in the COMMAND column: "refused CONNECT
+// evil.example:443 (not in allowed_hosts)  <- npm install".
+std::string network_text(const router::AuditRecord& r) {
+  std::string text = r.verdict;
+  if (!r.method.empty()) text += " " + r.method;
+  if (!r.host.empty()) text += " " + r.host + (r.port > 0 ? ":" + std::to_string(r.port) : "");
+  if (!r.reason.empty()) text += " (" + r.reason + ")";
+  return text + "  <- " + r.command;
+}
+
 void print_row(const router::AuditRecord& r, const Style& st) {
   std::string time = r.time.substr(0, 19);
   if (time.size() > 10) time[10] = ' ';
   std::string route = r.route + (r.trusted ? "*" : "");
-  std::printf("%-19s  %s%-7s%s  %s%-8s%s  %4d  %7.0f  %s\n", time.c_str(), st.on(route_colour(r.route)), route.c_str(),
-              st.off(), st.on(level_colour(r.level)), config::to_string(r.level), st.off(), r.exit_code, r.duration_ms,
-              one_line(r.command, 100).c_str());
+  bool network = r.event == "network";
+  std::string exit = network ? "" : std::to_string(r.exit_code);
+  std::string ms = network ? "" : std::to_string(static_cast<long>(r.duration_ms + 0.5));
+  std::printf("%-19s  %s%-7s%s  %s%-8s%s  %4s  %7s  %s\n", time.c_str(), st.on(route_colour(r.route)), route.c_str(),
+              st.off(), st.on(level_colour(r.level)), config::to_string(r.level), st.off(), exit.c_str(), ms.c_str(),
+              one_line(network ? network_text(r) : r.command, 100).c_str());
 }
 
 bool wanted(const router::AuditRecord& r, const std::optional<config::Level>& min_level) {

@@ -247,6 +247,10 @@ TEST_F(VgRestricted, EveryConnectionIsAnAuditRecordOfItsRun) {
   EXPECT_EQ(log.exit_code, 0) << log.err;
   EXPECT_EQ(log.err.find("not a valid audit record"), std::string::npos) << log.err;
   EXPECT_NE(log.out.find("network"), std::string::npos) << log.out;
+  // ... and shows what each connection was, not only the command.
+  EXPECT_NE(log.out.find("refused CONNECT blocked.example:8443 (matches blocked_hosts"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("refused GET not-allowed.example:80 (not in allowed_hosts"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("allowed GET localhost:"), std::string::npos) << log.out;
 }
 
 }  // namespace
