@@ -144,7 +144,7 @@ void apply(const MountOp& op) {
   const std::uint64_t safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
   switch (op.kind) {
     case Kind::bind_ro:
-    case Kind::bind_idmapped:  // without a tree from the parent (idmap.hpp)
+    case Kind::bind_idmapped:  // when no idmapped tree could be made (idmap.hpp)
       make_dirs(op.target);
       bind(op.source, op.target, safe | MOUNT_ATTR_RDONLY);
       return;
@@ -259,24 +259,6 @@ void wait_for_tick(const timespec& after) {
     timespec nap{0, 200 * 1000};
     nanosleep(&nap, nullptr);
   }
-}
-
-// Give the parent our user namespace, through which it idmaps the system
-// directories (idmap.hpp).
-void send_userns() {
-  int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail("user namespace", "open", "/proc/self/ns/user", errno);
-  if (!send_fds(g_sock, k_msg_userns, {fd})) fail("setup", "sendmsg", "", errno);
-  close(fd);
-}
-
-// The parent's idmapped trees, one per bind_idmapped mount, or none.
-std::vector<int> receive_trees() {
-  char kind = 0;
-  std::vector<int> fds;
-  std::string text;
-  if (!receive_fds(g_sock, kind, fds, text) || kind != k_msg_trees) _exit(k_setup_failed);
-  return fds;
 }
 
 void attach_tree(int fd, const std::string& target) {
@@ -420,7 +402,6 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
   // of a multithreaded caller): nothing runs on unsupervised.
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   write_id_maps(plan);
-  if (plan.idmap_trees) send_userns();
   if (plan.wait_for_parent) {
     // The parent moves us into the cgroups first.
     char go = 0;
@@ -432,7 +413,7 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
   }
   int upper_mnt = make_upper(plan);
   make_root(upper_mnt);
-  std::vector<int> trees = plan.idmap_trees ? receive_trees() : std::vector<int>{};
+  const std::vector<int>& trees = plan.tree_fds;
   size_t next_tree = 0;
   for (const auto& op : plan.mounts) {
     if (op.kind == MountOp::Kind::bind_idmapped && next_tree < trees.size()) {

@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
+#include <sched.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace vg::sandbox::ns {
 
@@ -16,7 +18,64 @@ namespace {
 
 constexpr size_t k_max_fds = 16;
 
+struct Helper {
+  const char* uid_map;
+  const char* gid_map;
+  int fd = -1;
+  int err = 0;
+  const char* step = "";
+};
+
+bool put(const char* path, const char* text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  auto len = static_cast<ssize_t>(std::strlen(text));
+  bool ok = write(fd, text, static_cast<size_t>(len)) == len;
+  close(fd);
+  return ok;
+}
+
+// Runs in the helper, which shares vg's memory and fd table (and vg is
+// suspended until it exits): only plain system calls, no allocation.
+int helper_main(void* arg) {
+  auto* h = static_cast<Helper*>(arg);
+  for (const char* path : {"/proc/self/setgroups", "/proc/self/uid_map", "/proc/self/gid_map"}) {
+    const char* text = path[11] == 's' ? "deny" : path[11] == 'u' ? h->uid_map : h->gid_map;
+    if (!put(path, text) && !(path[11] == 's' && errno == ENOENT)) {
+      h->err = errno;
+      h->step = path;
+      syscall(SYS_exit, 1);
+    }
+  }
+  h->fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+  if (h->fd < 0) {
+    h->err = errno;
+    h->step = "/proc/self/ns/user";
+  }
+  syscall(SYS_exit, 0);
+  return 0;
+}
+
 }  // namespace
+
+int make_idmap_userns(uid_t uid, gid_t gid, std::string& why) {
+  std::string uid_map = "65534 " + std::to_string(uid) + " 1\n";
+  std::string gid_map = "65534 " + std::to_string(gid) + " 1\n";
+  Helper h{uid_map.c_str(), gid_map.c_str()};
+  alignas(16) static thread_local char stack[32 * 1024];
+  int pid = clone(helper_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWUSER | SIGCHLD, &h);
+  if (pid < 0) {
+    why = std::string("clone(CLONE_NEWUSER): ") + std::strerror(errno);
+    return -1;
+  }
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  if (h.fd < 0) {
+    why = std::string("open or write \"") + h.step + "\": " + std::strerror(h.err);
+    return -1;
+  }
+  return h.fd;
+}
 
 std::vector<int> make_idmapped_trees(const Plan& plan, int userns_fd, std::string& why) {
   std::vector<int> fds;
@@ -44,61 +103,6 @@ std::vector<int> make_idmapped_trees(const Plan& plan, int userns_fd, std::strin
     }
   }
   return fds;
-}
-
-bool send_fds(int sock, char kind, const std::vector<int>& fds) {
-  if (fds.size() > k_max_fds) {
-    errno = E2BIG;
-    return false;
-  }
-  iovec iov{&kind, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * k_max_fds)] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  if (!fds.empty()) {
-    msg.msg_control = control;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-    std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-  }
-  ssize_t n;
-  do {
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n == 1;
-}
-
-bool receive_fds(int sock, char& kind, std::vector<int>& fds, std::string& text) {
-  char buf[2048];
-  iovec iov{buf, sizeof buf - 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * k_max_fds)] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  do {
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0) return false;
-  buf[n] = '\0';
-  kind = buf[0];
-  text.assign(buf + 1, static_cast<size_t>(n - 1));
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (size_t i = 0; i < count; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      fds.push_back(fd);
-    }
-  }
-  return true;
 }
 
 }  // namespace vg::sandbox::ns

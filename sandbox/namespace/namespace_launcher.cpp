@@ -82,31 +82,17 @@ Result<int> await_ready(int sock) {
   return fd;
 }
 
-// The idmapped system directories (idmap.hpp): wait for the child's user
-// namespace, make the trees, send them. Without them (a file system that
-// cannot be idmapped) the child binds plainly, and root-only files are
-// readable: say so.
-Result<void> send_idmapped_trees(const ns::Plan& plan, int sock) {
-  char kind = 0;
-  std::vector<int> got;
-  std::string text;
-  if (!ns::receive_fds(sock, kind, got, text)) return make_error("the sandbox process ended during setup without a report");
-  if (kind == ns::k_msg_error) return make_error(text);
-  if (kind != ns::k_msg_userns || got.size() != 1) {
-    for (int fd : got) close(fd);
-    return make_error("unexpected message from the sandbox process");
-  }
+// The idmapped system directories (idmap.hpp), made before the clone so the
+// sandbox inherits them. Without them (a file system that cannot be
+// idmapped) the child binds plainly, and root-only files are readable: say so.
+void make_trees(ns::Plan& plan) {
   std::string why;
-  std::vector<int> trees = ns::make_idmapped_trees(plan, got[0], why);
-  close(got[0]);
-  if (!why.empty()) {
-    std::fprintf(stderr, "vg: warning: root-only host files are readable in this sandbox: %s\n", why.c_str());
+  int userns = ns::make_idmap_userns(plan.outer_uid, plan.outer_gid, why);
+  if (userns >= 0) {
+    plan.tree_fds = ns::make_idmapped_trees(plan, userns, why);
+    close(userns);
   }
-  bool sent = ns::send_fds(sock, ns::k_msg_trees, trees);
-  int err = errno;
-  for (int fd : trees) close(fd);
-  if (!sent) return make_error(std::string("sendmsg(setup socket): ") + std::strerror(err));
-  return {};
+  if (!why.empty()) std::fprintf(stderr, "vg: warning: root-only host files are readable in this sandbox: %s\n", why.c_str());
 }
 
 bool multithreaded() {
@@ -243,6 +229,8 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   timing.mark("cgroups");
 
   plan.start_after = begun;
+  if (plan.idmap_trees) make_trees(plan);
+  timing.mark("idmap");
   SignalGuard guard;
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -267,6 +255,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     int err = errno;
     close(sv[0]);
     close(sv[1]);
+    for (int fd : plan.tree_fds) close(fd);
     if (via_intermediate) close(pid_pipe[0]);
     std::string hint = userns_hint(err);
     return make_error(std::string("clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|...): ") + std::strerror(err) +
@@ -277,6 +266,9 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     ns::run_child(plan, sv[1], guard.previous());
   }
   close(sv[1]);
+  // The sandbox has its own copies of the idmapped trees now.
+  for (int fd : plan.tree_fds) close(fd);
+  plan.tree_fds.clear();
   timing.mark("clone");
   auto abort_child = [&](Error e) -> Result<Outcome> {
     kill(static_cast<pid_t>(pid), SIGKILL);
@@ -312,13 +304,6 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
                                                             : failed.error().message));
     }
     pid = init;
-  }
-  if (plan.idmap_trees) {
-    if (auto sent = send_idmapped_trees(plan, sv[0]); !sent) {
-      close(sv[0]);
-      waitpid(static_cast<pid_t>(pid), nullptr, 0);
-      return make_error("sandbox setup failed: " + sent.error().message);
-    }
   }
   auto ready = await_ready(sv[0]);
   if (!ready) {

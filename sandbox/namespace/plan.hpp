@@ -75,6 +75,7 @@ struct Plan {
   std::uint64_t kept_caps = 0;  // isolation.capabilities: bit N keeps capability N
   timespec start_after{};       // the command starts once CLOCK_REALTIME_COARSE is past this
   bool idmap_trees = false;     // vg runs as root: system directories come idmapped from the parent
+  std::vector<int> tree_fds;    // the idmapped trees, one per bind_idmapped mount (none: plain binds)
   bool drop_to_root = false;
   bool wait_for_parent = false;  // the parent has cgroups to join before setup goes on   // isolation.user: root (uid 0 inside, no caps)
   std::vector<std::string> argv;
