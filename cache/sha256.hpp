@@ -1,7 +1,8 @@
 #pragma once
-// Hashing for cache keys and content addresses, on top of config's SHA-256:
-// adds byte-pointer input and length-prefixed fields (so that concatenated
-// fields cannot collide).
+// SHA-256 for cache keys and content addresses: byte-pointer input and
+// length-prefixed fields (so that concatenated fields cannot collide), on
+// the x86 SHA extensions when present (cache/sha256_blocks.hpp). Digests
+// are the same as config::Sha256's.
 
 #include <array>
 #include <cstddef>
@@ -9,29 +10,34 @@
 #include <string>
 #include <string_view>
 
-#include "config/sha256.hpp"
+#include "cache/sha256_blocks.hpp"
 
 namespace vg::cache {
 
 // Incremental SHA-256 with field framing.
 class Sha256 {
  public:
+  explicit Sha256(BlockFunction blocks = sha256_blocks());
   // Feed `n` bytes at `data`.
-  void update(const void* data, std::size_t n) { m_hash.update(std::string_view(static_cast<const char*>(data), n)); }
+  void update(const void* data, std::size_t n);
   // Feed the bytes of `s`.
-  void update(std::string_view s) { m_hash.update(s); }
+  void update(std::string_view s) { update(s.data(), s.size()); }
   // Feed `s` with a length prefix, so concatenations cannot collide.
   void update_field(std::string_view s);
   // Finish and return the 32-byte digest; the object must not be reused.
-  std::array<std::uint8_t, 32> finish() { return m_hash.finish(); }
+  std::array<std::uint8_t, 32> finish();
   // Finish and return the digest as 64 lowercase hex digits.
-  std::string finish_hex() { return m_hash.finish_hex(); }
+  std::string finish_hex();
 
  private:
-  config::Sha256 m_hash;
+  BlockFunction m_blocks;
+  std::uint32_t m_state[8];
+  std::uint8_t m_buffer[64];
+  std::size_t m_buffered = 0;
+  std::uint64_t m_length = 0;  // bytes fed so far
 };
 
 // Return the hex SHA-256 of `data`.
-inline std::string sha256_hex(std::string_view data) { return config::sha256_hex(data); }
+std::string sha256_hex(std::string_view data);
 
 }  // namespace vg::cache
