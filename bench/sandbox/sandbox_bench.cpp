@@ -76,11 +76,19 @@ int main(int argc, char** argv) {
   std::string dir = tmpl;
 
   std::vector<Contender> cs;
-  if (with_vg) cs.push_back({"vg exec --sandbox -- true", {vg, "exec", "--sandbox", "--", "true"}, {}});
+  if (with_vg) {
+    // After the first run `true` is replayed from the result cache; --no-cache
+    // measures the sandbox's start every time.
+    cs.push_back({"vg exec --sandbox -- true", {vg, "exec", "--sandbox", "--", "true"}, {}});
+    cs.push_back({"vg exec --sandbox --no-cache -- true", {vg, "exec", "--sandbox", "--no-cache", "--", "true"}, {}});
+  }
   cs.push_back({"bwrap --unshare-all true", {"/usr/bin/bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                                               "--unshare-all", "true"}, {}});
   cs.push_back({"Launcher only (vg-sandbox-run true)", {driver, "--", "true"}, {}});
   if (!vg_before.empty()) cs.push_back({"before: vg exec --sandbox -- true", {vg_before, "exec", "--sandbox", "--", "true"}, {}});
+  if (!vg_before.empty()) {
+    cs.push_back({"before: vg exec --sandbox --no-cache -- true", {vg_before, "exec", "--sandbox", "--no-cache", "--", "true"}, {}});
+  }
   if (!driver_before.empty()) cs.push_back({"before: Launcher only", {driver_before, "--", "true"}, {}});
   cs.push_back({"true (no sandbox)", {"/bin/true"}, {}});
 
@@ -97,12 +105,12 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf("%-40s %8s %8s %8s  (ms, %d runs, alternating)\n", "", "min", "median", "max", runs);
+  std::printf("%-46s %8s %8s %8s  (ms, %d runs, alternating)\n", "", "min", "median", "max", runs);
   for (auto& c : cs) {
     if (c.ms.empty()) continue;
     auto v = c.ms;
     std::sort(v.begin(), v.end());
-    std::printf("%-40s %8.2f %8.2f %8.2f\n", c.name.c_str(), v.front(), v[v.size() / 2], v.back());
+    std::printf("%-46s %8.2f %8.2f %8.2f\n", c.name.c_str(), v.front(), v[v.size() / 2], v.back());
   }
   auto find = [&](const std::string& prefix) -> const Contender* {
     for (auto& c : cs) {
@@ -111,7 +119,8 @@ int main(int argc, char** argv) {
     return nullptr;
   };
   const Contender* b = find("bwrap");
-  for (const char* who : {"vg exec", "Launcher", "before: vg exec", "before: Launcher"}) {
+  for (const char* who : {"vg exec --sandbox --", "vg exec --sandbox --no-cache", "Launcher", "before: vg exec --sandbox --",
+                          "before: vg exec --sandbox --no-cache", "before: Launcher"}) {
     const Contender* v = find(who);
     if (v && b) std::printf("ratio of medians %s / bwrap: %.2f\n", who, median(v->ms) / median(b->ms));
   }

@@ -189,16 +189,15 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // The conflict clock: host changes at or after `started` happened during
   // the run. Timestamps come from the kernel's coarse clock (one value per
-  // tick, 4 ms here) or, for files whose times were looked at, the fine one.
-  // Anything written before vg started is older than `started` either way.
-  // A host write during the command must not share the coarse value of a
-  // tick that began before `started`: so the command starts only once the
-  // coarse clock has moved past `begun` (read second, see plan.hpp). The
-  // sandbox's init waits for that tick in parallel with its setup, instead
-  // of vg waiting for it before the clone.
-  timespec started{}, begun{};
+  // tick, 4 ms here) or, for files whose times were looked at, the fine one:
+  // anything written before vg started is older than `started` either way.
+  // A host write during the command must not get a coarse time below
+  // `started`, so the command starts only once the coarse clock has passed
+  // it (a tick's value can be published after that time: waiting for the
+  // next tick alone is not enough). The sandbox's init waits for that in
+  // parallel with its setup, instead of vg waiting before the clone.
+  timespec started{};
   clock_gettime(CLOCK_REALTIME, &started);
-  clock_gettime(CLOCK_REALTIME_COARSE, &begun);
   Timing timing(spec.timing);
   auto planned = ns::make_plan(spec);
   if (!planned) return planned.error();
@@ -228,7 +227,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
   timing.mark("cgroups");
 
-  plan.start_after = begun;
+  plan.start_after = started;
   if (plan.idmap_trees) make_trees(plan);
   timing.mark("idmap");
   SignalGuard guard;
@@ -288,6 +287,15 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
       return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
     }
   }
+  // The intermediate is reaped once the run is over: its exit (the teardown
+  // of a copy of vg's address space) need not delay the sandbox's start.
+  pid_t intermediate = -1;
+  struct Reap {
+    const pid_t& pid;
+    ~Reap() {
+      if (pid > 0) waitpid(pid, nullptr, 0);
+    }
+  } reap{intermediate};
   if (via_intermediate) {
     // From here on vg deals with init itself; the intermediate is done.
     pid_t init = -1;
@@ -296,8 +304,9 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
       n = read(pid_pipe[0], &init, sizeof init);
     } while (n < 0 && errno == EINTR);
     close(pid_pipe[0]);
-    waitpid(static_cast<pid_t>(pid), nullptr, 0);
+    intermediate = static_cast<pid_t>(pid);
     if (n != static_cast<ssize_t>(sizeof init)) {
+      waitpid(intermediate, nullptr, 0);
       auto failed = await_ready(sv[0]);  // the intermediate's report, if it made one
       close(sv[0]);
       return make_error("sandbox setup failed: " + (failed ? std::string("the sandbox's init was not started")
