@@ -83,7 +83,7 @@ bool ExecCache::prepare() {
     skip("inputs");
     return false;
   }
-  auto key = compute_key(m_request.key, m_stats, *scan);
+  auto key = compute_key(m_request.key, m_stats, std::move(*scan));
   mark("cache key");
   if (!key) {
     skip("inputs");

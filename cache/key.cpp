@@ -115,10 +115,10 @@ Result<Key> compute_key(const KeyInputs& in, StatCache& stats) {
   WalkOptions walk{in.workspace, in.excludes, in.max_entries};
   auto scan = scan_tree(walk, walk.threads);
   if (!scan) return scan.error();
-  return compute_key(in, stats, *scan);
+  return compute_key(in, stats, std::move(*scan));
 }
 
-Result<Key> compute_key(const KeyInputs& in, StatCache& stats, const Scan& scan) {
+Result<Key> compute_key(const KeyInputs& in, StatCache& stats, Scan scan) {
   if (in.argv.empty()) return make_error("no command to key");
   Key key;
   Ingredients& g = key.ingredients;
@@ -151,7 +151,7 @@ Result<Key> compute_key(const KeyInputs& in, StatCache& stats, const Scan& scan)
   g.salt = sha256_hex(std::string("salt:") + in.salt);
 
   WalkOptions walk{in.workspace, in.excludes, in.max_entries};
-  auto tree = digest_scan(walk, scan, stats);
+  auto tree = digest_scan(walk, std::move(scan), stats);
   if (!tree) return tree.error();
   key.tree = std::move(*tree);
   g.inputs = key.tree.digest();

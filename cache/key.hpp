@@ -65,7 +65,7 @@ struct Key {
 // (unreadable, changing, too many files): such a run is not cached.
 Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats);
 // Same, with the workspace already scanned (scan_tree of inputs.workspace).
-Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats, const Scan& scan);
+Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats, Scan scan);
 
 // True for variables that differ between otherwise identical runs and do
 // not change results: PWD, OLDPWD, SHLVL, _, SSH_*, terminal and session ids.

@@ -180,24 +180,32 @@ Result<Scan> scan_tree(const WalkOptions& options, int threads) {
   return scanner.finish();
 }
 
-Result<Tree> digest_scan(const WalkOptions& options, const Scan& scan, StatCache& stats) {
+Result<Tree> digest_scan(const WalkOptions& options, Scan scan, StatCache& stats) {
   Tree tree;
   tree.entries.reserve(scan.entries.size());
-  for (const auto& s : scan.entries) {
-    TreeEntry entry{s.path, s.kind, s.stat.mode & 07777, {}};
+  std::string path = options.root + "/";  // reused: one allocation, not one per file
+  const std::size_t root_size = path.size();
+  for (auto& s : scan.entries) {
+    TreeEntry entry{std::move(s.path), s.kind, s.stat.mode & 07777, {}};
     if (s.kind == TreeEntry::Kind::file) {
-      if (s.path.starts_with(".git/objects/")) {
+      if (entry.path.starts_with(".git/objects/")) {
         // A loose object's or pack's name is the digest of its content.
         entry.kind = TreeEntry::Kind::addressed;
         entry.digest = std::to_string(s.stat.size);
       } else {
-        std::string path = options.root + "/" + s.path;
-        auto digest = stats.digest(AT_FDCWD, path.c_str(), path, s.stat);
-        if (!digest) return digest.error();
-        entry.digest = std::move(*digest);
+        path.resize(root_size);
+        path += entry.path;
+        auto known = stats.records().find(path);
+        if (known != stats.records().end() && StatCache::trusted(known->second, s.stat)) {
+          entry.digest = known->second.digest;
+        } else {
+          auto digest = stats.digest(AT_FDCWD, path.c_str(), path, s.stat);
+          if (!digest) return digest.error();
+          entry.digest = std::move(*digest);
+        }
       }
     } else if (s.kind == TreeEntry::Kind::symlink) {
-      entry.digest = s.target;
+      entry.digest = std::move(s.target);
     }
     tree.entries.push_back(std::move(entry));
   }

@@ -38,7 +38,7 @@ Result<Scan> scan_tree(const WalkOptions& options, int threads);
 // Turn `scan` into a Tree: file contents digested through `stats` (read
 // only when no trusted record matches). An Error when a file cannot be read
 // or changed while being read.
-Result<Tree> digest_scan(const WalkOptions& options, const Scan& scan, StatCache& stats);
+Result<Tree> digest_scan(const WalkOptions& options, Scan scan, StatCache& stats);
 
 // Start a thread running `fn` with every signal blocked, so it never takes
 // a signal meant for vg (a launcher waits for SIGCHLD on a signalfd).

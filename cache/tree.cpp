@@ -54,7 +54,7 @@ bool excluded(std::string_view path, const std::vector<std::string>& excludes) {
 Result<Tree> walk_tree(const WalkOptions& options, StatCache& stats) {
   auto scan = scan_tree(options, options.threads);
   if (!scan) return scan.error();
-  return digest_scan(options, *scan, stats);
+  return digest_scan(options, std::move(*scan), stats);
 }
 
 std::string Tree::digest() const {
