@@ -249,14 +249,15 @@ void finish_root() {
   if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof attr) != 0) fail("root", "mount_setattr", "/", errno);
 }
 
-// Wait until the coarse clock has moved past `after` (the conflict clock,
-// namespace_launcher.cpp): usually done while the sandbox was being built.
-void wait_for_tick(const timespec& after) {
+// Wait until the coarse clock has moved past `after` and return its new
+// value (the conflict clock, namespace_launcher.cpp): usually that tick has
+// come while the sandbox was being built.
+timespec wait_for_tick(const timespec& after) {
   for (;;) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME_COARSE, &now);
-    if (now.tv_sec > after.tv_sec || (now.tv_sec == after.tv_sec && now.tv_nsec > after.tv_nsec)) return;
-    timespec nap{0, 200 * 1000};
+    if (now.tv_sec != after.tv_sec || now.tv_nsec != after.tv_nsec) return now;
+    timespec nap{0, 100 * 1000};
     nanosleep(&nap, nullptr);
   }
 }
@@ -301,9 +302,12 @@ void set_rlimits(const Plan& plan) {
   }
 }
 
-void send_ready(int upper_mnt) {
-  char byte = k_msg_ready;
-  iovec iov{&byte, 1};
+void send_ready(int upper_mnt, const timespec& tick) {
+  // 'R', then the coarse time the command may start at (the conflict clock).
+  char payload[1 + sizeof tick];
+  payload[0] = k_msg_ready;
+  std::memcpy(payload + 1, &tick, sizeof tick);
+  iovec iov{payload, sizeof payload};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -315,7 +319,7 @@ void send_ready(int upper_mnt) {
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(c), &upper_mnt, sizeof(int));
-  if (sendmsg(g_sock, &msg, MSG_NOSIGNAL) != 1) fail("setup", "sendmsg", "", errno);
+  if (sendmsg(g_sock, &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof payload)) fail("setup", "sendmsg", "", errno);
 }
 
 // In the command's process: give up every privilege, then exec.
@@ -431,9 +435,8 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
     fail("working directory", "chdir", plan.cwd, errno,
          "the directory is not visible in the sandbox: run from the project or add a volume");
   }
-  send_ready(upper_mnt);
+  send_ready(upper_mnt, wait_for_tick(plan.start_after));
   close(upper_mnt);
-  wait_for_tick(plan.start_after);
 
   pid_t command = fork();
   if (command < 0) fail("start", "fork", "", errno);

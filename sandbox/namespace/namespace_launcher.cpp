@@ -57,8 +57,9 @@ std::string userns_hint(int err) {
   return "";
 }
 
-// Read the child's answer: ready (with the upper mount fd) or an error.
-Result<int> await_ready(int sock) {
+// Read the child's answer: ready (with the upper mount fd, and in `tick`
+// the coarse time from which the command may run) or an error.
+Result<int> await_ready(int sock, timespec* tick = nullptr) {
   char buf[2048];
   iovec iov{buf, sizeof buf - 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
@@ -78,7 +79,11 @@ Result<int> await_ready(int sock) {
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
   }
-  if (buf[0] != ns::k_msg_ready || fd < 0) return make_error("unexpected message from the sandbox process");
+  if (buf[0] != ns::k_msg_ready || fd < 0 || n != static_cast<ssize_t>(1 + sizeof(timespec))) {
+    if (fd >= 0) close(fd);
+    return make_error("unexpected message from the sandbox process");
+  }
+  if (tick) std::memcpy(tick, buf + 1, sizeof *tick);
   return fd;
 }
 
@@ -188,16 +193,15 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
 
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // The conflict clock: host changes at or after `started` happened during
-  // the run. Timestamps come from the kernel's coarse clock (one value per
-  // tick, 4 ms here) or, for files whose times were looked at, the fine one:
-  // anything written before vg started is older than `started` either way.
-  // A host write during the command must not get a coarse time below
-  // `started`, so the command starts only once the coarse clock has passed
-  // it (a tick's value can be published after that time: waiting for the
-  // next tick alone is not enough). The sandbox's init waits for that in
-  // parallel with its setup, instead of vg waiting before the clone.
-  timespec started{};
-  clock_gettime(CLOCK_REALTIME, &started);
+  // the run. File times come from the kernel's coarse clock (one value per
+  // tick) or, for files whose times were looked at, the fine one. The
+  // command starts only once the coarse clock has moved past `begun`; its
+  // new value, `started`, is what every host write during the command is
+  // stamped with at least, while writes before vg started are stamped
+  // `begun` or earlier. The sandbox's init waits for that tick in parallel
+  // with its setup (instead of vg waiting before the clone) and reports it.
+  timespec begun{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &begun);
   Timing timing(spec.timing);
   auto planned = ns::make_plan(spec);
   if (!planned) return planned.error();
@@ -227,7 +231,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
   timing.mark("cgroups");
 
-  plan.start_after = started;
+  plan.start_after = begun;
   if (plan.idmap_trees) make_trees(plan);
   timing.mark("idmap");
   SignalGuard guard;
@@ -314,7 +318,8 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     }
     pid = init;
   }
-  auto ready = await_ready(sv[0]);
+  timespec started{};
+  auto ready = await_ready(sv[0], &started);
   if (!ready) {
     close(sv[0]);
     waitpid(static_cast<pid_t>(pid), nullptr, 0);
