@@ -88,16 +88,22 @@ Result<int> await_ready(int sock, timespec* tick = nullptr) {
 }
 
 // The idmapped system directories (idmap.hpp), made before the clone so the
-// sandbox inherits them. Without them (a file system that cannot be
-// idmapped) the child binds plainly, and root-only files are readable: say so.
-void make_trees(ns::Plan& plan) {
+// sandbox inherits them. Without them the child's plain binds would let the
+// command (host uid 0) read root-only files: fail closed and say why.
+Result<void> make_trees(ns::Plan& plan) {
   std::string why;
   int userns = ns::make_idmap_userns(plan.outer_uid, plan.outer_gid, why);
   if (userns >= 0) {
     plan.tree_fds = ns::make_idmapped_trees(plan, userns, why);
     close(userns);
   }
-  if (!why.empty()) std::fprintf(stderr, "vg: warning: root-only host files are readable in this sandbox: %s\n", why.c_str());
+  if (why.empty()) return {};
+  for (int fd : plan.tree_fds) close(fd);
+  plan.tree_fds.clear();
+  return make_error("as root, the sandbox keeps root-only host files (/etc/shadow, keys) unreadable through "
+                    "idmapped mounts, and they could not be made: " + why +
+                    " (hint: run vg as an ordinary user, or keep the system directories on a file system "
+                    "that supports idmapped mounts)");
 }
 
 bool multithreaded() {
@@ -232,7 +238,9 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   timing.mark("cgroups");
 
   plan.start_after = begun;
-  if (plan.idmap_trees) make_trees(plan);
+  if (plan.idmap_trees) {
+    if (auto trees = make_trees(plan); !trees) return trees.error();
+  }
   timing.mark("idmap");
   SignalGuard guard;
   int sv[2];
