@@ -34,6 +34,12 @@ struct CachedOutcome {
   bool no_cache = false;     // this build cannot use the cache: run uncached
 };
 
+// In the light build, become `vg-full` now, before the command is assessed,
+// when it will almost surely take the cached sandbox route (mode `always`,
+// or --sandbox): vg-full then assesses it once instead of both doing it.
+// Returns (and does nothing) in vg-full, or when vg-full cannot be run.
+void hand_off_early(Context& ctx);
+
 // Replay, or run and store. Does not return in the light build when
 // `vg-full` is present (the process becomes `vg-full`).
 CachedOutcome run_cached(Context& ctx, const CachedRun& run);

@@ -108,6 +108,11 @@ class ExecRun {
     if (!m_opts.mode.empty()) m_ctx.config_flags.emplace_back("sandbox.mode", m_opts.mode);
     if (!m_opts.timeout.empty()) m_ctx.config_flags.emplace_back("sandbox.resources.timeout", m_opts.timeout);
     m_config = load_config_or_die(m_ctx);
+    // Nearly every command takes the cached sandbox route here: vg-full
+    // takes over now rather than assess it a second time.
+    if (use_cache() && !m_opts.host && (m_opts.sandbox || m_config.sandbox.mode == config::Mode::always)) {
+      hand_off_early(m_ctx);
+    }
     // Only notes that change what protects this command are worth a line on
     // every run (a repository setting or variable that was ignored); the
     // rest ("accepted, not used by vg") are in `vg config show`.

@@ -6,6 +6,18 @@
 #include "vg/handoff.hpp"
 
 namespace vg {
+namespace {
+bool g_full_missing = false;  // said once; the rest of this run does without the cache
+}  // namespace
+
+void hand_off_early(Context& ctx) {
+  if (g_full_missing) return;
+  ctx.stats.mark("hand-off");
+  ctx.stats.print();
+  std::string why = exec_full(ctx.argv);
+  std::fprintf(stderr, "vg: warning: %s; running without the result cache\n", why.c_str());
+  g_full_missing = true;
+}
 
 CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
   // `vg-full` decides again from the same arguments, with --sandbox so a
@@ -17,12 +29,14 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
   if (ctx.command_index > 0 && at <= args.size() && std::find(args.begin(), dashes, "--sandbox") == dashes) {
     args.insert(args.begin() + static_cast<std::ptrdiff_t>(at), "--sandbox");
   }
+  CachedOutcome out;
+  out.no_cache = true;
+  if (g_full_missing) return out;
   ctx.stats.mark("hand-off");
   run.before_run();
   std::string why = exec_full(args);
   std::fprintf(stderr, "vg: warning: %s; running without the result cache\n", why.c_str());
-  CachedOutcome out;
-  out.no_cache = true;
+  g_full_missing = true;
   return out;
 }
 
