@@ -1,5 +1,6 @@
 #include "sandbox/microvm/launcher.hpp"
 
+#include "config/exit_codes.hpp"
 #include "config/load.hpp"
 
 #include <sys/ioctl.h>
@@ -172,6 +173,12 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   out.exit_code = end->exit.code;
   out.signaled = end->exit.signaled != 0;
   out.timed_out = end->timed_out;
+  if (out.timed_out) {
+    // The same line and exit code as the namespace backend.
+    std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",
+                 static_cast<unsigned long long>(spec.profile.resources.timeout));
+    out.exit_code = exit_code::k_timed_out;
+  }
   out.read_terminal = start.tty != 0;
   if (net) {
     std::string note = net->finish(out.exit_code);

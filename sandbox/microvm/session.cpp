@@ -291,7 +291,6 @@ Result<SessionEnd> run_session(Channel& channel, Vm& vm, const proto::Start& sta
       return failure("the guest stopped responding (nothing for " + std::to_string(silent / 1000) + " s; hung)");
     }
     if (limits.run_ms && !got_exit && !kill_sent && static_cast<std::uint64_t>(ms_since(started)) > limits.run_ms) {
-      std::fprintf(stderr, "vg: microvm: the command exceeded its time limit; killing it\n");
       channel.send(proto::Type::signal, proto::encode_signal(SIGKILL));
       end.timed_out = true;
       kill_sent = true;

@@ -5,10 +5,12 @@
 //   microvm_driver --template | --template-status      (the guest template)
 //   --exclude GLOB (repeatable): the config's `exclude` list
 //   --allow HOST (repeatable): network: restricted with this allowed_hosts entry
+//   --timeout SECONDS: resources.timeout
 // Prints each change and its verdict to stderr as "change: <accepted|refused> <path> <reason>".
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
   bool build = false;
   std::vector<std::string> exclude;
   std::vector<std::string> allow;
+  std::uint64_t timeout = 0;
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
       cwd = argv[++i];
     } else if (a == "--allow" && i + 1 < argc) {
       allow.push_back(argv[++i]);
+    } else if (a == "--timeout" && i + 1 < argc) {
+      timeout = std::strtoull(argv[++i], nullptr, 10);
     } else if (a == "--exclude" && i + 1 < argc) {
       exclude.push_back(argv[++i]);
     } else if (a == "--template" || a == "--template-status") {
@@ -136,6 +141,7 @@ int main(int argc, char** argv) {
   spec.workspace = workspace.empty() ? spec.cwd : workspace;
   spec.profile = config.sandbox;
   spec.profile.exclude = exclude;
+  spec.profile.resources.timeout = timeout;
   if (!allow.empty()) {
     spec.profile.network.mode = config::NetworkMode::restricted;
     spec.profile.network.allowed_hosts = allow;

@@ -33,6 +33,18 @@ TEST_F(Microvm, CommandKilledBySignalExitsWith128PlusN) {
   EXPECT_EQ(c.wait(k_run), 128 + SIGTERM) << c.err;
 }
 
+TEST_F(Microvm, TimeLimitKillsTheCommandWithExit124) {
+  auto a = argv({"sh", "-c", "echo started; sleep 60; echo never"});
+  a.insert(a.begin() + 1, {"--timeout", "2"});
+  auto begun = std::chrono::steady_clock::now();
+  Child c(a, env());
+  EXPECT_EQ(c.wait(k_run), 124) << c.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(50)) << "the 60 s sleep ran out";
+  EXPECT_NE(c.out.find("started"), std::string::npos) << c.err;
+  EXPECT_EQ(c.out.find("never"), std::string::npos);
+  EXPECT_NE(c.err.find("timed out after 2s (resources.timeout)"), std::string::npos) << c.err;
+}
+
 TEST_F(Microvm, MissingCommandIs127) {
   Child c(argv({"no-such-command-vg"}), env());
   EXPECT_EQ(c.wait(k_run), 127) << c.err;
