@@ -1,7 +1,6 @@
 // `vg exec`: understand, score, route and run one command, then record the
 // decision in the audit log.
 #include <CLI/CLI.hpp>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,6 +26,7 @@
 #include "vg/cached_run.hpp"
 #include "vg/command.hpp"
 #include "vg/context.hpp"
+#include "vg/process_info.hpp"
 #include "vg/proxy_audit.hpp"
 
 extern char** environ;
@@ -58,20 +58,6 @@ std::vector<std::string> child_environment() {
   }
   env.emplace_back("VG_ACTIVE=1");
   return env;
-}
-
-std::string current_dir() {
-  char buf[4096];
-  return ::getcwd(buf, sizeof buf) ? buf : "";
-}
-
-std::string user_name() {
-  struct passwd pw{};
-  struct passwd* found = nullptr;
-  char buf[1024];
-  if (::getpwuid_r(::geteuid(), &pw, buf, sizeof buf, &found) == 0 && found) return found->pw_name;
-  const char* user = std::getenv("USER");
-  return user ? user : "";
 }
 
 // Quote `argv` so that a shell would read it back as the same words.

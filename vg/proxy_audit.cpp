@@ -1,6 +1,5 @@
 #include "vg/proxy_audit.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +12,7 @@
 #include "config/json.hpp"
 #include "router/audit.hpp"
 #include "router/clock.hpp"
+#include "vg/process_info.hpp"
 
 namespace vg {
 namespace {
@@ -31,20 +31,6 @@ struct RunContext {
   std::atomic<std::uint64_t> seen{0};
   std::atomic<bool> warned{false};
 };
-
-std::string current_user() {
-  struct passwd pw{};
-  struct passwd* found = nullptr;
-  char buf[1024];
-  if (::getpwuid_r(::geteuid(), &pw, buf, sizeof buf, &found) == 0 && found) return found->pw_name;
-  const char* user = std::getenv("USER");
-  return user ? user : "";
-}
-
-std::string current_dir() {
-  char buf[4096];
-  return ::getcwd(buf, sizeof buf) ? buf : "";
-}
 
 std::string line_for(const sandbox::proxy::ConnectionEvent& e, std::string_view verdict, const NetworkAuditRun& run,
                      std::int64_t now_ms, const std::string& user, std::uint32_t uid, const std::string& cwd,
@@ -86,7 +72,7 @@ std::function<void(const sandbox::proxy::ConnectionEvent&)> network_audit_observ
   ctx->path = router::audit_path(config);
   ctx->max_size = config.audit.max_size;
   ctx->keep = config.audit.keep;
-  ctx->user = current_user();
+  ctx->user = user_name();
   ctx->uid = static_cast<std::uint32_t>(::geteuid());
   ctx->cwd = current_dir();
   ctx->pid = static_cast<std::int64_t>(::getpid());
