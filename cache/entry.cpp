@@ -1,7 +1,7 @@
 #include "cache/entry.hpp"
 
 #include "cache/codec.hpp"
-#include "cache/sha256.hpp"
+#include "config/sha256.hpp"
 
 namespace vg::cache {
 namespace {
@@ -31,14 +31,14 @@ Content get_content(Reader& r) {
 Content make_content(std::string_view bytes, Blobs& blobs) {
   Content c;
   c.size = bytes.size();
-  c.digest = sha256_hex(bytes);
+  c.digest = config::sha256_hex(bytes);
   if (bytes.size() <= k_inline_limit) {
     c.inline_data = bytes;
     return c;
   }
   for (std::size_t off = 0; off < bytes.size(); off += k_chunk_size) {
     auto chunk = bytes.substr(off, k_chunk_size);
-    std::string id = sha256_hex(chunk);
+    std::string id = config::sha256_hex(chunk);
     blobs.emplace(id, std::string(chunk));
     c.chunks.push_back(std::move(id));
   }

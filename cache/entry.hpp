@@ -84,7 +84,7 @@ bool read_content(const Content& content, Fetch&& fetch, std::string& out);
 
 }  // namespace vg::cache
 
-#include "cache/sha256.hpp"
+#include "config/sha256.hpp"
 
 namespace vg::cache {
 
@@ -101,7 +101,7 @@ bool read_content(const Content& content, Fetch&& fetch, std::string& out) {
       out += chunk;
     }
   }
-  return out.size() == content.size && sha256_hex(out) == content.digest;
+  return out.size() == content.size && config::sha256_hex(out) == content.digest;
 }
 
 }  // namespace vg::cache

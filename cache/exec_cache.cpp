@@ -184,7 +184,7 @@ Result<std::vector<FileRecord>> ExecCache::capture_changes(const Tree& before, c
     switch (b->kind) {
       case TreeEntry::Kind::file: {
         std::string bytes;
-        if (!read_file(root + "/" + b->path, bytes) || sha256_hex(bytes) != b->digest) {
+        if (!read_file(root + "/" + b->path, bytes) || config::sha256_hex(bytes) != b->digest) {
           facts.inputs_changed = true;  // changed again after the run
           continue;
         }
@@ -268,7 +268,7 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   e.workspace = m_request.key.workspace;
   e.ingredients = m_key.ingredients;
   std::string tree_bytes = m_key.tree.encode();
-  e.tree_blob = sha256_hex(tree_bytes);
+  e.tree_blob = config::sha256_hex(tree_bytes);
   blobs.emplace(e.tree_blob, std::move(tree_bytes));
   e.output = recorder.finish(blobs);
   e.files = std::move(*files);

@@ -4,7 +4,7 @@
 
 #include "cache/codec.hpp"
 #include "cache/scan.hpp"
-#include "cache/sha256.hpp"
+#include "config/sha256.hpp"
 #include "cache/tools.hpp"
 
 namespace vg::cache {
@@ -13,14 +13,14 @@ namespace {
 constexpr std::string_view k_key_version = "vg-cache-key-1";
 
 std::string digest_list(std::string_view tag, const std::vector<std::string>& items) {
-  Sha256 h;
+  config::Sha256 h;
   h.update_field(tag);
   for (const auto& i : items) h.update_field(i);
   return h.finish_hex();
 }
 
 std::string digest_pairs(std::string_view tag, const std::vector<std::pair<std::string, std::string>>& items) {
-  Sha256 h;
+  config::Sha256 h;
   h.update_field(tag);
   for (const auto& [k, v] : items) {
     h.update_field(k);
@@ -50,18 +50,18 @@ bool volatile_variable(std::string_view name) {
 std::vector<std::pair<std::string, std::string>> Ingredients::digests() const {
   return {
       {"command", digest_list("argv", argv)},
-      {"cwd", sha256_hex(cwd)},
+      {"cwd", config::sha256_hex(cwd)},
       {"env", digest_pairs("env", env)},
       {"programs", digest_pairs("programs", programs)},
-      {"profile", sha256_hex(profile)},
-      {"terminal", sha256_hex(terminal)},
+      {"profile", config::sha256_hex(profile)},
+      {"terminal", config::sha256_hex(terminal)},
       {"salt", salt},
       {"inputs", inputs},
   };
 }
 
 std::string Ingredients::key() const {
-  Sha256 h;
+  config::Sha256 h;
   h.update_field(k_key_version);
   for (const auto& [name, digest] : digests()) {
     h.update_field(name);
@@ -148,7 +148,7 @@ Result<Key> compute_key(const KeyInputs& in, StatCache& stats, Scan scan) {
   auto tty = [](bool t) { return t ? "tty" : "pipe"; };
   g.terminal = std::string("stdin=") + tty(in.stdin_tty) + " stdout=" + tty(in.stdout_tty) +
                " stderr=" + tty(in.stderr_tty);
-  g.salt = sha256_hex(std::string("salt:") + in.salt);
+  g.salt = config::sha256_hex(std::string("salt:") + in.salt);
 
   WalkOptions walk{in.workspace, in.excludes, in.max_entries};
   auto tree = digest_scan(walk, std::move(scan), stats);

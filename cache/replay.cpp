@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "cache/sha256.hpp"
+#include "config/sha256.hpp"
 #include "config/fd_io.hpp"
 #include "cache/stat_cache.hpp"
 
@@ -145,7 +145,7 @@ Result<void> verify_blobs(const Entry& entry, const FetchBlob& fetch) {
   std::string bytes;
   for (const auto& id : entry.blob_ids()) {
     if (id == entry.tree_blob) continue;  // only `why` and `show` need the tree
-    if (!fetch(id, bytes) || sha256_hex(bytes) != id) return make_error("cache entry " + entry.key.substr(0, 12) + " lost chunk " + id.substr(0, 12));
+    if (!fetch(id, bytes) || config::sha256_hex(bytes) != id) return make_error("cache entry " + entry.key.substr(0, 12) + " lost chunk " + id.substr(0, 12));
   }
   return {};
 }

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cache/codec.hpp"
-#include "cache/sha256.hpp"
+#include "config/sha256.hpp"
 
 namespace vg::cache {
 namespace {
@@ -45,7 +45,7 @@ bool StatCache::trusted(const StatRecord& record, const FileStat& st) {
 }
 
 Result<std::string> hash_fd(int fd, const FileStat& before, const std::string& path) {
-  Sha256 h;
+  config::Sha256 h;
   static thread_local char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);

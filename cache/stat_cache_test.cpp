@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "cache/sha256.hpp"
+#include "config/sha256.hpp"
 #include "cache/test_util.hpp"
 
 namespace vg::cache {
@@ -27,7 +27,7 @@ TEST(StatCache, HashesContent) {
   StatCache cache;
   auto d = cache.digest(dir / "a.txt");
   ASSERT_TRUE(d) << d.error().message;
-  EXPECT_EQ(*d, sha256_hex("abc"));
+  EXPECT_EQ(*d, config::sha256_hex("abc"));
   EXPECT_EQ(cache.hashed(), 1u);
   EXPECT_TRUE(cache.dirty());
 }
@@ -108,7 +108,7 @@ TEST(StatCache, EditWithRestoredMtimeIsSeen) {
   ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), times, 0), 0);
   auto d2 = cache.digest(p);
   ASSERT_TRUE(d2);
-  EXPECT_EQ(*d2, sha256_hex("xyz"));
+  EXPECT_EQ(*d2, config::sha256_hex("xyz"));
 }
 
 TEST(StatCache, EncodeMergeRoundTrip) {

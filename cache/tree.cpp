@@ -11,7 +11,7 @@
 
 #include "cache/codec.hpp"
 #include "cache/scan.hpp"
-#include "cache/sha256.hpp"
+#include "config/sha256.hpp"
 
 namespace vg::cache {
 namespace {
@@ -58,7 +58,7 @@ Result<Tree> walk_tree(const WalkOptions& options, StatCache& stats) {
 }
 
 std::string Tree::digest() const {
-  Sha256 h;
+  config::Sha256 h;
   h.update_field("vg-tree-1");
   for (const auto& e : entries) {
     h.update_field(e.path);

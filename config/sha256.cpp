@@ -1,115 +1,66 @@
 #include "config/sha256.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace vg::config {
-namespace {
 
-constexpr std::array<std::uint32_t, 64> k_round{
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+Sha256::Sha256(BlockFunction blocks)
+    : m_blocks(blocks),
+      m_state{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
-constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-}  // namespace
-
-Sha256::Sha256()
-    : m_state{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
-
-void Sha256::block(const std::uint8_t* p) {
-  std::uint32_t w[64];
-  for (int i = 0; i < 16; ++i) {
-    w[i] = (std::uint32_t(p[4 * i]) << 24) | (std::uint32_t(p[4 * i + 1]) << 16) |
-           (std::uint32_t(p[4 * i + 2]) << 8) | std::uint32_t(p[4 * i + 3]);
-  }
-  for (int i = 16; i < 64; ++i) {
-    std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  auto [a, b, c, d, e, f, g, h] = m_state;
-  for (int i = 0; i < 64; ++i) {
-    std::uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-    std::uint32_t ch = (e & f) ^ (~e & g);
-    std::uint32_t t1 = h + s1 + ch + k_round[i] + w[i];
-    std::uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-    std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-    std::uint32_t t2 = s0 + maj;
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  m_state[0] += a;
-  m_state[1] += b;
-  m_state[2] += c;
-  m_state[3] += d;
-  m_state[4] += e;
-  m_state[5] += f;
-  m_state[6] += g;
-  m_state[7] += h;
-}
-
-void Sha256::update(std::string_view data) {
-  const auto* p = reinterpret_cast<const std::uint8_t*>(data.data());
-  std::size_t n = data.size();
+void Sha256::update(const void* data, std::size_t n) {
+  const auto* p = static_cast<const std::uint8_t*>(data);
   m_length += n;
   if (m_buffered > 0) {
-    std::size_t take = std::min(n, 64 - m_buffered);
-    std::memcpy(m_buffer.data() + m_buffered, p, take);
+    std::size_t take = std::min(n, sizeof m_buffer - m_buffered);
+    std::memcpy(m_buffer + m_buffered, p, take);
     m_buffered += take;
     p += take;
     n -= take;
-    if (m_buffered < 64) return;
-    block(m_buffer.data());
+    if (m_buffered < sizeof m_buffer) return;
+    m_blocks(m_state, m_buffer, 1);
     m_buffered = 0;
   }
-  for (; n >= 64; p += 64, n -= 64) block(p);
-  std::memcpy(m_buffer.data(), p, n);
+  if (n >= 64) {
+    m_blocks(m_state, p, n / 64);
+    p += n / 64 * 64;
+    n %= 64;
+  }
+  std::memcpy(m_buffer, p, n);
   m_buffered = n;
+}
+
+void Sha256::update_field(std::string_view s) {
+  std::uint64_t n = s.size();
+  char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = char(n >> (8 * i));
+  update(len, sizeof len);
+  update(s);
 }
 
 std::array<std::uint8_t, 32> Sha256::finish() {
   std::uint64_t bits = m_length * 8;
-  m_buffer[m_buffered++] = 0x80;
-  if (m_buffered > 56) {
-    std::memset(m_buffer.data() + m_buffered, 0, 64 - m_buffered);
-    block(m_buffer.data());
-    m_buffered = 0;
-  }
-  std::memset(m_buffer.data() + m_buffered, 0, 56 - m_buffered);
-  for (int i = 0; i < 8; ++i) m_buffer[56 + i] = std::uint8_t(bits >> (56 - 8 * i));
-  block(m_buffer.data());
-  m_buffered = 0;
+  std::uint8_t pad[72] = {0x80};
+  std::size_t pad_len = (m_buffered < 56 ? 56 : 120) - m_buffered;
+  for (int i = 0; i < 8; ++i) pad[pad_len + std::size_t(i)] = std::uint8_t(bits >> (56 - 8 * i));
+  update(pad, pad_len + 8);
   std::array<std::uint8_t, 32> out{};
   for (int i = 0; i < 8; ++i) {
-    out[4 * i] = std::uint8_t(m_state[i] >> 24);
-    out[4 * i + 1] = std::uint8_t(m_state[i] >> 16);
-    out[4 * i + 2] = std::uint8_t(m_state[i] >> 8);
-    out[4 * i + 3] = std::uint8_t(m_state[i]);
+    for (int j = 0; j < 4; ++j) out[std::size_t(4 * i + j)] = std::uint8_t(m_state[i] >> (24 - 8 * j));
   }
   return out;
 }
 
 std::string Sha256::finish_hex() {
   static constexpr char k_hex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(64);
-  for (std::uint8_t b : finish()) {
-    s.push_back(k_hex[b >> 4]);
-    s.push_back(k_hex[b & 15]);
+  auto digest = finish();
+  std::string out(64, '0');
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    out[2 * i] = k_hex[digest[i] >> 4];
+    out[2 * i + 1] = k_hex[digest[i] & 15];
   }
-  return s;
+  return out;
 }
 
 std::string sha256_hex(std::string_view data) {

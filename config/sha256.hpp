@@ -1,34 +1,43 @@
 #pragma once
-// SHA-256 (FIPS 180-4), written here so vg needs no crypto library: used for
-// trusted repository configs and for cache keys.
+// SHA-256 (FIPS 180-4), written here so vg needs no crypto library: trusted
+// repository configs, cache keys and content addresses, guest assets. Byte
+// input and length-prefixed fields (so that concatenated fields cannot
+// collide), on the x86 SHA extensions when present (config/sha256_blocks.hpp).
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "config/sha256_blocks.hpp"
+
 namespace vg::config {
 
-// Incremental SHA-256: update() any number of times, then finish() once.
+// Incremental SHA-256 with field framing.
 class Sha256 {
  public:
-  Sha256();
-  // Feed `data` into the hash.
-  void update(std::string_view data);
-  // Return the 32-byte digest; the object must not be updated afterwards.
+  explicit Sha256(BlockFunction blocks = sha256_blocks());
+  // Feed `n` bytes at `data`.
+  void update(const void* data, std::size_t n);
+  // Feed the bytes of `s`.
+  void update(std::string_view s) { update(s.data(), s.size()); }
+  // Feed `s` with a length prefix, so concatenations cannot collide.
+  void update_field(std::string_view s);
+  // Finish and return the 32-byte digest; the object must not be reused.
   std::array<std::uint8_t, 32> finish();
-  // Return the digest as 64 lowercase hex digits (calls finish()).
+  // Finish and return the digest as 64 lowercase hex digits.
   std::string finish_hex();
 
  private:
-  void block(const std::uint8_t* p);
-  std::array<std::uint32_t, 8> m_state;
-  std::array<std::uint8_t, 64> m_buffer{};
+  BlockFunction m_blocks;
+  std::uint32_t m_state[8];
+  std::uint8_t m_buffer[64];
   std::size_t m_buffered = 0;
-  std::uint64_t m_length = 0;  // bytes hashed so far
+  std::uint64_t m_length = 0;  // bytes fed so far
 };
 
-// Return the SHA-256 of `data` as 64 lowercase hex digits.
+// Return the hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
 }  // namespace vg::config

@@ -1,13 +1,13 @@
 // The SHA-256 compression function, twice: with the x86 SHA extensions
 // (about 5x faster than portable code: the key of a 50,000-file workspace
 // hashes ~5 MB of tree records on every lookup) and in portable C++.
-#include "cache/sha256_blocks.hpp"
+#include "config/sha256_blocks.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
-namespace vg::cache {
+namespace vg::config {
 namespace {
 
 constexpr std::uint32_t k_round[64] = {
@@ -117,4 +117,4 @@ BlockFunction sha256_blocks() {
   return chosen;
 }
 
-}  // namespace vg::cache
+}  // namespace vg::config
