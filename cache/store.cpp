@@ -20,6 +20,7 @@
 #include "cache/codec.hpp"
 #include "cache/queue.hpp"
 #include "cache/rocks.hpp"
+#include "config/files.hpp"
 
 namespace vg::cache {
 namespace {
@@ -34,12 +35,6 @@ std::int64_t system_ns() {
 bool exists(const std::string& path) {
   struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;
-}
-
-void make_dirs(const std::string& path) {
-  for (std::size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') ::mkdir(path.substr(0, i).c_str(), 0700);
-  }
 }
 
 // Take `lock_path` with flock(`op`), retrying with jittered backoff until
@@ -331,7 +326,7 @@ bool Store::open_reader() {
 }
 
 Result<void> Store::with_session(Wait wait, const std::function<Result<void>(Session&)>& fn) {
-  make_dirs(m_options.dir + "/queue");
+  (void)make_dirs(m_options.dir + "/queue");  // a failure shows when the queue is written
   close_reader();  // a read-only handle must not overlap the read-write one
   int lock_fd = take_lock(m_options.dir + "/writer.lock", LOCK_EX, wait == Wait::yes ? m_options.lock_wait_ms : 20);
   if (lock_fd < 0) {
@@ -431,7 +426,7 @@ bool Store::fetch(const std::string& id, std::string& out) {
 }
 
 Result<void> Store::put(const Entry& entry, const Blobs& blobs) {
-  make_dirs(m_options.dir + "/queue");
+  (void)make_dirs(m_options.dir + "/queue");
   Bundle b{entry, blobs};
   auto queued = write_atomically(m_options.dir + "/queue", bundle_name(entry.key), b.encode());
   if (!queued) return queued;
@@ -439,7 +434,7 @@ Result<void> Store::put(const Entry& entry, const Blobs& blobs) {
 }
 
 void Store::save_stat_cache(const std::string& root, const StatCache& stats) {
-  make_dirs(m_options.dir + "/queue");
+  (void)make_dirs(m_options.dir + "/queue");
   std::string prefix = root.ends_with('/') ? root : root + "/";
   // Only the changed records: ingest merges them into the stored ones.
   for (Select which : {Select::changed_inside, Select::changed_outside}) {
@@ -460,12 +455,12 @@ void Store::settle(Settle when) {
 }
 
 void Store::note_hit(const std::string& key) {
-  make_dirs(m_options.dir + "/queue");
+  (void)make_dirs(m_options.dir + "/queue");
   (void)write_atomically(m_options.dir + "/queue", event_name(), "hit " + key + " " + std::to_string(now()) + "\n");
 }
 
 void Store::note(const std::string& name) {
-  make_dirs(m_options.dir + "/queue");
+  (void)make_dirs(m_options.dir + "/queue");
   (void)write_atomically(m_options.dir + "/queue", event_name(), "count " + name + "\n");
 }
 

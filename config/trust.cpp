@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "config/files.hpp"
 #include "config/sha256.hpp"
 #include "config/yaml_file.hpp"
 
@@ -42,27 +43,8 @@ Result<std::vector<Entry>> read_store(const std::string& store_file) {
   return parse(**text);
 }
 
-Result<void> make_dirs(const std::string& dir) {
-  if (dir.empty()) return {};
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) == 0) return {};
-  auto slash = dir.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) {
-    auto r = make_dirs(dir.substr(0, slash));
-    if (!r) return r;
-  }
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return make_error("mkdir(\"" + dir + "\"): " + std::strerror(errno));
-  }
-  return {};
-}
-
 Result<void> write_store(const std::string& store_file, const std::vector<Entry>& entries) {
-  auto slash = store_file.find_last_of('/');
-  if (slash != std::string::npos) {
-    auto r = make_dirs(store_file.substr(0, slash));
-    if (!r) return r;
-  }
+  if (auto r = make_dirs(parent_dir(store_file)); !r) return r;
   std::string text;
   for (const auto& e : entries) text += e.hash + "  " + e.path + "\n";
   std::string tmp = store_file + ".tmp." + std::to_string(::getpid());
@@ -93,28 +75,6 @@ Result<void> write_store(const std::string& store_file, const std::vector<Entry>
   return {};
 }
 
-// Serialises read-modify-write of the store between concurrent `vg config
-// trust` runs (the rename keeps readers consistent without it).
-class StoreLock {
- public:
-  explicit StoreLock(const std::string& store_file) {
-    auto slash = store_file.find_last_of('/');
-    if (slash != std::string::npos && !make_dirs(store_file.substr(0, slash))) return;
-    m_fd = ::open((store_file + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (m_fd >= 0) {
-      while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
-      }
-    }
-  }
-  ~StoreLock() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  StoreLock(const StoreLock&) = delete;
-  StoreLock& operator=(const StoreLock&) = delete;
-
- private:
-  int m_fd = -1;
-};
 
 }  // namespace
 
@@ -132,7 +92,10 @@ bool is_trusted(const std::string& store_file, const std::string& config_path, s
 
 Result<void> trust_config(const std::string& store_file, const std::string& config_path, std::string_view content) {
   if (config_path.find('\n') != std::string::npos) return make_error("cannot trust a path that contains a newline");
-  StoreLock lock(store_file);
+  // Serialises read-modify-write between concurrent `vg config trust` runs
+  // (the rename keeps readers consistent without it).
+  auto lock = FileLock::acquire(store_file + ".lock");
+  if (!lock) return lock.error();
   auto entries = read_store(store_file);
   if (!entries) return entries.error();
   std::vector<Entry> kept;
@@ -144,7 +107,10 @@ Result<void> trust_config(const std::string& store_file, const std::string& conf
 }
 
 Result<bool> untrust_config(const std::string& store_file, const std::string& config_path) {
-  StoreLock lock(store_file);
+  // Serialises read-modify-write between concurrent `vg config trust` runs
+  // (the rename keeps readers consistent without it).
+  auto lock = FileLock::acquire(store_file + ".lock");
+  if (!lock) return lock.error();
   auto entries = read_store(store_file);
   if (!entries) return entries.error();
   std::vector<Entry> kept;

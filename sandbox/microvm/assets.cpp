@@ -90,7 +90,7 @@ Result<std::string> fetch_kernel_deb(const AssetOptions& o, const std::string& c
   auto pkg = resolve_kernel_package();
   if (!pkg) return pkg.error();
   package = *pkg;
-  if (auto r = make_dirs(cache_dir); !r) return r.error();
+  if (auto r = make_dirs(cache_dir, 0755); !r) return r.error();
   if (DIR* d = opendir(cache_dir.c_str())) {
     while (dirent* e = readdir(d)) {
       std::string n = e->d_name;
@@ -319,17 +319,10 @@ Result<Assets> find_assets(const AssetOptions& o) {
 Result<Assets> build_assets(const AssetOptions& o) {
   auto version = asset_version(o);
   if (!version) return version.error();
-  if (auto r = make_dirs(o.guest_root); !r) return r.error();
+  if (auto r = make_dirs(o.guest_root, 0755); !r) return r.error();
   // One builder at a time; a second waits and then finds the result.
-  std::string lock_path = o.guest_root + "/.lock";
-  int lock = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock >= 0) flock(lock, LOCK_EX);
-  struct Unlock {
-    int fd;
-    ~Unlock() {
-      if (fd >= 0) close(fd);
-    }
-  } unlock{lock};
+  auto lock = FileLock::acquire(o.guest_root + "/.lock");
+  if (!lock) return lock.error();
 
   std::string final_dir = o.guest_root + "/" + *version;
   if (exists(final_dir)) {

@@ -77,17 +77,6 @@ Result<std::string> sha256_file(const std::string& path) {
   return h.finish_hex();
 }
 
-Result<void> make_dirs(const std::string& path, unsigned mode) {
-  std::size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = path.find('/', pos + 1);
-    std::string part = path.substr(0, pos);
-    if (part.empty()) continue;
-    if (mkdir(part.c_str(), mode) != 0 && errno != EEXIST) return sys_error("mkdir", part);
-  }
-  return {};
-}
-
 bool remove_tree(const std::string& path) {
   nftw(
       path.c_str(),

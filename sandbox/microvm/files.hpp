@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "config/files.hpp"
 #include "config/result.hpp"
 
 namespace vg::sandbox::microvm {
@@ -13,8 +14,6 @@ Result<std::string> read_file(const std::string& path);
 Result<void> write_file(const std::string& path, const std::string& data, unsigned mode = 0644);
 // SHA-256 of the file at `path`, as hex.
 Result<std::string> sha256_file(const std::string& path);
-// mkdir -p `path`.
-Result<void> make_dirs(const std::string& path, unsigned mode = 0755);
 // rm -rf `path` (never follows symlinks); true when it is gone.
 bool remove_tree(const std::string& path);
 // The last `lines` lines of the file at `path` (at most 64 KiB read).

@@ -226,15 +226,8 @@ TemplateLookup find_template(const TemplateOptions& o) {
 
 Result<Template> build_template(const TemplateOptions& o) {
   if (auto r = make_dirs(o.root, 0700); !r) return r.error();
-  std::string lock_path = o.root + "/.lock";
-  int lock = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock >= 0) flock(lock, LOCK_EX);
-  struct Unlock {
-    int fd;
-    ~Unlock() {
-      if (fd >= 0) close(fd);
-    }
-  } unlock{lock};
+  auto lock = FileLock::acquire(o.root + "/.lock");
+  if (!lock) return lock.error();
 
   // Another vg may have built it while we waited for the lock.
   auto existing = find_template(o);

@@ -8,31 +8,16 @@
 #include <cstdio>
 #include <ctime>
 
+#include "config/files.hpp"
 #include "sandbox/policy/fs.hpp"
 #include "sandbox/policy/policy.hpp"
 
 namespace vg::sandbox::policy {
 
-namespace {
-
-// mkdir -p for a vg-owned directory.
-bool make_dirs(const std::string& path) {
-  std::string cur;
-  for (size_t i = 0; i <= path.size(); ++i) {
-    if (i == path.size() || (path[i] == '/' && i > 0)) {
-      cur = path.substr(0, i);
-      if (mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
 Result<void> Quarantine::ensure_dir() {
   if (!m_dir.empty()) return {};
   if (m_base.empty()) return make_error("no quarantine directory configured");
-  if (!make_dirs(m_base)) return make_error("mkdir(\"" + m_base + "\"): " + errno_text(errno));
+  if (auto r = make_dirs(m_base); !r) return r.error();
   char stamp[32];
   time_t now = time(nullptr);
   tm tmv{};
@@ -53,7 +38,7 @@ Result<void> Quarantine::copy_entry(int upper_fd, const Item& item) {
   const std::string& rel = item.change.path;
   auto [parent, name] = split_parent(rel);
   std::string dst_parent = parent.empty() ? m_dir : m_dir + "/" + parent;
-  if (!make_dirs(dst_parent)) return make_error("mkdir(\"" + dst_parent + "\"): " + errno_text(errno));
+  if (auto r = make_dirs(dst_parent); !r) return r.error();
   std::string dst = dst_parent + "/" + name;
   switch (item.type) {
     case EntryType::regular: {
