@@ -1,9 +1,11 @@
 #include "config/fd_io.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace vg {
 
@@ -20,6 +22,35 @@ bool write_all(int fd, std::string_view data) {
     data.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
+}
+
+bool send_with_fds(int sock, std::string_view data, const int* fds, std::size_t nfds) {
+  iovec iov{const_cast<char*>(data.data()), data.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  // No allocation: a sandbox's setup process calls this between clone and exec.
+  alignas(cmsghdr) char control[CMSG_SPACE(k_max_sent_fds * sizeof(int))] = {};
+  if (nfds > k_max_sent_fds) {
+    errno = EINVAL;
+    return false;
+  }
+  if (nfds > 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+    std::memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+  }
+  ssize_t n;
+  do {
+    n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  if (n == static_cast<ssize_t>(data.size())) return true;
+  if (n >= 0) errno = EIO;
+  return false;
 }
 
 }  // namespace vg

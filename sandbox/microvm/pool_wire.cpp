@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "config/fd_io.hpp"
+
 namespace vg::sandbox::microvm::wire {
 
 int connect_unix(const std::string& path) {
@@ -28,26 +30,7 @@ int connect_unix(const std::string& path) {
 }
 
 bool send_line(int sock, const std::string& line, int fd) {
-  std::string data = line + "\n";
-  iovec iov{data.data(), data.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (fd >= 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  ssize_t n;
-  do {
-    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n == static_cast<ssize_t>(data.size());
+  return send_with_fds(sock, line + "\n", &fd, fd >= 0 ? 1 : 0);
 }
 
 bool read_line(int sock, std::string& line, int timeout_ms, int* fd) {

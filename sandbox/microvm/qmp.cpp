@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "config/fd_io.hpp"
+
 namespace vg::sandbox::microvm {
 
 std::string json_string_field(const std::string& json, const std::string& key) {
@@ -78,26 +80,8 @@ Result<std::string> Qmp::execute(const std::string& command, const std::string& 
   std::string msg = "{\"execute\":\"" + command + "\"";
   if (!arguments.empty()) msg += ",\"arguments\":" + arguments;
   msg += "}\n";
-  iovec iov{msg.data(), msg.size()};
-  msghdr mh{};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  if (fd >= 0) {
-    mh.msg_control = control;
-    mh.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  }
-  ssize_t n;
-  do {
-    n = sendmsg(m_fd, &mh, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  if (n != static_cast<ssize_t>(msg.size())) {
-    return make_error("QMP " + command + ": sendmsg: " + std::strerror(n < 0 ? errno : EIO));
+  if (!send_with_fds(m_fd, msg, &fd, fd >= 0 ? 1 : 0)) {
+    return make_error("QMP " + command + ": sendmsg: " + std::strerror(errno));
   }
   auto reply = read_reply();
   if (!reply) return make_error("QMP " + command + ": " + reply.error().message);

@@ -24,6 +24,7 @@
 #include <cstring>
 
 #include "config/exit_codes.hpp"
+#include "config/fd_io.hpp"
 #include "sandbox/namespace/child.hpp"
 #include "sandbox/namespace/idmap.hpp"
 #include "sandbox/namespace/seccomp_filter.hpp"
@@ -307,19 +308,9 @@ void send_ready(int upper_mnt, const timespec& tick) {
   char payload[1 + sizeof tick];
   payload[0] = k_msg_ready;
   std::memcpy(payload + 1, &tick, sizeof tick);
-  iovec iov{payload, sizeof payload};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &upper_mnt, sizeof(int));
-  if (sendmsg(g_sock, &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof payload)) fail("setup", "sendmsg", "", errno);
+  if (!send_with_fds(g_sock, std::string_view(payload, sizeof payload), &upper_mnt, 1)) {
+    fail("setup", "sendmsg", "", errno);
+  }
 }
 
 // In the command's process: give up every privilege, then exec.

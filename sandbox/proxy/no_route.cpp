@@ -13,6 +13,8 @@
 #include <cstring>
 #include <vector>
 
+#include "config/fd_io.hpp"
+
 namespace vg::sandbox::proxy {
 namespace {
 
@@ -132,21 +134,8 @@ Result<void> send_counters(const std::string& path) {
     return make_error("connect(\"" + path + "\"): " + std::strerror(errno));
   }
   std::string payload = std::to_string(*now) + "\n";
-  iovec iov{payload.data(), payload.size()};
   int fds[2] = {snmp.get(), snmp6.get()};
-  std::size_t nfds = snmp6.valid() ? 2 : 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-  std::memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
-  if (::sendmsg(sock.get(), &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(payload.size())) {
+  if (!send_with_fds(sock.get(), payload, fds, snmp6.valid() ? 2 : 1)) {
     return make_error(std::string("sendmsg(\"") + path + "\"): " + std::strerror(errno));
   }
   return {};
