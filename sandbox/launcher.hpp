@@ -10,6 +10,7 @@
 
 #include "config/config.hpp"
 #include "config/result.hpp"
+#include "sandbox/trace/tracer.hpp"
 
 namespace vg::sandbox {
 
@@ -37,6 +38,7 @@ struct Spec {
   config::Sandbox profile;         // mounts, network, limits, user
   bool dry_run_writes = false;     // show the change set, apply nothing
   bool timing = false;             // print where the sandbox's start-up time went (stderr)
+  bool trace = false;              // learn the paths the run looks at (Outcome::inputs)
   // Sees every connection of the restricted network's proxy, on its thread (may be empty).
   std::function<void(const proxy::ConnectionEvent&)> network_observer;
 };
@@ -51,6 +53,12 @@ struct Outcome {
   bool used_network = false;
   bool read_terminal = false;
   bool left_processes = false;
+  // With Spec::trace: every host path the run looked at, with how (paths on
+  // the sandbox's private file systems left out). `traced` is false when the
+  // backend cannot trace or the trace is partial (`untraced_reason` says why).
+  bool traced = false;
+  std::string untraced_reason;
+  std::vector<std::pair<std::string, trace::Use>> inputs;
 };
 
 class Launcher {

@@ -28,6 +28,7 @@
 #include "sandbox/namespace/child.hpp"
 #include "sandbox/namespace/idmap.hpp"
 #include "sandbox/namespace/seccomp_filter.hpp"
+#include "sandbox/trace/tracer.hpp"
 
 namespace vg::sandbox::ns {
 
@@ -314,7 +315,8 @@ void send_ready(int upper_mnt, const timespec& tick) {
 }
 
 // In the command's process: give up every privilege, then exec.
-[[noreturn]] void exec_command(const Plan& plan, const sigset_t& sigmask) {
+[[noreturn]] void exec_command(const Plan& plan, const sigset_t& sigmask, int sock,
+                               const std::vector<sock_filter>* trace) {
   auto die = [](const char* what) {
     std::fprintf(stderr, "vg: sandbox: %s: %s\n", what, std::strerror(errno));
     _exit(exit_code::k_sandbox_unavailable);
@@ -360,6 +362,21 @@ void send_ready(int upper_mnt, const timespec& tick) {
   envp.push_back(nullptr);
   // The filter goes last: it forbids calls the steps above still needed.
   if (load_seccomp_filter(plan.seccomp) != 0) die("prctl(PR_SET_SECCOMP)");
+  if (trace) {
+    // After the sandbox's own filter, so its refusals still win; a run that
+    // cannot be traced still runs, and the cache is told so.
+    int listener = trace::install_filter(*trace);
+    if (listener >= 0) {
+      char msg = k_msg_traced;
+      if (!send_with_fds(sock, std::string_view(&msg, 1), &listener, 1)) die("sendmsg(trace listener)");
+      close(listener);
+    } else {
+      std::string msg = std::string(1, k_msg_untraced) + "seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER): " +
+                        std::strerror(errno);
+      if (!send_with_fds(sock, msg)) die("sendmsg(trace listener)");
+    }
+  }
+  close(sock);
 
   const std::string& name = plan.argv[0];
   int err = ENOENT;
@@ -391,7 +408,7 @@ void send_ready(int upper_mnt, const timespec& tick) {
 
 }  // namespace
 
-void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
+void run_child(const Plan& plan, int sock, const sigset_t& sigmask, const std::vector<sock_filter>* trace) {
   g_sock = sock;
   // The sandbox dies with the process that made it (vg, or the intermediate
   // of a multithreaded caller): nothing runs on unsupervised.
@@ -431,10 +448,7 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask) {
 
   pid_t command = fork();
   if (command < 0) fail("start", "fork", "", errno);
-  if (command == 0) {
-    close(sock);
-    exec_command(plan, sigmask);
-  }
+  if (command == 0) exec_command(plan, sigmask, sock, trace);
   run_init(command, sock);
 }
 

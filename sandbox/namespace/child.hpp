@@ -3,7 +3,10 @@
 // new pid namespace): a checklist of small steps, each reporting a precise
 // failure (step, call, path, errno, hint) to the parent over `sock`.
 
+#include <linux/filter.h>
 #include <signal.h>
+
+#include <vector>
 
 #include "sandbox/namespace/plan.hpp"
 
@@ -13,13 +16,19 @@ namespace vg::sandbox::ns {
 inline constexpr char k_msg_ready = 'R';  // set up; carries the upper-directory mount fd
 inline constexpr char k_msg_error = 'E';  // a step failed; the text follows
 inline constexpr char k_msg_go = 'G';     // parent to child: ids mapped, limits joined
+inline constexpr char k_msg_traced = 'T';  // the command's process: carries the trace listener fd
+inline constexpr char k_msg_untraced = 'U';  // the command's process: tracing failed; the text says why
 
 // Exit code of the child when setup failed (the parent reports the message).
 inline constexpr int k_setup_failed = 125;
 
 // Build the sandbox from `plan`, start the command and act as its init.
-// `sigmask` is the mask the command starts with. Never returns.
-[[noreturn]] void run_child(const Plan& plan, int sock, const sigset_t& sigmask);
+// `sigmask` is the mask the command starts with. With a `trace` filter
+// (sandbox/trace), the command's process loads it last and sends the
+// listener on `sock` (k_msg_traced or k_msg_untraced) before the exec.
+// Never returns.
+[[noreturn]] void run_child(const Plan& plan, int sock, const sigset_t& sigmask,
+                            const std::vector<sock_filter>* trace = nullptr);
 
 // Report a failed step to the parent and exit.
 [[noreturn]] void fail_step(int sock, const char* step, const char* call, const char* path, int err,

@@ -16,12 +16,14 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <optional>
 
 #include "sandbox/namespace/cgroup.hpp"
 #include "sandbox/namespace/child.hpp"
 #include "sandbox/namespace/idmap.hpp"
 #include "sandbox/namespace/namespace.hpp"
 #include "sandbox/namespace/plan.hpp"
+#include "sandbox/namespace/trace_map.hpp"
 #include "sandbox/namespace/wait.hpp"
 #include "sandbox/policy/policy.hpp"
 #include "sandbox/proxy/sandbox_network.hpp"
@@ -87,6 +89,33 @@ Result<int> await_ready(int sock, timespec* tick = nullptr) {
   return fd;
 }
 
+// Read the command process's trace report: the listener fd, or -1 with
+// `why` set.
+int await_trace_listener(int sock, std::string& why) {
+  char buf[512];
+  iovec iov{buf, sizeof buf - 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do {
+    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  int fd = -1;
+  for (cmsghdr* c = n > 0 ? CMSG_FIRSTHDR(&msg) : nullptr; c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  }
+  if (n > 0 && buf[0] == ns::k_msg_traced && fd >= 0) return fd;
+  if (fd >= 0) close(fd);
+  buf[n > 0 ? n : 0] = '\0';
+  why = n <= 0 ? "the command's process ended before it could be traced"
+               : buf[0] == ns::k_msg_untraced ? std::string(buf + 1) : "unexpected message from the command's process";
+  return -1;
+}
+
 // The idmapped system directories (idmap.hpp), made before the clone so the
 // sandbox inherits them. Without them the child's plain binds would let the
 // command (host uid 0) read root-only files: fail closed and say why.
@@ -119,7 +148,8 @@ bool multithreaded() {
 // forked by glibc, clones the sandbox's init as a sibling (CLONE_PARENT: a
 // child of vg, which waits for it directly), writes init's pid to
 // `pid_pipe` and exits. Returns the intermediate's pid (or -1 with errno).
-long fork_then_clone(ns::Plan& plan, const int sv[2], const SignalGuard& guard, const int pid_pipe[2]) {
+long fork_then_clone(ns::Plan& plan, const int sv[2], const SignalGuard& guard, const int pid_pipe[2],
+                     const std::vector<sock_filter>* trace) {
   pid_t pid = fork();
   if (pid != 0) return pid;
   close(sv[0]);
@@ -138,7 +168,7 @@ long fork_then_clone(ns::Plan& plan, const int sv[2], const SignalGuard& guard, 
   }
   if (init == 0) {
     close(pid_pipe[1]);
-    ns::run_child(plan, sv[1], guard.previous());
+    ns::run_child(plan, sv[1], guard.previous(), trace);
   }
   auto init_pid = static_cast<pid_t>(init);
   _exit(write(pid_pipe[1], &init_pid, sizeof init_pid) == static_cast<ssize_t>(sizeof init_pid) ? 0
@@ -237,6 +267,14 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
   timing.mark("cgroups");
 
+  // Spec::trace: the filter is compiled here, where a failure can be told.
+  Outcome out;
+  std::optional<std::vector<sock_filter>> trace_filter;
+  if (spec.trace) {
+    if (auto compiled = trace::compile_filter()) trace_filter = std::move(*compiled);
+    else out.untraced_reason = compiled.error().message;
+  }
+
   plan.start_after = begun;
   if (plan.idmap_trees) {
     if (auto trees = make_trees(plan); !trees) return trees.error();
@@ -259,7 +297,8 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     close(sv[1]);
     return make_error(std::string("pipe2: ") + std::strerror(err));
   }
-  long pid = via_intermediate ? fork_then_clone(plan, sv, guard, pid_pipe)
+  const std::vector<sock_filter>* trace = trace_filter ? &*trace_filter : nullptr;
+  long pid = via_intermediate ? fork_then_clone(plan, sv, guard, pid_pipe, trace)
                               : syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
   if (via_intermediate) close(pid_pipe[1]);
   if (pid < 0) {
@@ -274,7 +313,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   }
   if (pid == 0) {
     close(sv[0]);
-    ns::run_child(plan, sv[1], guard.previous());
+    ns::run_child(plan, sv[1], guard.previous(), trace);
   }
   close(sv[1]);
   // The sandbox has its own copies of the idmapped trees now.
@@ -334,9 +373,13 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     return make_error("sandbox setup failed: " + ready.error().message);
   }
   int upper_fd = *ready;
+  std::optional<trace::Tracer> tracer;
+  if (trace) {
+    int listener = await_trace_listener(sv[0], out.untraced_reason);
+    if (listener >= 0) tracer.emplace(listener);
+  }
   timing.mark("setup");
 
-  Outcome out;
   // The setup socket stays open while the command runs: through it init is
   // told to end the sandbox at the time limit, and sees vg go if vg dies.
   ns::TimeLimit limit{spec.profile.resources.timeout, sv[0]};
@@ -346,6 +389,13 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",
                  static_cast<unsigned long long>(spec.profile.resources.timeout));
     out.exit_code = exit_code::k_timed_out;
+  }
+  if (tracer) {
+    trace::Trace seen = tracer->finish();
+    out.traced = seen.complete;
+    out.untraced_reason = seen.incomplete_reason;
+    out.inputs = ns::host_inputs(plan, seen);
+    tracer.reset();
   }
   if (net) {
     std::string note = net->finish(out.exit_code);

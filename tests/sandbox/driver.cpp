@@ -5,9 +5,11 @@
 //                  [--volume SRC:DST:ro|rw|overlay]... [--exclude GLOB]...
 //                  [--user nobody|root|current] [--readonly] [--dry-run-writes]
 //                  [--timeout SECONDS] [--cap NAME]...
-//                  [--outcome FILE] [--timing] [--with-thread] -- CMD [ARGS...]
+//                  [--outcome FILE] [--timing] [--trace] [--with-thread] -- CMD [ARGS...]
 // The outcome file gets "exit N", one "change VERDICT KIND PATH" line per
-// change and "quarantine DIR". Setup errors exit 69 with the message.
+// change and "quarantine DIR"; with --trace, "traced yes|no REASON" and one
+// "input USE PATH" line per host path the run looked at (USE: written,
+// probed, probed_link, read). Setup errors exit 69 with the message.
 #include <unistd.h>
 
 #include <cstdio>
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
     else if (a == "--readonly") spec.profile.isolation.filesystem = "readonly";
     else if (a == "--dry-run-writes") spec.dry_run_writes = true;
     else if (a == "--timing") spec.timing = true;
+    else if (a == "--trace") spec.trace = true;
     else if (a == "--with-thread") {
       // Start a busy background thread first: the multithreaded start-up path.
       static std::atomic<bool> stop{false};
@@ -113,6 +116,11 @@ int main(int argc, char** argv) {
           << "\n";
     }
     out << "quarantine " << outcome->quarantine << "\n";
+    if (spec.trace) {
+      out << "traced " << (outcome->traced ? "yes" : "no") << " " << outcome->untraced_reason << "\n";
+      static const char* const k_uses[] = {"", "written", "probed", "probed_link", "read"};
+      for (const auto& [path, use] : outcome->inputs) out << "input " << k_uses[int(use)] << " " << path << "\n";
+    }
   }
   return outcome->exit_code;
 }

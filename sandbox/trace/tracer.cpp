@@ -1,0 +1,423 @@
+#include "sandbox/trace/tracer.hpp"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+// Linux 6.6: wake the stopped caller and the listener on the same CPU
+// (uapi headers of older systems lack the names).
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+namespace vg::sandbox::trace {
+namespace {
+
+// How a call's arguments name paths. Indexes are argument numbers; -1 = none.
+enum class Kind : std::uint8_t {
+  open,        // flags decide read, written or probed
+  openat2,     // flags are in the struct open_how at argument `flags`
+  read,        // execve, truncate
+  written,     // creat
+  probe,       // follows the last symlink
+  probe_at,    // follows unless `flags` has AT_SYMLINK_NOFOLLOW
+  probe_link,  // does not follow the last symlink
+};
+
+struct Call {
+  const char* name;
+  Kind kind;
+  std::int8_t dirfd, path, flags, dirfd2, path2;
+};
+
+// Every path-taking call a run can read or look for a file with.
+constexpr Call k_calls[] = {
+    {"open", Kind::open, -1, 0, 1, -1, -1},
+    {"openat", Kind::open, 0, 1, 2, -1, -1},
+    {"openat2", Kind::openat2, 0, 1, 2, -1, -1},
+    {"creat", Kind::written, -1, 0, -1, -1, -1},
+    {"execve", Kind::read, -1, 0, -1, -1, -1},
+    {"execveat", Kind::read, 0, 1, 4, -1, -1},
+    {"truncate", Kind::read, -1, 0, -1, -1, -1},
+    {"stat", Kind::probe, -1, 0, -1, -1, -1},
+    {"lstat", Kind::probe_link, -1, 0, -1, -1, -1},
+    {"newfstatat", Kind::probe_at, 0, 1, 3, -1, -1},
+    {"statx", Kind::probe_at, 0, 1, 2, -1, -1},
+    {"access", Kind::probe, -1, 0, -1, -1, -1},
+    {"faccessat", Kind::probe, 0, 1, -1, -1, -1},
+    {"faccessat2", Kind::probe_at, 0, 1, 3, -1, -1},
+    {"readlink", Kind::probe_link, -1, 0, -1, -1, -1},
+    {"readlinkat", Kind::probe_link, 0, 1, -1, -1, -1},
+    {"chdir", Kind::probe, -1, 0, -1, -1, -1},
+    {"mkdir", Kind::probe_link, -1, 0, -1, -1, -1},
+    {"mkdirat", Kind::probe_link, 0, 1, -1, -1, -1},
+    {"mknod", Kind::probe_link, -1, 0, -1, -1, -1},
+    {"mknodat", Kind::probe_link, 0, 1, -1, -1, -1},
+    {"unlink", Kind::probe_link, -1, 0, -1, -1, -1},
+    {"unlinkat", Kind::probe_link, 0, 1, -1, -1, -1},
+    {"rmdir", Kind::probe_link, -1, 0, -1, -1, -1},
+    {"rename", Kind::probe_link, -1, 0, -1, -1, 1},
+    {"renameat", Kind::probe_link, 0, 1, -1, 2, 3},
+    {"renameat2", Kind::probe_link, 0, 1, -1, 2, 3},
+    {"link", Kind::probe_link, -1, 0, -1, -1, 1},
+    {"linkat", Kind::probe_link, 0, 1, -1, 2, 3},
+    {"symlink", Kind::probe_link, -1, 1, -1, -1, -1},
+    {"symlinkat", Kind::probe_link, 1, 2, -1, -1, -1},
+    {"chmod", Kind::probe, -1, 0, -1, -1, -1},
+    {"fchmodat", Kind::probe, 0, 1, -1, -1, -1},
+    {"chown", Kind::probe, -1, 0, -1, -1, -1},
+    {"lchown", Kind::probe_link, -1, 0, -1, -1, -1},
+    {"fchownat", Kind::probe_at, 0, 1, 4, -1, -1},
+    {"utime", Kind::probe, -1, 0, -1, -1, -1},
+    {"utimes", Kind::probe, -1, 0, -1, -1, -1},
+    {"futimesat", Kind::probe, 0, 1, -1, -1, -1},
+    {"utimensat", Kind::probe_at, 0, 1, 3, -1, -1},
+};
+
+struct Resolved {
+  long nr = -1;
+  const Call* call = nullptr;
+};
+
+// The calls by native number (resolved once).
+const std::vector<Resolved>& calls_by_number() {
+  static const std::vector<Resolved> table = [] {
+    std::vector<Resolved> t;
+    for (const Call& c : k_calls) {
+      int nr = seccomp_syscall_resolve_name(c.name);
+      if (nr == __NR_SCMP_ERROR || nr < 0) continue;
+      if (static_cast<std::size_t>(nr) >= t.size()) t.resize(static_cast<std::size_t>(nr) + 1);
+      t[static_cast<std::size_t>(nr)] = {nr, &c};
+    }
+    return t;
+  }();
+  return table;
+}
+
+Use open_use(std::uint64_t flags) {
+  if (flags & O_PATH) return (flags & O_NOFOLLOW) ? Use::probed_link : Use::probed;
+  if ((flags & O_CREAT) && (flags & O_EXCL)) return Use::probed_link;  // fails if it exists
+  if ((flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY) return Use::written;
+  return Use::read;
+}
+
+// Read a NUL-terminated path of at most PATH_MAX bytes at `addr` in `pid`,
+// one page at a time (the string may end just before an unmapped page).
+bool read_string(pid_t pid, std::uint64_t addr, std::string& out) {
+  out.clear();
+  char buf[4096];
+  const std::uint64_t page = 4096;
+  while (out.size() < 4096) {
+    std::size_t want = static_cast<std::size_t>(page - (addr % page));
+    iovec local{buf, want};
+    iovec remote{reinterpret_cast<void*>(addr), want};
+    ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+    if (n <= 0) return false;
+    const char* end = static_cast<const char*>(std::memchr(buf, '\0', static_cast<std::size_t>(n)));
+    if (end) {
+      out.append(buf, static_cast<std::size_t>(end - buf));
+      return true;
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+    addr += static_cast<std::uint64_t>(n);
+  }
+  return false;  // longer than PATH_MAX: the call fails with ENAMETOOLONG
+}
+
+bool read_link(const std::string& link, std::string& out) {
+  char buf[4096];
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  if (n <= 0 || n == static_cast<ssize_t>(sizeof buf)) return false;
+  out.assign(buf, static_cast<std::size_t>(n));
+  return true;
+}
+
+// "//" and "/./" collapse; ".." stays (only a walk can resolve it).
+std::string clean(const std::string& path) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    std::size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string_view part(path.data() + i, j - i);
+    if (!part.empty() && part != ".") {
+      out += '/';
+      out += part;
+    }
+    i = j + 1;
+  }
+  return out.empty() ? "/" : out;
+}
+
+}  // namespace
+
+Use merge_use(Use first, Use then) {
+  if (first == Use::written) return first;
+  return first > then ? first : then;
+}
+
+Result<std::vector<sock_filter>> compile_filter() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx) return make_error("seccomp_init: failed (libseccomp)");
+  struct Release {
+    scmp_filter_ctx c;
+    ~Release() { seccomp_release(c); }
+  } release{ctx};
+  for (const auto& r : calls_by_number()) {
+    if (!r.call) continue;
+    int rc;
+    if (r.call->kind == Kind::probe_at || (r.call->kind == Kind::read && r.call->flags >= 0)) {
+      // fstat() is newfstatat(fd, "", AT_EMPTY_PATH): about an fd already
+      // seen when it was opened. Such calls are not stopped at all.
+      rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, static_cast<int>(r.nr), 1,
+                            SCMP_CMP(static_cast<unsigned>(r.call->flags), SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
+    } else {
+      rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, static_cast<int>(r.nr), 0);
+    }
+    if (rc < 0) {
+      return make_error(std::string("seccomp_rule_add(") + r.call->name + ", notify): " + std::strerror(-rc));
+    }
+  }
+  // io_uring opens files in the kernel, out of any filter's sight.
+  for (const char* name : {"io_uring_setup", "io_uring_enter", "io_uring_register"}) {
+    int nr = seccomp_syscall_resolve_name(name);
+    if (nr == __NR_SCMP_ERROR) continue;
+    if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0); rc < 0) {
+      return make_error(std::string("seccomp_rule_add(") + name + "): " + std::strerror(-rc));
+    }
+  }
+  int fd = memfd_create("vg-trace-filter", MFD_CLOEXEC);
+  if (fd < 0) return make_error(std::string("memfd_create: ") + std::strerror(errno));
+  int rc = seccomp_export_bpf(ctx, fd);
+  if (rc < 0) {
+    close(fd);
+    return make_error(std::string("seccomp_export_bpf: ") + std::strerror(-rc));
+  }
+  off_t size = lseek(fd, 0, SEEK_END);
+  std::vector<sock_filter> program(static_cast<std::size_t>(size) / sizeof(sock_filter));
+  ssize_t n = pread(fd, program.data(), program.size() * sizeof(sock_filter), 0);
+  close(fd);
+  if (program.empty() || n != static_cast<ssize_t>(program.size() * sizeof(sock_filter))) {
+    return make_error("seccomp_export_bpf: short program");
+  }
+  return program;
+}
+
+int install_filter(const std::vector<sock_filter>& program) {
+  sock_fprog prog{};
+  prog.len = static_cast<unsigned short>(program.size());
+  prog.filter = const_cast<sock_filter*>(program.data());
+  return static_cast<int>(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
+}
+
+struct Tracer::State {
+  int listener = -1;
+  int root = -1;  // the traced processes' root directory (O_PATH), opened at the first call
+  std::thread thread;
+  std::atomic<std::int64_t> deadline_ms{0};
+  Trace trace;
+
+  void incomplete(const std::string& why) {
+    if (trace.complete) trace.incomplete_reason = why;
+    trace.complete = false;
+  }
+
+  void record(const std::string& path, Use use) {
+    auto [it, added] = trace.paths.emplace(path, use);
+    if (!added) it->second = merge_use(it->second, use);
+  }
+
+  // Where `abs` leads in the traced processes' own view, resolved by the
+  // kernel under their root; "" when it cannot be said.
+  std::string resolve(const std::string& abs, bool follow) {
+    if (root < 0) return {};
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    long fd = syscall(SYS_openat2, root, abs.c_str(), &how, sizeof how);
+    if (fd < 0) {
+      if (errno != ENOENT && errno != ENOTDIR) return {};
+      // Missing: where its parent leads, and the name looked for there.
+      std::size_t slash = abs.rfind('/');
+      std::string base = abs.substr(slash + 1);
+      if (slash == 0 || base.empty() || base == "." || base == "..") return {};
+      std::string parent = resolve(abs.substr(0, slash), true);
+      return parent.empty() ? std::string{} : (parent == "/" ? "" : parent) + "/" + base;
+    }
+    std::string out;
+    bool ok = read_link("/proc/self/fd/" + std::to_string(fd), out);
+    close(static_cast<int>(fd));
+    return ok && !out.empty() && out[0] == '/' ? out : std::string{};
+  }
+
+  // The path argument at `path_arg`, made absolute in the process's view.
+  bool absolute(const seccomp_notif& req, int dirfd_arg, int path_arg, std::uint64_t flags, std::string& out) {
+    std::string raw;
+    if (req.data.args[path_arg] == 0) return false;  // utimensat(fd, NULL, ...): an fd, already traced
+    if (!read_string(static_cast<pid_t>(req.pid), req.data.args[path_arg], raw)) return false;
+    if (raw.empty()) return false;  // AT_EMPTY_PATH or ENOENT: about an fd or nothing
+    (void)flags;
+    if (raw[0] == '/') {
+      out = clean(raw);
+      return true;
+    }
+    std::string base;
+    int dirfd = dirfd_arg >= 0 ? static_cast<int>(req.data.args[dirfd_arg]) : AT_FDCWD;
+    std::string proc = "/proc/" + std::to_string(req.pid);
+    if (!read_link(dirfd == AT_FDCWD ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd), base) ||
+        base.empty() || base[0] != '/') {
+      if (dirfd != AT_FDCWD) return false;  // a bad fd: the call fails with EBADF
+      incomplete("the working directory of process " + std::to_string(req.pid) + " could not be read");
+      return false;
+    }
+    out = clean(base + "/" + raw);
+    return true;
+  }
+
+  // Note one path of a call, and where the kernel will take it.
+  void note(const std::string& abs, Use use, bool follow) {
+    bool dotdot = abs.find("/..") != std::string::npos;
+    if (!dotdot) {
+      record(abs, use);
+    } else {
+      // Each directory a ".." leaves is looked at as a link (what it points
+      // at decides where ".." goes); the path itself only as resolved.
+      for (std::size_t at = abs.find("/.."); at != std::string::npos; at = abs.find("/..", at + 3)) {
+        bool component = at + 3 == abs.size() || abs[at + 3] == '/';
+        if (component && at > 0) record(abs.substr(0, at), Use::probed_link);
+      }
+    }
+    std::string real = resolve(abs, follow);
+    if (real.empty()) {
+      if (dotdot) incomplete("could not resolve " + abs);
+      return;
+    }
+    if (real != abs) record(real, use);
+  }
+
+  void handle(const seccomp_notif& req) {
+    const auto& table = calls_by_number();
+    if (req.data.nr < 0 || static_cast<std::size_t>(req.data.nr) >= table.size()) return;
+    const Call* c = table[static_cast<std::size_t>(req.data.nr)].call;
+    if (!c) return;
+    if (root < 0) {
+      root = open(("/proc/" + std::to_string(req.pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+    std::uint64_t flags = c->flags >= 0 ? req.data.args[c->flags] : 0;
+    Use use = Use::probed;
+    bool follow = true;
+    switch (c->kind) {
+      case Kind::open:
+        use = open_use(flags);
+        follow = !(flags & O_NOFOLLOW);
+        break;
+      case Kind::openat2: {
+        open_how how{};
+        iovec local{&how, sizeof how};
+        iovec remote{reinterpret_cast<void*>(req.data.args[2]), sizeof how};
+        if (process_vm_readv(static_cast<pid_t>(req.pid), &local, 1, &remote, 1, 0) != sizeof how) return;
+        use = open_use(how.flags);
+        follow = !(how.flags & O_NOFOLLOW) && !(how.resolve & RESOLVE_NO_SYMLINKS);
+        break;
+      }
+      case Kind::read: use = Use::read; break;
+      case Kind::written: use = Use::written; break;
+      case Kind::probe: break;
+      case Kind::probe_at:
+        if (flags & AT_SYMLINK_NOFOLLOW) {
+          use = Use::probed_link;
+          follow = false;
+        }
+        break;
+      case Kind::probe_link:
+        use = Use::probed_link;
+        follow = false;
+        break;
+    }
+    std::string abs;
+    if (absolute(req, c->dirfd, c->path, flags, abs)) note(abs, use, follow);
+    if (c->path2 >= 0 && absolute(req, c->dirfd2, c->path2, 0, abs)) note(abs, Use::probed_link, false);
+  }
+
+  void loop() {
+    seccomp_notif req{};
+    seccomp_notif_resp resp{};
+    for (;;) {
+      pollfd p{listener, POLLIN, 0};
+      int r = poll(&p, 1, 50);
+      if (r < 0 && errno == EINTR) continue;
+      if (r == 0) {
+        std::int64_t d = deadline_ms.load();
+        if (d > 0 && std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch()).count() > d) {
+          incomplete("traced processes were still running when the run ended");
+          break;
+        }
+        continue;
+      }
+      if (r < 0) {
+        incomplete(std::string("poll(seccomp listener): ") + std::strerror(errno));
+        break;
+      }
+      if (!(p.revents & POLLIN)) break;  // POLLHUP: every traced process is gone
+      std::memset(&req, 0, sizeof req);
+      if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0) {
+        if (errno == EINTR || errno == ENOENT) continue;  // the caller died meanwhile
+        incomplete(std::string("SECCOMP_IOCTL_NOTIF_RECV: ") + std::strerror(errno));
+        break;
+      }
+      ++trace.notifications;
+      handle(req);
+      std::memset(&resp, 0, sizeof resp);
+      resp.id = req.id;
+      resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+      // ENOENT: the caller was killed while waiting; nothing to answer.
+      if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) != 0 && errno != ENOENT) {
+        incomplete(std::string("SECCOMP_IOCTL_NOTIF_SEND: ") + std::strerror(errno));
+      }
+    }
+  }
+};
+
+Tracer::Tracer(int listener) : m_state(std::make_unique<State>()) {
+  m_state->listener = listener;
+  // Each stopped call is a round trip to this thread; on 6.6+ kernels it
+  // need not go through the scheduler's queues. Older kernels: EINVAL, fine.
+  (void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+  m_state->thread = std::thread([s = m_state.get()] { s->loop(); });
+}
+
+Tracer::~Tracer() {
+  if (m_state->thread.joinable()) finish(0);
+  if (m_state->listener >= 0) close(m_state->listener);
+  if (m_state->root >= 0) close(m_state->root);
+}
+
+Trace Tracer::finish(int grace_ms) {
+  if (m_state->thread.joinable()) {
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch()).count();
+    m_state->deadline_ms = now + std::max(grace_ms, 1);
+    m_state->thread.join();
+  }
+  return m_state->trace;
+}
+
+}  // namespace vg::sandbox::trace

@@ -1,0 +1,199 @@
+#include "sandbox/trace/tracer.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+
+namespace vg::sandbox::trace {
+namespace {
+
+namespace fs = std::filesystem;
+
+int recv_fd(int sock) {
+  char byte;
+  iovec io{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr m{};
+  m.msg_iov = &io;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) <= 0) return -1;
+  cmsghdr* c = CMSG_FIRSTHDR(&m);
+  if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
+bool send_fd(int sock, int fd) {
+  char byte = 'T';
+  iovec io{&byte, 1};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr m{};
+  m.msg_iov = &io;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  return sendmsg(sock, &m, 0) == 1;
+}
+
+// Run `body` in a child under the tracing filter; return the trace and the
+// child's exit code.
+Trace traced(const std::function<int()>& body, int& code) {
+  auto program = compile_filter();
+  EXPECT_TRUE(program) << (program ? "" : program.error().message);
+  int sv[2];
+  EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(sv[0]);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(90);
+    int fd = install_filter(*program);
+    if (fd < 0) _exit(91);
+    if (!send_fd(sv[1], fd)) _exit(92);
+    close(fd);
+    char go;
+    if (read(sv[1], &go, 1) != 1) _exit(93);
+    _exit(body());
+  }
+  close(sv[1]);
+  int listener = recv_fd(sv[0]);
+  EXPECT_GE(listener, 0) << "the child could not install the filter";
+  Tracer tracer(listener);
+  char go = 'g';
+  EXPECT_EQ(write(sv[0], &go, 1), 1);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(sv[0]);
+  code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return tracer.finish();
+}
+
+class TracerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/vg-trace-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    // The kernel reports resolved paths: take the real name of the directory.
+    m_dir = fs::canonical(tmpl).string();
+    std::ofstream(m_dir + "/in.txt") << "input\n";
+    fs::create_directory(m_dir + "/sub");
+    fs::create_symlink("in.txt", m_dir + "/link");
+  }
+  void TearDown() override { fs::remove_all(m_dir); }
+
+  std::string m_dir;
+};
+
+TEST_F(TracerTest, SeesReadsProbesAndWritesWithTheirUse) {
+  std::string in = m_dir + "/in.txt", missing = m_dir + "/missing.cfg", out = m_dir + "/out.txt";
+  int code = -1;
+  Trace t = traced(
+      [&] {
+        int fd = open(in.c_str(), O_RDONLY);
+        if (fd < 0) return 10;
+        char buf[16];
+        if (read(fd, buf, sizeof buf) <= 0) return 11;
+        close(fd);
+        struct stat st;
+        if (stat(missing.c_str(), &st) == 0) return 12;
+        fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0) return 13;
+        close(fd);
+        return 0;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_TRUE(t.complete) << t.incomplete_reason;
+  ASSERT_TRUE(t.paths.count(in));
+  EXPECT_EQ(t.paths[in], Use::read);
+  ASSERT_TRUE(t.paths.count(missing)) << "a path looked for and not found is an input too";
+  EXPECT_EQ(t.paths[missing], Use::probed);
+  ASSERT_TRUE(t.paths.count(out));
+  EXPECT_EQ(t.paths[out], Use::written);
+}
+
+TEST_F(TracerTest, RelativePathsResolveAgainstTheCallersDirectory) {
+  std::string sub = m_dir + "/sub";
+  int code = -1;
+  Trace t = traced(
+      [&] {
+        if (chdir(sub.c_str()) != 0) return 10;
+        int fd = open("../in.txt", O_RDONLY);
+        if (fd < 0) return 11;
+        close(fd);
+        int dir = open(m_dir.c_str(), O_RDONLY | O_DIRECTORY);
+        if (dir < 0) return 12;
+        fd = openat(dir, "link", O_RDONLY);
+        if (fd < 0) return 13;
+        close(fd);
+        close(dir);
+        return 0;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_TRUE(t.complete) << t.incomplete_reason;
+  EXPECT_EQ(t.paths.count(m_dir + "/in.txt"), 1u) << "../in.txt from sub/ is in.txt";
+  EXPECT_EQ(t.paths.count(sub), 1u) << "the directory a '..' leaves is looked at (it could be a link)";
+  ASSERT_EQ(t.paths.count(m_dir + "/link"), 1u) << "openat relative to a directory fd";
+  EXPECT_EQ(t.paths[m_dir + "/link"], Use::read);
+  EXPECT_EQ(t.paths[m_dir + "/in.txt"], Use::read) << "the link's target is read too";
+  ASSERT_EQ(t.paths.count(m_dir), 1u);
+  EXPECT_EQ(t.paths[m_dir], Use::read) << "a directory opened is listed";
+}
+
+TEST_F(TracerTest, ChildProcessesAndExecutedProgramsAreTraced) {
+  std::string in = m_dir + "/in.txt";
+  int code = -1;
+  Trace t = traced(
+      [&] {
+        pid_t p = fork();
+        if (p == 0) {
+          execl("/bin/cat", "cat", in.c_str(), static_cast<char*>(nullptr));
+          _exit(127);
+        }
+        int st = 0;
+        waitpid(p, &st, 0);
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 99;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_TRUE(t.complete) << t.incomplete_reason;
+  EXPECT_EQ(t.paths.count("/bin/cat"), 1u) << "the program executed";
+  EXPECT_EQ(t.paths.count(in), 1u) << "the grandchild's read";
+  EXPECT_GT(t.notifications, 3u);
+}
+
+TEST_F(TracerTest, IoUringIsRefusedSoNoOpenGoesUnseen) {
+  int code = -1;
+  (void)traced([] { return syscall(425 /* io_uring_setup */, 4, nullptr) < 0 && errno == ENOSYS ? 0 : 1; },
+                   code);
+  EXPECT_EQ(code, 0);
+}
+
+TEST(TraceUse, FirstUseDecides) {
+  EXPECT_EQ(merge_use(Use::probed, Use::read), Use::read);
+  EXPECT_EQ(merge_use(Use::read, Use::written), Use::read);
+  EXPECT_EQ(merge_use(Use::written, Use::read), Use::written) << "it read what it had written itself";
+  EXPECT_EQ(merge_use(Use::probed_link, Use::probed), Use::probed_link) << "a followed target is noted under its own name";
+}
+
+}  // namespace
+}  // namespace vg::sandbox::trace
