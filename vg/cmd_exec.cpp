@@ -23,6 +23,7 @@
 #include "router/trust.hpp"
 #include "sandbox/host.hpp"
 #include "sandbox/launcher.hpp"
+#include "sandbox/namespace/plan.hpp"
 #include "vg/cached_run.hpp"
 #include "vg/command.hpp"
 #include "vg/context.hpp"
@@ -246,6 +247,9 @@ class ExecRun {
     spec.network_observer =
         network_audit_observer(m_config, {m_command, m_started_wall_ms, m_assessment.level, m_decision.backend});
     m_ctx.stats.mark("sandbox setup");
+    // vg has touched no workspace since it began: the sandbox's wait for the
+    // conflict clock's tick counts from there, overlapping vg's own start-up.
+    sandbox::ns::note_run_begun(m_ctx.begun);
     if (use_cache()) {
       auto cached = run_cached(m_ctx, {m_config, spec, **launcher, m_assessment.executables, m_opts.refresh,
                                        [this] { flush_stats(); }});

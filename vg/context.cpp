@@ -8,6 +8,12 @@
 
 namespace vg {
 
+timespec coarse_now() {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &t);
+  return t;
+}
+
 void Stats::mark(const char* what) {
   if (!enabled) return;
   auto now = Clock::now();

@@ -1,6 +1,8 @@
 #pragma once
 // State shared by the subcommands of one vg invocation.
 
+#include <time.h>
+
 #include <chrono>
 #include <string>
 #include <utility>
@@ -29,7 +31,13 @@ class Stats {
   std::vector<std::pair<const char*, double>> m_marks;  // microseconds
 };
 
+// Read CLOCK_REALTIME_COARSE.
+timespec coarse_now();
+
 struct Context {
+  // When vg began (the coarse clock): host writes before it are the user's,
+  // never a sandboxed run's (sandbox/namespace/plan.hpp, note_run_begun).
+  timespec begun = coarse_now();
   int exit_code = 0;
   std::vector<std::string> argv;  // as vg was started
   std::string command;            // the subcommand word ("" when none)

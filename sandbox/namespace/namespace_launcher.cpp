@@ -275,7 +275,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     else out.untraced_reason = compiled.error().message;
   }
 
-  plan.start_after = begun;
+  plan.start_after = ns::take_run_begun(begun);  // or earlier: when vg began (plan.hpp)
   if (plan.idmap_trees) {
     if (auto trees = make_trees(plan); !trees) return trees.error();
   }

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
+#include <optional>
 
 #include "config/capabilities.hpp"
 #include "sandbox/namespace/seccomp_filter.hpp"
@@ -190,6 +192,27 @@ const std::vector<std::string>& home_secret_paths() {
                                                    ".config/gh",  ".netrc", ".docker/config.json",
                                                    ".kube"};
   return k_paths;
+}
+
+namespace {
+
+std::mutex g_begun_mutex;
+std::optional<timespec> g_begun;
+
+}  // namespace
+
+void note_run_begun(const timespec& begun) {
+  std::lock_guard lock(g_begun_mutex);
+  g_begun = begun;
+}
+
+timespec take_run_begun(const timespec& now) {
+  std::lock_guard lock(g_begun_mutex);
+  std::optional<timespec> noted;
+  noted.swap(g_begun);
+  if (!noted) return now;
+  bool earlier = noted->tv_sec != now.tv_sec ? noted->tv_sec < now.tv_sec : noted->tv_nsec <= now.tv_nsec;
+  return earlier ? *noted : now;
 }
 
 Result<Plan> make_plan(const Spec& spec) {

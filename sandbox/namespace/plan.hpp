@@ -90,4 +90,15 @@ Result<Plan> make_plan(const Spec& spec);
 // The home-relative secrets hidden whenever a volume makes them visible.
 const std::vector<std::string>& home_secret_paths();
 
+// Note `begun` (CLOCK_REALTIME_COARSE) as the moment before which every host
+// write was the caller's, not the next sandbox's run: a command-line caller
+// passes its own start, having touched no workspace since. The conflict
+// clock's tick is then awaited from there, in parallel with the caller's own
+// start-up. Only the next launch uses it.
+void note_run_begun(const timespec& begun);
+
+// The conflict clock's start for a launch at `now`: the noted moment when one
+// was noted and is not later, else `now`. Clears the note.
+timespec take_run_begun(const timespec& now);
+
 }  // namespace vg::sandbox::ns

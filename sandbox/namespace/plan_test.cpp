@@ -160,4 +160,21 @@ TEST_F(PlanTest, BadSettingsAreNamed) {
   EXPECT_FALSE(vg::sandbox::ns::make_plan(spec).ok());
 }
 
+TEST(RunBegun, ANotedStartIsTakenOnceAndNeverMovesTheClockLater) {
+  using vg::sandbox::ns::note_run_begun;
+  using vg::sandbox::ns::take_run_begun;
+  const timespec now{1000, 500};
+  EXPECT_EQ(take_run_begun(now).tv_nsec, 500);  // nothing noted: now
+  note_run_begun({999, 900});
+  timespec t = take_run_begun(now);
+  EXPECT_EQ(t.tv_sec, 999);
+  EXPECT_EQ(t.tv_nsec, 900);
+  t = take_run_begun(now);  // the note is gone: a second launch starts at its own time
+  EXPECT_EQ(t.tv_sec, 1000);
+  note_run_begun({1000, 700});  // later than the launch: ignored
+  t = take_run_begun(now);
+  EXPECT_EQ(t.tv_nsec, 500);
+  EXPECT_EQ(take_run_begun(now).tv_nsec, 500);
+}
+
 }  // namespace
