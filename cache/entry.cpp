@@ -71,6 +71,7 @@ std::string Entry::encode() const {
     w.str(f.target);
   }
   w.u64(size);
+  encode_inputs(w, traced);
   return w.take();
 }
 
@@ -100,6 +101,8 @@ bool Entry::decode(std::string_view data, Entry& e) {
     f.target = r.str();
   }
   e.size = r.u64();
+  e.traced.clear();
+  if (r.ok() && !r.at_end() && !decode_inputs(r, e.traced)) return false;
   return r.ok() && r.at_end();
 }
 

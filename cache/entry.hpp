@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cache/key.hpp"
+#include "cache/traced.hpp"
 
 namespace vg::cache {
 
@@ -69,6 +70,9 @@ struct Entry {
   Transcript output;
   std::vector<FileRecord> files;
   std::uint64_t size = 0;  // bytes of the entry and of its blobs
+  // A traced run (cache/traced.hpp): the paths it used and their states
+  // before it; empty when the run is keyed on the whole workspace.
+  std::vector<TracedInput> traced;
 
   // Serialize; `decode` reads it back (false when malformed).
   std::string encode() const;

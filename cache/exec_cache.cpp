@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 #include "cache/queue.hpp"
 #include "cache/recorder.hpp"
@@ -59,6 +60,10 @@ bool ExecCache::prepare() {
     skip("terminal");  // it may read the terminal, and vg cannot tell whether it did
     return false;
   }
+  if (m_request.key.stdin_data) {
+    skip("stdin");  // what it read from the pipe or file is not part of any key
+    return false;
+  }
   if (m_request.writable_volumes) {
     skip("wrote_outside");
     return false;
@@ -73,11 +78,23 @@ bool ExecCache::prepare() {
     return false;
   }
   mark("cache checks");
-  // The stat records load (a RocksDB open) while the workspace is scanned.
+  m_stats = m_store.stat_cache(m_request.key.workspace);
+  auto command = command_ingredients(m_request.key, m_stats);
+  mark("cache command");
+  if (!command) {
+    skip("inputs");
+    return false;
+  }
+  m_command = std::move(*command);
+  return true;
+}
+
+// The whole workspace as the input (and the tree the run's changes are
+// told from): scanned on two threads.
+bool ExecCache::key_workspace() {
+  if (m_keyed) return true;
   WalkOptions walk{m_request.key.workspace, m_request.key.excludes, m_request.key.max_entries};
-  std::thread loader = quiet_thread([this] { m_stats = m_store.stat_cache(m_request.key.workspace); });
   auto scan = scan_tree(walk, walk.threads);
-  loader.join();
   mark("cache scan");
   if (!scan) {
     skip("inputs");
@@ -94,9 +111,34 @@ bool ExecCache::prepare() {
   return true;
 }
 
+// A traced entry of this command whose inputs all still have their state.
+std::optional<int> ExecCache::replay_traced() {
+  std::string prefix = command_prefix(m_command);
+  auto candidates = m_store.lookup_prefix(prefix);
+  InputScope scope{m_request.key.workspace, m_request.key.excludes};
+  InputStates states(scope, m_stats);
+  for (const auto& c : candidates) {
+    if (c.traced.empty() || command_prefix(c.ingredients) != prefix) continue;
+    if (!replayable(c, m_request.strategy) || !inputs_unchanged(c.traced, states)) continue;
+    auto entry = m_store.lookup(c.key);  // again: the queue's blobs come with it
+    if (!entry) continue;
+    mark("cache traced lookup");
+    std::string saved = std::exchange(m_key.hex, entry->key);
+    if (auto code = replay(*entry)) return code;
+    m_key.hex = saved;
+  }
+  mark("cache traced lookup");
+  return std::nullopt;
+}
+
 std::optional<int> ExecCache::try_replay() {
   if (!prepare()) return std::nullopt;
   if (m_refresh) return std::nullopt;
+  if (auto code = replay_traced()) return code;
+  if (!key_workspace()) {
+    m_store.close_reader();
+    return std::nullopt;
+  }
   std::string why;
   auto entry = m_store.lookup(m_key.hex, &why);
   mark("cache lookup");
@@ -210,7 +252,8 @@ Result<std::vector<FileRecord>> ExecCache::capture_changes(const Tree& before, c
 }
 
 int ExecCache::run_and_store(const std::function<RunReport()>& run) {
-  if (!prepare()) return run().exit_code;
+  if (!prepare() || !key_workspace()) return run().exit_code;
+  m_store.close_reader();
   m_store.note("misses");
   Recorder recorder;
   OutputTee tee(recorder);
@@ -254,6 +297,14 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
     skip("special_file");
     return report.exit_code;
   }
+  // Keyed on what it used, when the sandbox could tell (cache/traced.hpp).
+  std::vector<TracedInput> traced;
+  if (report.traced) {
+    InputScope scope{m_request.key.workspace, m_request.key.excludes};
+    auto states = states_before(report.inputs, scope, m_key.tree, report.changed_paths, m_stats);
+    if (states) traced = std::move(*states);
+    facts.traced = bool(states);
+  }
   Decision d = decide(facts, m_request.strategy);
   if (!d.store) {
     skip(d.reason);
@@ -267,6 +318,11 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   e.exit_code = report.exit_code;
   e.workspace = m_request.key.workspace;
   e.ingredients = m_key.ingredients;
+  if (facts.traced) {
+    e.ingredients.inputs = inputs_digest(traced);
+    e.key = traced_key(e.ingredients, traced);
+    e.traced = std::move(traced);
+  }
   std::string tree_bytes = m_key.tree.encode();
   e.tree_blob = config::sha256_hex(tree_bytes);
   blobs.emplace(e.tree_blob, std::move(tree_bytes));

@@ -17,6 +17,7 @@
 #include "cache/key.hpp"
 #include "cache/policy.hpp"
 #include "cache/store.hpp"
+#include "cache/traced.hpp"
 
 namespace vg::cache {
 
@@ -39,6 +40,11 @@ struct RunReport {
   bool left_processes = false;
   bool refused_changes = false;    // the policy refused some write
   std::vector<std::string> changed_paths;  // accepted workspace changes (rename sources too)
+  // Input tracing (cache/traced.hpp): every path the run used, when the
+  // trace is complete; otherwise `untraced_reason` says why not.
+  bool traced = false;
+  std::string untraced_reason;
+  std::vector<std::pair<std::string, InputUse>> inputs;
 };
 
 class ExecCache {
@@ -54,6 +60,9 @@ class ExecCache {
   // Why the run was not stored or looked up ("" when it was).
   const std::string& skipped_reason() const { return m_reason; }
   bool hit() const { return m_hit; }
+  // True when a run would be stored if it qualifies: the caller should
+  // trace it (after a missed lookup).
+  bool recording() const { return m_keyed; }
   // Skip the lookup but store the new result (`--refresh`).
   void set_refresh(bool refresh) { m_refresh = refresh; }
   // Called with a phase name as each phase of a lookup ends (`--debug=stats`).
@@ -61,6 +70,8 @@ class ExecCache {
 
  private:
   bool prepare();
+  bool key_workspace();
+  std::optional<int> replay_traced();
   void skip(const std::string& reason);
   void mark(const char* phase) {
     if (m_marker) m_marker(phase);
@@ -73,6 +84,7 @@ class ExecCache {
   ExecRequest m_request;
   StatCache m_stats;
   Key m_key;
+  Ingredients m_command;  // the ingredients without the input tree
   bool m_prepared = false;
   bool m_keyed = false;
   bool m_hit = false;

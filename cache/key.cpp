@@ -118,10 +118,9 @@ Result<Key> compute_key(const KeyInputs& in, StatCache& stats) {
   return compute_key(in, stats, std::move(*scan));
 }
 
-Result<Key> compute_key(const KeyInputs& in, StatCache& stats, Scan scan) {
+Result<Ingredients> command_ingredients(const KeyInputs& in, StatCache& stats) {
   if (in.argv.empty()) return make_error("no command to key");
-  Key key;
-  Ingredients& g = key.ingredients;
+  Ingredients g;
   g.argv = in.argv;
   g.cwd = in.cwd;
   std::string path_var;
@@ -149,7 +148,15 @@ Result<Key> compute_key(const KeyInputs& in, StatCache& stats, Scan scan) {
   g.terminal = std::string("stdin=") + tty(in.stdin_tty) + " stdout=" + tty(in.stdout_tty) +
                " stderr=" + tty(in.stderr_tty);
   g.salt = config::sha256_hex(std::string("salt:") + in.salt);
+  return g;
+}
 
+Result<Key> compute_key(const KeyInputs& in, StatCache& stats, Scan scan) {
+  auto command = command_ingredients(in, stats);
+  if (!command) return command.error();
+  Key key;
+  key.ingredients = std::move(*command);
+  Ingredients& g = key.ingredients;
   WalkOptions walk{in.workspace, in.excludes, in.max_entries};
   auto tree = digest_scan(walk, std::move(scan), stats);
   if (!tree) return tree.error();

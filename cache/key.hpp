@@ -29,6 +29,7 @@ struct KeyInputs {
   std::vector<std::string> excludes;    // sandbox.exclude
   std::string profile;                  // profile_text(config.sandbox)
   bool stdin_tty = false;
+  bool stdin_data = false;              // stdin is a pipe, socket or file: content vg cannot see
   bool stdout_tty = false;
   bool stderr_tty = false;
   std::string salt;                     // sandbox.cache_salt
@@ -60,6 +61,10 @@ struct Key {
   Ingredients ingredients;
   Tree tree;
 };
+
+// The ingredients of a run except its input tree (`inputs` left empty): the
+// command, cwd, environment, programs, profile, terminal and salt.
+Result<Ingredients> command_ingredients(const KeyInputs& inputs, StatCache& stats);
 
 // Compute the key of a run. An Error when some input cannot be digested
 // (unreadable, changing, too many files): such a run is not cached.

@@ -1,5 +1,6 @@
 #include "cache/setup.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vg::cache {
@@ -16,6 +17,8 @@ KeyInputs key_inputs(const config::Config& config, const std::vector<std::string
   k.excludes = config.sandbox.exclude;
   k.profile = profile_text(config.sandbox);
   k.stdin_tty = ::isatty(0) == 1;
+  struct stat st {};
+  k.stdin_data = ::fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode));
   k.stdout_tty = ::isatty(1) == 1;
   k.stderr_tty = ::isatty(2) == 1;
   k.salt = config.sandbox.cache_salt;

@@ -415,6 +415,34 @@ std::optional<Entry> Store::lookup(const std::string& key, std::string* why) {
   return entry;
 }
 
+std::vector<Entry> Store::lookup_prefix(const std::string& prefix) {
+  std::vector<Entry> out;
+  std::map<std::string, bool> seen;
+  auto keep = [&](Entry e) {
+    if (!e.key.starts_with(prefix) || seen.count(e.key)) return;
+    if (m_options.ttl_seconds > 0 && now() - e.created_ns > std::int64_t(m_options.ttl_seconds) * 1'000'000'000) return;
+    seen[e.key] = true;
+    out.push_back(std::move(e));
+  };
+  std::string name_prefix = bundle_name(prefix);
+  for (const auto& name : list_names(m_options.dir + "/queue")) {
+    if (!name.starts_with(name_prefix)) continue;
+    std::string data;
+    Bundle b;
+    if (read_file(m_options.dir + "/queue/" + name, data) && Bundle::decode(data, b)) keep(std::move(b.entry));
+  }
+  if (open_reader()) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        m_reader->db->db->NewIterator(rocksdb::ReadOptions(), (*m_reader->db)[rocks::k_entries]));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      Entry e;
+      if (Entry::decode(std::string_view(it->value().data(), it->value().size()), e)) keep(std::move(e));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.created_ns > b.created_ns; });
+  return out;
+}
+
 bool Store::fetch(const std::string& id, std::string& out) {
   auto it = m_queued_blobs.find(id);
   if (it != m_queued_blobs.end()) {

@@ -77,6 +77,9 @@ class Store {
   // Return the entry for `key`, from the queue or the database; nullopt when
   // absent, expired (`why` = "expired"), or unreadable (`why` says so).
   std::optional<Entry> lookup(const std::string& key, std::string* why = nullptr);
+  // Every unexpired entry whose key starts with `prefix`, newest first, from
+  // the queue and the database (the traced entries of one command).
+  std::vector<Entry> lookup_prefix(const std::string& prefix);
   // Fetch blob `id` into `out`; false when missing.
   bool fetch(const std::string& id, std::string& out);
 

@@ -13,6 +13,7 @@
 #include "cache/queue.hpp"
 #include "cache/setup.hpp"
 #include "cache/store.hpp"
+#include "cache/traced.hpp"
 #include "cache/tree.hpp"
 #include "cache/why.hpp"
 #include "config/exit_codes.hpp"
@@ -182,10 +183,19 @@ int cache_show(Context& ctx, const CacheOptions& o) {
   std::printf("inputs     %s", g.inputs.c_str());
   std::string tree_bytes;
   cache::Tree tree;
-  if (store.fetch(e.tree_blob, tree_bytes) && cache::Tree::decode(tree_bytes, tree)) {
-    std::printf(" (%zu paths)", tree.entries.size());
+  if (!e.traced.empty()) {
+    std::printf(" (traced: the %zu paths the run used)\n", e.traced.size());
+    static const char* const k_uses[] = {"", "written", "probed", "probed_link", "read"};
+    for (const auto& in : e.traced) {
+      std::printf("  %-11s %s%s\n", k_uses[static_cast<int>(in.use)], in.path.c_str(),
+                  in.state == "-" ? " (absent)" : "");
+    }
+  } else if (store.fetch(e.tree_blob, tree_bytes) && cache::Tree::decode(tree_bytes, tree)) {
+    std::printf(" (the whole workspace: %zu paths)\n", tree.entries.size());
+  } else {
+    std::printf("\n");
   }
-  std::printf("\nprograms\n");
+  std::printf("programs\n");
   for (const auto& [path, digest] : g.programs) std::printf("  %s  %s\n", digest.substr(0, 16).c_str(), path.c_str());
   std::printf("environment\n");
   for (const auto& [k, v] : g.env) std::printf("  %s=%s\n", k.c_str(), v.c_str());
@@ -296,6 +306,34 @@ int cache_why(Context& ctx, const CacheOptions& o) {
   store.close_reader();
   auto entries = or_die(store.entries());
   std::printf("key      %s\n", key->hex.c_str());
+  // Traced entries of this command first: they hit when the paths they used are unchanged.
+  std::string prefix = cache::command_prefix(key->ingredients);
+  cache::InputScope scope{inputs.workspace, inputs.excludes};
+  cache::InputStates states(scope, stats);
+  const cache::Entry* traced_near = nullptr;
+  std::string traced_diff;
+  for (const auto& e : entries) {
+    if (e.traced.empty() || !e.key.starts_with(prefix)) continue;
+    std::string diff;
+    if (cache::inputs_unchanged(e.traced, states, &diff)) {
+      if (e.exit_code != 0 && config.sandbox.cache_strategy != config::CacheStrategy::aggressive) {
+        std::printf("stored, but it failed (exit %d): replayed only with cache_strategy aggressive\n", e.exit_code);
+      } else {
+        std::printf("would hit: entry %s, exit %d (the %zu paths it used are unchanged)\n", e.key.substr(0, 12).c_str(),
+                    e.exit_code, e.traced.size());
+      }
+      return 0;
+    }
+    if (!traced_near) {
+      traced_near = &e;
+      traced_diff = diff;
+    }
+  }
+  if (traced_near) {
+    std::printf("would miss; entry %s of this command used %zu paths, and %s is not as it was\n",
+                traced_near->key.substr(0, 12).c_str(), traced_near->traced.size(), traced_diff.c_str());
+    return 0;
+  }
   for (const auto& e : entries) {
     if (e.key != key->hex) continue;
     if (e.exit_code != 0 && config.sandbox.cache_strategy != config::CacheStrategy::aggressive) {

@@ -72,13 +72,67 @@ if [ "$(hits)" != 1 ]; then fail "expected exactly 1 hit, got $(hits)"
 elif [ "$(cat ../o3)" != v2 ]; then fail "stale output after an edit: $(cat ../o3)"
 else pass; fi
 
-# --- without input tracing every workspace file is an input: an unrelated edit misses (the safe side)
+# --- inputs are traced: an edit to a file the run never read is still a hit
 setup unrelated_edit
 echo v1 > input.txt; echo x > unrelated.txt
 vgx cat input.txt > /dev/null
-echo y > unrelated.txt
-vgx cat input.txt > /dev/null
-if [ "$(hits)" != 0 ]; then fail "an edit to a workspace file must miss until inputs are traced"; else pass; fi
+echo y > unrelated.txt; mkdir -p docs; echo new > docs/notes.md
+vgx cat input.txt > ../o2
+if [ "$(hits)" != 1 ]; then fail "an edit to a file the run did not read missed ($(hits) hits)"
+elif [ "$(cat ../o2)" != v1 ]; then fail "wrong replay: $(cat ../o2)"
+elif ! "$VG" cache why -- cat input.txt < /dev/null | grep -q 'would hit'; then fail "vg cache why does not see the traced hit"
+else pass; fi
+
+# --- a path the run looked for and did not find is an input: when it appears, the run misses
+setup missing_appears
+S='if [ -e local.cfg ]; then cat local.cfg; else echo default; fi'
+vgx sh -c "$S" > ../o1; vgx sh -c "$S" > ../o2
+echo from-local-cfg > local.cfg
+"$VG" cache why -- sh -c "$S" < /dev/null > ../why.txt
+vgx sh -c "$S" > ../o3
+if [ "$(cat ../o2)" != default ] || [ "$(hits)" != 1 ]; then fail "the repeat did not hit ($(hits) hits): $(cat ../o2)"
+elif [ "$(cat ../o3)" != from-local-cfg ]; then fail "a newly created file the run looks for was missed: $(cat ../o3)"
+elif ! grep -q 'local.cfg is not as it was' ../why.txt; then fail "vg cache why: $(cat ../why.txt)"
+else pass; fi
+
+# --- a directory the run listed is an input: a new file in it misses, one elsewhere does not
+setup listing
+mkdir src other; touch src/a.c
+vgx ls src > ../o1
+touch other/b.c
+vgx ls src > ../o2
+touch src/new.c
+vgx ls src > ../o3
+if [ "$(hits)" != 1 ]; then fail "expected 1 hit, got $(hits)"
+elif ! grep -q new.c ../o3; then fail "a new file in a listed directory was missed: $(cat ../o3)"
+else pass; fi
+
+# --- a link the run followed: pointing it elsewhere misses
+setup link_retarget
+echo one > one.txt; echo two > two.txt; ln -s one.txt current
+vgx cat current > ../o1; vgx cat current > /dev/null
+ln -sfn two.txt current
+vgx cat current > ../o3
+if [ "$(hits)" != 1 ]; then fail "expected 1 hit, got $(hits)"
+elif [ "$(cat ../o3)" != two ]; then fail "a re-pointed link replayed the old target: $(cat ../o3)"
+else pass; fi
+
+# --- cache_strategy conservative stores only traced runs, and a traced run is one
+setup conservative
+printf 'sandbox:\n  mode: always\n  cache_strategy: conservative\n' > "$T/xdg/config/vg/config.yaml"
+echo c > input.txt
+vgx cat input.txt > /dev/null; vgx cat input.txt > ../o2
+if [ "$(entries)" != 1 ] || [ "$(hits)" != 1 ]; then fail "conservative: $(entries) entries, $(hits) hits"
+elif [ "$(stat_of uncacheable.untraced)" != "" ] && [ "$(stat_of uncacheable.untraced)" != 0 ]; then fail "counted as untraced"
+elif ! "$VG" cache show "$("$VG" cache ls --json | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' | head -1)" | grep -q 'traced: the'; then fail "vg cache show does not list the traced inputs"
+else pass; fi
+
+# --- stdin from a pipe is an input vg cannot see: never stored
+setup stdin_pipe
+echo a | "$VG" exec -- cat > ../o1; echo b | "$VG" exec -- cat > ../o2
+if [ "$(cat ../o2)" != b ]; then fail "piped stdin replayed: $(cat ../o2)"
+elif [ "$(entries)" != 0 ]; then fail "a run reading a pipe was stored"
+else pass; fi
 
 # --- changing an environment variable misses; a volatile one (SHLVL) does not
 setup env_change

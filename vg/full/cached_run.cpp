@@ -28,7 +28,10 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
   run.before_run();
   std::optional<Result<sandbox::Outcome>> result;
   out.exit_code = cached.run_and_store([&] {
-    result.emplace(run.launcher.run(run.spec));
+    // A run that may be stored is traced, so it can be keyed on what it used.
+    sandbox::Spec spec = run.spec;
+    spec.trace = cached.recording();
+    result.emplace(run.launcher.run(spec));
     cache::RunReport r;
     if (!*result) {
       r.started = false;
@@ -41,6 +44,10 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
     r.used_network = o.used_network;
     r.read_terminal = o.read_terminal;
     r.left_processes = o.left_processes;
+    r.traced = spec.trace && o.traced;
+    r.untraced_reason = o.untraced_reason;
+    r.inputs.reserve(o.inputs.size());
+    for (const auto& [path, use] : o.inputs) r.inputs.emplace_back(path, static_cast<cache::InputUse>(use));
     for (const auto& c : o.changes) {
       if (!c.accepted) r.refused_changes = true;
       if (!c.accepted) continue;

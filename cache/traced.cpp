@@ -1,0 +1,256 @@
+#include "cache/traced.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "cache/codec.hpp"
+#include "cache/key.hpp"
+#include "config/sha256.hpp"
+
+namespace vg::cache {
+namespace {
+
+constexpr int k_max_links = 40;  // as the kernel's MAXSYMLINKS
+
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
+}
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+// `path` relative to `root`, or nullopt-like false when outside.
+bool relative_to(const std::string& root, const std::string& path, std::string& rel) {
+  if (path == root) {
+    rel.clear();
+    return true;
+  }
+  if (path.size() > root.size() && path.starts_with(root) && path[root.size()] == '/') {
+    rel = path.substr(root.size() + 1);
+    return true;
+  }
+  return false;
+}
+
+std::string names_digest(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  config::Sha256 h;
+  h.update_field("names");
+  for (const auto& n : names) h.update_field(n);
+  return h.finish_hex();
+}
+
+std::string kind_of(mode_t mode) { return "o" + std::to_string(mode & S_IFMT); }
+
+}  // namespace
+
+std::string InputStates::now(const std::string& path, InputUse use) {
+  auto key = std::make_pair(path, use);
+  if (auto it = m_memo.find(key); it != m_memo.end()) return it->second;
+  if (m_depth >= k_max_links) return "loop";
+  struct Depth {
+    int& d;
+    explicit Depth(int& depth) : d(depth) { ++d; }
+    ~Depth() { --d; }
+  } depth(m_depth);
+  std::string links;
+  // One call tells whether any symlink is on the way (most paths have none).
+  open_how how{};
+  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+  how.resolve = RESOLVE_NO_SYMLINKS;
+  long fd = syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how);
+  if (fd >= 0) {
+    close(static_cast<int>(fd));
+  } else if (errno == ELOOP) {
+    // A link in a directory part: each one's target is part of the state.
+    for (std::size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+      std::string prefix = path.substr(0, slash);
+      struct stat st {};
+      if (lstat(prefix.c_str(), &st) != 0) break;
+      if (S_ISLNK(st.st_mode)) links += "l:" + prefix + "=" + read_link(prefix) + ";";
+    }
+  }
+  std::string state = links + final_state(path, use);
+  m_memo.emplace(std::move(key), state);
+  return state;
+}
+
+std::string InputStates::final_state(const std::string& path, InputUse use) {
+  std::string chain;
+  std::string at = path;
+  struct stat st {};
+  for (int hops = 0;; ++hops) {
+    if (lstat(at.c_str(), &st) != 0) {
+      if (errno == ENOENT || errno == ENOTDIR) return chain + (use == InputUse::written ? "w" : "-");
+      return chain + "e" + std::to_string(errno);
+    }
+    if (!S_ISLNK(st.st_mode)) break;
+    std::string target = read_link(at);
+    chain += "l:" + at + "=" + target + ";";
+    if (use == InputUse::probed_link && hops == 0) return chain + "L";
+    if (hops >= k_max_links || target.empty()) return chain + "loop";
+    at = target[0] == '/' ? target : dir_of(at) + "/" + target;
+    if (at != path) return chain + now(at, use);  // the target's own links count too
+  }
+  if (S_ISDIR(st.st_mode)) return chain + (use == InputUse::read ? "d" + listing(at) : "d");
+  if (S_ISREG(st.st_mode)) {
+    if (use == InputUse::written) return chain + ((st.st_mode & S_IWUSR) ? "w" : "r");
+    auto digest = m_stats.digest(at);
+    if (!digest) return chain + "e" + std::to_string(EIO);
+    return chain + "f" + ((st.st_mode & S_IXUSR) ? "x" : "-") + *digest;
+  }
+  return chain + kind_of(st.st_mode);
+}
+
+std::string InputStates::listing(const std::string& path) {
+  DIR* d = opendir(path.c_str());
+  if (!d) return "e" + std::to_string(errno);
+  std::string rel;
+  bool inside = relative_to(m_scope.workspace, path, rel);
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    if (inside && excluded(rel.empty() ? name : rel + "/" + name, m_scope.excludes)) continue;
+    names.push_back(std::move(name));
+  }
+  closedir(d);
+  return names_digest(std::move(names));
+}
+
+namespace {
+
+bool changed_by_run(const std::string& rel, const std::vector<std::string>& changed) {
+  for (const auto& c : changed) {
+    if (rel == c || rel.empty()) return true;
+    if (rel.size() > c.size() && rel.starts_with(c) && rel[c.size()] == '/') return true;
+    if (c.size() > rel.size() && c.starts_with(rel) && c[rel.size()] == '/') return true;
+  }
+  return false;
+}
+
+// The state of workspace path `rel` in `before`, as InputStates::now would
+// have told it then.
+Result<std::string> state_in_tree(const std::string& abs, const std::string& rel, InputUse use, const Tree& before) {
+  for (std::size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
+    const TreeEntry* p = before.find(std::string_view(rel).substr(0, slash));
+    if (p && p->kind == TreeEntry::Kind::symlink) return make_error(abs + " is behind a link the run changed");
+  }
+  const TreeEntry* e = rel.empty() ? nullptr : before.find(rel);
+  bool is_dir = rel.empty() || (e && e->kind == TreeEntry::Kind::dir);
+  if (!e && !is_dir) return std::string(use == InputUse::written ? "w" : "-");
+  if (is_dir) {
+    if (use != InputUse::read) return std::string("d");
+    std::string lo = rel.empty() ? "" : rel + "/";
+    std::vector<std::string> names;
+    auto it = std::lower_bound(before.entries.begin(), before.entries.end(), lo,
+                               [](const TreeEntry& t, const std::string& p) { return t.path < p; });
+    for (; it != before.entries.end() && it->path.starts_with(lo); ++it) {
+      if (it->path.size() == lo.size()) continue;
+      if (it->path.find('/', lo.size()) == std::string::npos) names.push_back(it->path.substr(lo.size()));
+    }
+    return "d" + names_digest(std::move(names));
+  }
+  switch (e->kind) {
+    case TreeEntry::Kind::file:
+      if (use == InputUse::written) return std::string((e->mode & S_IWUSR) ? "w" : "r");
+      return std::string("f") + ((e->mode & S_IXUSR) ? "x" : "-") + e->digest;
+    case TreeEntry::Kind::symlink:
+      if (use == InputUse::probed_link) return "l:" + abs + "=" + e->digest + ";L";
+      return make_error(abs + " is a link the run changed");
+    default: return make_error(abs + " is a special file the run changed");
+  }
+}
+
+}  // namespace
+
+Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::string, InputUse>>& used,
+                                               const InputScope& scope, const Tree& before,
+                                               const std::vector<std::string>& changed, StatCache& stats) {
+  InputStates states(scope, stats);
+  std::vector<TracedInput> out;
+  out.reserve(used.size());
+  std::string rel;
+  for (const auto& [path, use] : used) {
+    TracedInput in{path, use, {}};
+    if (relative_to(scope.workspace, path, rel) && changed_by_run(rel, changed)) {
+      auto s = state_in_tree(path, rel, use, before);
+      if (!s) return s.error();
+      in.state = std::move(*s);
+    } else {
+      in.state = states.now(path, use);
+    }
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+bool inputs_unchanged(const std::vector<TracedInput>& inputs, InputStates& states, std::string* first_difference) {
+  for (const auto& in : inputs) {
+    if (states.now(in.path, in.use) != in.state) {
+      if (first_difference) *first_difference = in.path;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string inputs_digest(const std::vector<TracedInput>& inputs) {
+  config::Sha256 h;
+  h.update_field("traced-inputs-1");
+  for (const auto& in : inputs) {
+    h.update_field(in.path);
+    h.update_field(std::string(1, static_cast<char>(in.use)));
+    h.update_field(in.state);
+  }
+  return h.finish_hex();
+}
+
+std::string command_prefix(const Ingredients& g) {
+  config::Sha256 h;
+  h.update_field("vg-command-key-1");
+  for (const auto& [name, digest] : g.digests()) {
+    if (name == "inputs") continue;
+    h.update_field(name);
+    h.update_field(digest);
+  }
+  return h.finish_hex().substr(0, 32);
+}
+
+std::string traced_key(const Ingredients& g, const std::vector<TracedInput>& inputs) {
+  return command_prefix(g) + inputs_digest(inputs).substr(0, 32);
+}
+
+void encode_inputs(Writer& w, const std::vector<TracedInput>& inputs) {
+  w.u64(inputs.size());
+  for (const auto& in : inputs) {
+    w.str(in.path);
+    w.u64(static_cast<std::uint64_t>(in.use));
+    w.str(in.state);
+  }
+}
+
+bool decode_inputs(Reader& r, std::vector<TracedInput>& inputs) {
+  inputs.resize(r.count());
+  for (auto& in : inputs) {
+    in.path = r.str();
+    std::uint64_t use = r.u64();
+    if (use < 1 || use > 4) return false;
+    in.use = static_cast<InputUse>(use);
+    in.state = r.str();
+  }
+  return r.ok();
+}
+
+}  // namespace vg::cache

@@ -1,0 +1,97 @@
+#pragma once
+// Traced inputs, ccache-manifest style: when the sandbox learnt which paths
+// a run looked at (sandbox/trace), the run is keyed on the state of those
+// paths instead of on the whole workspace, so an edit to a file it never
+// read is still a hit.
+//
+// An entry of a traced run is stored under
+//     key = command key (first 32 hex digits) + digest of its inputs (32)
+// where the command key digests every ingredient except the input tree. A
+// lookup reads every entry under the command key and replays the newest
+// whose inputs all still have their recorded state; no workspace scan.
+//
+// The state of a path, by how the run used it:
+//   read         file: "f" + exec bit + content digest; directory: "d" + digest of its names
+//   probed       file: as read; directory: "d"; anything else: its kind
+//   probed_link  as probed, but a final symlink is not followed ("L")
+//   written      (truncated before use) "w" for absent or a writable file, else its kind
+// Every symlink on the way is part of the state ("l:PATH=TARGET;"), and a
+// missing path is "-": a file appearing where the run looked is a miss.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cache/stat_cache.hpp"
+#include "cache/tree.hpp"
+#include "config/result.hpp"
+
+namespace vg::cache {
+
+class Writer;
+class Reader;
+struct Ingredients;
+
+// How a run used a path (the values of sandbox::trace::Use).
+enum class InputUse : std::uint8_t { written = 1, probed = 2, probed_link = 3, read = 4 };
+
+// One traced input: an absolute host path, its use and its state before the run.
+struct TracedInput {
+  std::string path;
+  InputUse use = InputUse::read;
+  std::string state;
+  bool operator==(const TracedInput&) const = default;
+};
+
+// Where the workspace is, for the states of paths inside it.
+struct InputScope {
+  std::string workspace;              // absolute project root
+  std::vector<std::string> excludes;  // hidden in the sandbox: not in a directory's names
+};
+
+// Work out states, remembering those already worked out.
+class InputStates {
+ public:
+  InputStates(const InputScope& scope, StatCache& stats) : m_scope(scope), m_stats(stats) {}
+  // The state of `path` as the host shows it now.
+  std::string now(const std::string& path, InputUse use);
+
+ private:
+  std::string final_state(const std::string& path, InputUse use);
+  std::string listing(const std::string& path);
+  const InputScope& m_scope;
+  StatCache& m_stats;
+  std::map<std::pair<std::string, InputUse>, std::string> m_memo;
+  int m_depth = 0;  // links followed into links (a loop ends it)
+};
+
+// The states before the run of `used` (host paths with their use), for a
+// finished run whose workspace was `before` and which changed `changed`
+// (workspace-relative): paths the run changed take their state from
+// `before`, all others from the host now. An Error when a state cannot be
+// told (a changed path behind a symlink): then the run is keyed on the
+// whole workspace instead.
+Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::string, InputUse>>& used,
+                                               const InputScope& scope, const Tree& before,
+                                               const std::vector<std::string>& changed, StatCache& stats);
+
+// True when every input still has its recorded state; `first_difference`
+// names the first that does not (for `vg cache why`).
+bool inputs_unchanged(const std::vector<TracedInput>& inputs, InputStates& states,
+                      std::string* first_difference = nullptr);
+
+// The digest of a list of traced inputs.
+std::string inputs_digest(const std::vector<TracedInput>& inputs);
+
+// The 32-digit prefix shared by every traced entry of one command.
+std::string command_prefix(const Ingredients& ingredients);
+
+// The key of a traced entry.
+std::string traced_key(const Ingredients& ingredients, const std::vector<TracedInput>& inputs);
+
+void encode_inputs(Writer& w, const std::vector<TracedInput>& inputs);
+bool decode_inputs(Reader& r, std::vector<TracedInput>& inputs);
+
+}  // namespace vg::cache
