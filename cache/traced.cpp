@@ -232,6 +232,19 @@ std::string traced_key(const Ingredients& g, const std::vector<TracedInput>& inp
   return command_prefix(g) + inputs_digest(inputs).substr(0, 32);
 }
 
+std::string short_id(const std::string& key, bool traced) {
+  if (!traced || key.size() < 38) return key.substr(0, 12);
+  return key.substr(0, 6) + "-" + key.substr(32, 6);
+}
+
+bool id_matches(const std::string& key, bool traced, const std::string& id) {
+  auto dash = id.find('-');
+  if (dash == std::string::npos) return !id.empty() && key.starts_with(id);
+  std::string command = id.substr(0, dash), inputs = id.substr(dash + 1);
+  return traced && key.size() == 64 && !command.empty() && command.size() <= 32 && key.starts_with(command) &&
+         std::string_view(key).substr(32).starts_with(inputs);
+}
+
 void encode_inputs(Writer& w, const std::vector<TracedInput>& inputs) {
   w.u64(inputs.size());
   for (const auto& in : inputs) {

@@ -91,6 +91,13 @@ std::string command_prefix(const Ingredients& ingredients);
 // The key of a traced entry.
 std::string traced_key(const Ingredients& ingredients, const std::vector<TracedInput>& inputs);
 
+// The id `vg cache ls` shows for `key`: its first 12 digits, or for a
+// traced entry 6 of the command prefix, '-' and 6 of the inputs' digest
+// (entries of one command share the whole prefix).
+std::string short_id(const std::string& key, bool traced);
+// True when `id` names `key`: a prefix of it, or of its short traced id.
+bool id_matches(const std::string& key, bool traced, const std::string& id);
+
 void encode_inputs(Writer& w, const std::vector<TracedInput>& inputs);
 bool decode_inputs(Reader& r, std::vector<TracedInput>& inputs);
 

@@ -135,10 +135,11 @@ int cache_ls(Context& ctx, const CacheOptions& o) {
     std::fprintf(stderr, "vg: the cache is empty (%s)\n", store.dir().c_str());
     return 0;
   }
-  std::printf("%-12s  %4s  %5s  %6s  %6s  %9s  %-24s  %s\n", "KEY", "EXIT", "HITS", "USED", "AGE", "SIZE", "CWD",
+  std::printf("%-13s %4s  %5s  %6s  %6s  %9s  %-24s  %s\n", "KEY", "EXIT", "HITS", "USED", "AGE", "SIZE", "CWD",
               "COMMAND");
   for (const auto& e : entries) {
-    std::printf("%-12s  %4d  %5" PRIu64 "  %6s  %6s  %9s  %-24s  %s\n", e.key.substr(0, 12).c_str(), e.exit_code,
+    std::printf("%-13s %4d  %5" PRIu64 "  %6s  %6s  %9s  %-24s  %s\n",
+                cache::short_id(e.key, !e.traced.empty()).c_str(), e.exit_code,
                 e.hits, (human_age(now - e.last_used_ns) + " ago").c_str(), human_age(now - e.created_ns).c_str(),
                 human_size(e.size).c_str(), one_line(e.ingredients.cwd, 24).c_str(),
                 one_line(command_text(e), 60).c_str());
@@ -150,7 +151,7 @@ const cache::Entry& find_entry(const std::vector<cache::Entry>& entries, const s
   const cache::Entry* found = nullptr;
   int count = 0;
   for (const auto& e : entries) {
-    if (e.key.starts_with(prefix)) {
+    if (cache::id_matches(e.key, !e.traced.empty(), prefix)) {
       found = &e;
       ++count;
     }
@@ -221,7 +222,10 @@ int cache_show(Context& ctx, const CacheOptions& o) {
 int cache_rm(Context& ctx, const CacheOptions& o) {
   if (o.key.empty()) throw Fatal(exit_code::k_usage, "vg cache rm needs a KEY (a prefix from 'vg cache ls')");
   auto store = open_store(ctx);
-  auto removed = store.remove(o.key);
+  // The id is resolved to one key first (a traced entry's short id is no prefix).
+  std::string key = o.key;
+  if (o.key.find('-') != std::string::npos) key = find_entry(or_die(store.entries()), o.key).key;
+  auto removed = store.remove(key);
   if (!removed) throw Fatal(exit_code::k_usage, removed.error().message);
   std::fprintf(stderr, "vg: removed %zu cache entr%s\n", *removed, *removed == 1 ? "y" : "ies");
   return 0;
@@ -319,7 +323,7 @@ int cache_why(Context& ctx, const CacheOptions& o) {
       if (e.exit_code != 0 && config.sandbox.cache_strategy != config::CacheStrategy::aggressive) {
         std::printf("stored, but it failed (exit %d): replayed only with cache_strategy aggressive\n", e.exit_code);
       } else {
-        std::printf("would hit: entry %s, exit %d (the %zu paths it used are unchanged)\n", e.key.substr(0, 12).c_str(),
+        std::printf("would hit: entry %s, exit %d (the %zu paths it used are unchanged)\n", cache::short_id(e.key, true).c_str(),
                     e.exit_code, e.traced.size());
       }
       return 0;
@@ -331,7 +335,7 @@ int cache_why(Context& ctx, const CacheOptions& o) {
   }
   if (traced_near) {
     std::printf("would miss; entry %s of this command used %zu paths, and %s is not as it was\n",
-                traced_near->key.substr(0, 12).c_str(), traced_near->traced.size(), traced_diff.c_str());
+                cache::short_id(traced_near->key, true).c_str(), traced_near->traced.size(), traced_diff.c_str());
     return 0;
   }
   for (const auto& e : entries) {
