@@ -14,7 +14,7 @@
 #include <optional>
 
 #include "config/capabilities.hpp"
-#include "sandbox/namespace/seccomp_filter.hpp"
+#include "sandbox/namespace/seccomp_program.hpp"
 #include "sandbox/policy/glob.hpp"
 #include "sandbox/policy/policy.hpp"
 
@@ -301,9 +301,9 @@ Result<Plan> make_plan(const Spec& spec) {
   }
   hide_excluded(plan, ws, p.exclude);
 
-  auto filter = compile_seccomp_filter();
-  if (!filter) return filter.error();
-  plan.seccomp = std::move(*filter);
+  // Compiled by libseccomp at build time (seccomp_program.hpp).
+  plan.seccomp = precompiled_seccomp_filter();
+  if (plan.seccomp.empty()) return make_error("the seccomp program is empty (a build problem): refusing to start");
   std::ifstream cap("/proc/sys/kernel/cap_last_cap");
   cap >> plan.cap_last;
   if (plan.cap_last <= 0 || plan.cap_last > 63) plan.cap_last = 40;
