@@ -1,11 +1,12 @@
 // Sandbox start-up: `vg exec --sandbox -- true` side by side with
 // `bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all true`, plus the
 // namespace Launcher alone (vg-sandbox-run) and a bare `true` for scale.
-// Runs alternate so machine noise hits all alike. Prints min/median/max (ms)
+// Runs alternate, in a new random order each round, so machine noise (and
+// the previous sandbox's teardown) hits all alike. Prints min/median/max (ms)
 // and the ratio of the medians vg / bwrap.
 //
 //   sandbox_bench [--runs N] [--vg PATH] [--driver PATH] [--no-vg]
-//                 [--vg-before PATH] [--driver-before PATH]
+//                 [--vg-before PATH] [--driver-before PATH] [--seed N]
 // The --*-before binaries (an older build) run alongside, for before/after
 // figures measured under the same load.
 #include <spawn.h>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   int runs = 200;
   std::string vg = VG_BINARY_PATH, driver = VG_SANDBOX_RUN_PATH;
   bool with_vg = true;
+  unsigned seed = 1;
   std::string vg_before, driver_before;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -67,6 +70,7 @@ int main(int argc, char** argv) {
     else if (a == "--vg" && i + 1 < argc) vg = argv[++i];
     else if (a == "--driver" && i + 1 < argc) driver = argv[++i];
     else if (a == "--no-vg") with_vg = false;
+    else if (a == "--seed" && i + 1 < argc) seed = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     else if (a == "--vg-before" && i + 1 < argc) vg_before = argv[++i];
     else if (a == "--driver-before" && i + 1 < argc) driver_before = argv[++i];
   }
@@ -93,8 +97,17 @@ int main(int argc, char** argv) {
   cs.push_back({"true (no sandbox)", {"/bin/true"}, {}});
 
   for (auto& c : cs) run_once(c, dir);  // warm caches
+  // Each round runs every contender once, in a new random order: a sandbox's
+  // teardown (the kernel frees a network namespace asynchronously, ~0.3 ms
+  // of CPU) lands on whoever runs next, and a fixed order gave identical
+  // binaries medians up to 9% apart.
+  std::mt19937 shuffle(seed);
+  std::vector<size_t> order(cs.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
   for (int i = 0; i < runs; ++i) {
-    for (auto& c : cs) {
+    std::shuffle(order.begin(), order.end(), shuffle);
+    for (size_t k : order) {
+      Contender& c = cs[k];
       if (!c.ok) continue;
       double t = run_once(c, dir);
       if (t < 0) {
@@ -105,7 +118,7 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf("%-46s %8s %8s %8s  (ms, %d runs, alternating)\n", "", "min", "median", "max", runs);
+  std::printf("%-46s %8s %8s %8s  (ms, %d runs, shuffled rounds)\n", "", "min", "median", "max", runs);
   for (auto& c : cs) {
     if (c.ms.empty()) continue;
     auto v = c.ms;
