@@ -78,7 +78,9 @@ bool ExecCache::prepare() {
     return false;
   }
   mark("cache checks");
-  m_stats = m_store.stat_cache(m_request.key.workspace);
+  // Only the records of programs (and other paths outside workspaces): a
+  // traced entry carries its own, and the workspace's load only for a scan.
+  m_store.load_stat_records("/", m_stats);
   auto command = command_ingredients(m_request.key, m_stats);
   mark("cache command");
   if (!command) {
@@ -93,8 +95,13 @@ bool ExecCache::prepare() {
 // told from): scanned on two threads.
 bool ExecCache::key_workspace() {
   if (m_keyed) return true;
+  // The workspace's stat records load while it is scanned.
   WalkOptions walk{m_request.key.workspace, m_request.key.excludes, m_request.key.max_entries};
+  StatCache loaded;
+  std::thread loader = quiet_thread([this, &loaded] { m_store.load_stat_records(m_request.key.workspace, loaded); });
   auto scan = scan_tree(walk, walk.threads);
+  loader.join();
+  m_stats.absorb(std::move(loaded));
   mark("cache scan");
   if (!scan) {
     skip("inputs");
@@ -119,7 +126,9 @@ std::optional<int> ExecCache::replay_traced() {
   InputStates states(scope, m_stats);
   for (const auto& c : candidates) {
     if (c.traced.empty() || command_prefix(c.ingredients) != prefix) continue;
-    if (!replayable(c, m_request.strategy) || !inputs_unchanged(c.traced, states)) continue;
+    if (!replayable(c, m_request.strategy)) continue;
+    remember_records(c.traced, m_stats);
+    if (!inputs_unchanged(c.traced, states)) continue;
     auto entry = m_store.lookup(c.key);  // again: the queue's blobs come with it
     if (!entry) continue;
     mark("cache traced lookup");

@@ -142,6 +142,18 @@ std::string StatCache::encode(std::string_view prefix, Select which) const {
   return w.take();
 }
 
+void StatCache::absorb(StatCache&& other) {
+  if (m_records.empty()) {
+    m_records = std::move(other.m_records);
+    return;
+  }
+  m_records.reserve(m_records.size() + other.m_records.size());
+  for (auto& [path, rec] : other.m_records) {
+    if (m_changed.count(path)) continue;
+    m_records.insert_or_assign(path, std::move(rec));
+  }
+}
+
 bool StatCache::merge(std::string_view data) {
   Reader r(data);
   if (r.str() != "vgstat1") return false;
@@ -163,7 +175,10 @@ bool StatCache::merge(std::string_view data) {
   }
   if (!r.ok()) return false;
   m_records.reserve(m_records.size() + got.size());
-  for (auto& [path, rec] : got) m_records.insert_or_assign(std::move(path), std::move(rec));
+  for (auto& [path, rec] : got) {
+    if (m_changed.count(path)) continue;  // this process's own record is the newer one
+    m_records.insert_or_assign(std::move(path), std::move(rec));
+  }
   return true;
 }
 

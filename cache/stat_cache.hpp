@@ -72,6 +72,12 @@ class StatCache {
     m_records[path] = std::move(r);
     m_changed.insert(path);
   }
+  // Add `r` for `path` unless a record is there already (not marked changed:
+  // a record carried by a cache entry, checked like any other).
+  void remember(const std::string& path, const StatRecord& r) { m_records.emplace(path, r); }
+  // Take the records of `other` (as merge does: not marked changed, and not
+  // over records this process changed).
+  void absorb(StatCache&& other);
   // Replace the wall clock (tests).
   void set_clock(Clock clock) { m_clock = std::move(clock); }
 
@@ -79,7 +85,8 @@ class StatCache {
   // only the changed ones inside or outside `prefix` (what a save writes).
   std::string encode(std::string_view prefix = {}, Select which = Select::all_inside) const;
   // Merge records from `data` (written by encode); false when malformed
-  // (then nothing is merged). Merged records are not marked changed.
+  // (then nothing is merged). Merged records are not marked changed and do
+  // not replace records this process changed.
   bool merge(std::string_view data);
 
  private:

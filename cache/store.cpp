@@ -367,12 +367,15 @@ Result<void> Store::flush(Wait wait) {
 
 StatCache Store::stat_cache(const std::string& root) {
   StatCache stats;
-  if (!open_reader()) return stats;
-  for (const std::string& k : {root, std::string("/")}) {
-    std::string v;
-    if (m_reader->db->db->Get(rocksdb::ReadOptions(), (*m_reader->db)[rocks::k_stat], k, &v).ok()) stats.merge(v);
-  }
+  load_stat_records(root, stats);
+  load_stat_records("/", stats);
   return stats;
+}
+
+void Store::load_stat_records(const std::string& root, StatCache& stats) {
+  if (!open_reader()) return;
+  std::string v;
+  if (m_reader->db->db->Get(rocksdb::ReadOptions(), (*m_reader->db)[rocks::k_stat], root, &v).ok()) stats.merge(v);
 }
 
 std::optional<Entry> Store::lookup(const std::string& key, std::string* why) {

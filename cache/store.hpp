@@ -74,6 +74,9 @@ class Store {
 
   // Return the stat cache records for `root` and for programs (empty on any problem).
   StatCache stat_cache(const std::string& root);
+  // Merge the stored records of `root` ("/" for programs and other paths
+  // outside workspaces) into `stats`.
+  void load_stat_records(const std::string& root, StatCache& stats);
   // Return the entry for `key`, from the queue or the database; nullopt when
   // absent, expired (`why` = "expired"), or unreadable (`why` says so).
   std::optional<Entry> lookup(const std::string& key, std::string* why = nullptr);

@@ -190,10 +190,21 @@ Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::
       in.state = std::move(*s);
     } else {
       in.state = states.now(path, use);
+      auto rec = stats.records().find(path);
+      if (!in.state.empty() && in.state[0] == 'f' && rec != stats.records().end()) {
+        in.has_record = true;
+        in.record = rec->second;
+      }
     }
     out.push_back(std::move(in));
   }
   return out;
+}
+
+void remember_records(const std::vector<TracedInput>& inputs, StatCache& stats) {
+  for (const auto& in : inputs) {
+    if (in.has_record) stats.remember(in.path, in.record);
+  }
 }
 
 bool inputs_unchanged(const std::vector<TracedInput>& inputs, InputStates& states, std::string* first_difference) {
@@ -245,16 +256,31 @@ bool id_matches(const std::string& key, bool traced, const std::string& id) {
          std::string_view(key).substr(32).starts_with(inputs);
 }
 
+constexpr std::string_view k_inputs_magic = "vgtraced2";
+
 void encode_inputs(Writer& w, const std::vector<TracedInput>& inputs) {
+  w.str(k_inputs_magic);
   w.u64(inputs.size());
   for (const auto& in : inputs) {
     w.str(in.path);
     w.u64(static_cast<std::uint64_t>(in.use));
     w.str(in.state);
+    w.u64(in.has_record ? 1 : 0);
+    if (!in.has_record) continue;
+    const FileStat& st = in.record.stat;
+    w.u64(st.size);
+    w.i64(st.mtime_ns);
+    w.i64(st.ctime_ns);
+    w.u64(st.ino);
+    w.u64(st.dev);
+    w.u64(st.mode);
+    w.str(in.record.digest);
+    w.i64(in.record.hashed_at_ns);
   }
 }
 
 bool decode_inputs(Reader& r, std::vector<TracedInput>& inputs) {
+  if (r.str() != k_inputs_magic) return false;
   inputs.resize(r.count());
   for (auto& in : inputs) {
     in.path = r.str();
@@ -262,6 +288,17 @@ bool decode_inputs(Reader& r, std::vector<TracedInput>& inputs) {
     if (use < 1 || use > 4) return false;
     in.use = static_cast<InputUse>(use);
     in.state = r.str();
+    in.has_record = r.u64() == 1;
+    if (!in.has_record) continue;
+    FileStat& st = in.record.stat;
+    st.size = r.u64();
+    st.mtime_ns = r.i64();
+    st.ctime_ns = r.i64();
+    st.ino = r.u64();
+    st.dev = r.u64();
+    st.mode = static_cast<std::uint32_t>(r.u64());
+    in.record.digest = r.str();
+    in.record.hashed_at_ns = r.i64();
   }
   return r.ok();
 }

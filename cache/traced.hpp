@@ -42,7 +42,11 @@ struct TracedInput {
   std::string path;
   InputUse use = InputUse::read;
   std::string state;
-  bool operator==(const TracedInput&) const = default;
+  // For a file keyed by content: its stat cache record when the state was
+  // taken, so a lookup need not load the workspace's records to trust it.
+  bool has_record = false;
+  StatRecord record;
+  bool operator==(const TracedInput& o) const { return path == o.path && use == o.use && state == o.state; }
 };
 
 // Where the workspace is, for the states of paths inside it.
@@ -76,6 +80,9 @@ class InputStates {
 Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::string, InputUse>>& used,
                                                const InputScope& scope, const Tree& before,
                                                const std::vector<std::string>& changed, StatCache& stats);
+
+// Offer the stat records carried by `inputs` to `stats` (cache/stat_cache.hpp).
+void remember_records(const std::vector<TracedInput>& inputs, StatCache& stats);
 
 // True when every input still has its recorded state; `first_difference`
 // names the first that does not (for `vg cache why`).
