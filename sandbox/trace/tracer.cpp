@@ -7,6 +7,7 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -248,6 +249,23 @@ struct Tracer::State {
   // kernel under their root; "" when it cannot be said.
   std::string resolve(const std::string& abs, bool follow) {
     if (root < 0) return {};
+    // Most paths have no symlink on the way: then the kernel's walk is the
+    // lexical one, and one call says so (no readlink of the result).
+    bool plain = abs.find("/..") == std::string::npos;
+    if (plain) {
+      open_how how{};
+      how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW;
+      how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+      long fd = syscall(SYS_openat2, root, abs.c_str(), &how, sizeof how);
+      if (fd >= 0) {
+        struct stat st {};
+        bool link = fstat(static_cast<int>(fd), &st) == 0 && S_ISLNK(st.st_mode);
+        close(static_cast<int>(fd));
+        if (!follow || !link) return abs;  // a final link that is followed: resolved below
+      } else if (errno == ENOENT || errno == ENOTDIR) {
+        return abs;  // missing, and no link before the missing part
+      }
+    }
     open_how how{};
     how.flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
