@@ -85,6 +85,7 @@ class EngineImpl final : public Engine {
 
   void apply(const std::vector<const Rule*>& rules, const std::string& text, Span span, Assessment& out) {
     for (const Rule* r : rules) {
+      if (!r->may_match(text)) continue;  // cannot match: not even compiled
       if (!r->compile()) {
         out.understood = false;
         out.reasons.push_back(r->where() + ": " + r->broken);

@@ -33,14 +33,12 @@ bool is_statement_type(const char* t) {
 
 Reader::Reader(const Limits& limits, const KnownCommand& known, Model& model)
     : m_limits(limits), m_known(known), m_model(model) {
-  m_parser = ts_parser_new();
-  ts_parser_set_language(m_parser, tree_sitter_bash());
   m_deadline = std::chrono::steady_clock::now() + limits.max_time;
 }
 
 Reader::~Reader() {
   for (TSTree* t : m_trees) ts_tree_delete(t);
-  ts_parser_delete(m_parser);
+  if (m_parser) ts_parser_delete(m_parser);
 }
 
 void Reader::reason(std::string why) {
@@ -105,6 +103,12 @@ void Reader::read(std::string_view text, Ctx ctx) {
     return;
   }
   auto left = std::chrono::duration_cast<std::chrono::microseconds>(m_deadline - now).count();
+  if (!m_parser) {
+    // Made at the first text to parse: a plain argv (vg exec -- CMD) often
+    // has none, and a parser is a few pages of memory to fault in.
+    m_parser = ts_parser_new();
+    ts_parser_set_language(m_parser, tree_sitter_bash());
+  }
   ts_parser_set_timeout_micros(m_parser, static_cast<std::uint64_t>(std::max<long long>(left, 1)));
   TSTree* tree = ts_parser_parse_string(m_parser, nullptr, text.data(), static_cast<std::uint32_t>(text.size()));
   if (!tree) {

@@ -2,10 +2,10 @@
 // a compact blob, so that vg never parses YAML on the hot path: yaml-cpp
 // took most of the ~13 M instructions of a `vg exec -- true` before this.
 //
-// Layout: "VGR1", u32 rule count, then per rule: id, description, file
+// Layout: "VGR2", u32 rule count, then per rule: id, description, file
 // (strings: u32 length + bytes), level and target (u8), line and column
-// (u32), then commands, all, none, match and not-match examples (string
-// lists: u32 count + strings). Integers are little-endian.
+// (u32), then commands, all, none, match and not-match examples and
+// needs_any (string lists: u32 count + strings). Integers are little-endian.
 #include <cstdint>
 #include <cstring>
 
@@ -14,7 +14,7 @@
 namespace vg::risk {
 namespace {
 
-constexpr std::string_view k_magic = "VGR1";
+constexpr std::string_view k_magic = "VGR2";
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -96,6 +96,7 @@ std::string RuleSet::to_blob() const {
     put_list(out, r->none);
     put_list(out, r->match_examples);
     put_list(out, r->not_match_examples);
+    put_list(out, r->needs_any);
   }
   return out;
 }
@@ -112,7 +113,8 @@ Result<void> RuleSet::load_blob(std::string_view blob, bool with_examples) {
     bool ok = in.string(r->id) && in.string(r->description) && in.string(r->file) && in.u8(level) && in.u8(target) &&
               in.u32(line) && in.u32(column) && in.list(r->commands) && in.list(r->all) && in.list(r->none) &&
               (with_examples ? in.list(r->match_examples) && in.list(r->not_match_examples)
-                             : in.skip_list() && in.skip_list());
+                             : in.skip_list() && in.skip_list()) &&
+              in.list(r->needs_any);
     if (!ok || level > static_cast<int>(config::Level::critical) || target > static_cast<int>(Target::script))
       return make_error("built-in rules: damaged blob at rule " + std::to_string(i));
     r->level = static_cast<config::Level>(level);

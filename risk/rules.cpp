@@ -62,6 +62,22 @@ bool Rule::compile() const {
   return build(all, all_re) && build(none, none_re);
 }
 
+bool Rule::may_match(std::string_view text) const {
+  if (needs_any.empty()) return true;
+  // The literals are lowercase (RE2 folds case in its prefilter). A text with
+  // a non-ASCII byte might hold a character whose lowercase is ASCII (the
+  // Kelvin sign), so only pure ASCII is judged here.
+  std::string lowered(text);
+  for (char& c : lowered) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) return true;
+    if (u >= 'A' && u <= 'Z') c = static_cast<char>(u - 'A' + 'a');
+  }
+  for (const auto& literal : needs_any)
+    if (lowered.find(literal) != std::string::npos) return true;
+  return false;
+}
+
 bool Rule::matches(std::string_view text) const {
   if (!compile()) return false;
   for (const auto& re : all_re)

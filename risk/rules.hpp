@@ -41,6 +41,10 @@ struct Rule {
   std::string file;                      // where it was defined
   int line = 0;
   int column = 0;
+  // Built-in rules: lowercase literals, one of which the text (lowercased)
+  // holds whenever the rule can match it, from RE2's prefilter of an `all`
+  // pattern at build time (risk/tools/rulec.cpp). Empty: no such shortcut.
+  std::vector<std::string> needs_any;
 
   // Compiled on first use; `broken` holds the error of an invalid pattern.
   mutable bool compiled = false;
@@ -54,6 +58,9 @@ struct Rule {
   bool compile() const;
   // Does `text` satisfy every `all` pattern and no `none` pattern?
   bool matches(std::string_view text) const;
+  // False only when `needs_any` proves that the rule cannot match `text`
+  // (then its patterns need not even be compiled).
+  bool may_match(std::string_view text) const;
 };
 
 // Every loaded rule, indexed.

