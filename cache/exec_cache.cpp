@@ -124,8 +124,13 @@ std::optional<int> ExecCache::replay_traced() {
   auto candidates = m_store.lookup_prefix(prefix);
   InputScope scope{m_request.key.workspace, m_request.key.excludes};
   InputStates states(scope, m_stats);
+  // The newest few: a command run with many different inputs would
+  // otherwise make every lookup check them all (an older match misses).
+  constexpr std::size_t k_max_candidates = 32;
+  std::size_t checked = 0;
   for (const auto& c : candidates) {
     if (c.traced.empty() || command_prefix(c.ingredients) != prefix) continue;
+    if (++checked > k_max_candidates) break;
     if (!replayable(c, m_request.strategy)) continue;
     remember_records(c.traced, m_stats);
     if (!inputs_unchanged(c.traced, states)) continue;
