@@ -40,12 +40,15 @@ int slot(Target t) { return t == Target::code ? 1 : 0; }
 }  // namespace
 
 std::string Rule::where() const {
+  fill();
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": rule " + id;
 }
 
 bool Rule::compile() const {
   if (compiled) return broken.empty();
+  fill();
   compiled = true;
+  if (!broken.empty()) return false;
   RE2::Options opts;
   opts.set_log_errors(false);
   auto build = [&](const std::vector<std::string>& src, std::vector<std::unique_ptr<RE2>>& out) {
@@ -63,6 +66,7 @@ bool Rule::compile() const {
 }
 
 bool Rule::may_match(std::string_view text) const {
+  fill();
   if (needs_any.empty()) return true;
   // The literals are lowercase (RE2 folds case in its prefilter). A text with
   // a non-ASCII byte might hold a character whose lowercase is ASCII (the

@@ -27,24 +27,29 @@ enum class Target {
   script,     // the raw text of the script and of every nested script
 };
 
-// One rule, as loaded.
+// One rule, as loaded. A built-in rule read without its examples leaves the
+// fields marked "rest" unread in the blob until something needs them (the
+// patterns, the description of a finding, where() in a message): `fill()`.
 struct Rule {
   std::string id;
   config::Level level = config::Level::low;
-  std::string description;
+  mutable std::string description;  // rest
   Target target = Target::command;
   std::vector<std::string> commands;     // command / interpreter names; "name*" is a prefix
-  std::vector<std::string> all;          // every pattern must match
-  std::vector<std::string> none;         // no pattern may match
-  std::vector<std::string> match_examples;
-  std::vector<std::string> not_match_examples;
-  std::string file;                      // where it was defined
+  mutable std::vector<std::string> all;   // rest: every pattern must match
+  mutable std::vector<std::string> none;  // rest: no pattern may match
+  mutable std::vector<std::string> match_examples;      // rest
+  mutable std::vector<std::string> not_match_examples;  // rest
+  mutable std::string file;  // rest: where it was defined
   int line = 0;
   int column = 0;
-  // Built-in rules: lowercase literals, one of which the text (lowercased)
-  // holds whenever the rule can match it, from RE2's prefilter of an `all`
-  // pattern at build time (risk/tools/rulec.cpp). Empty: no such shortcut.
-  std::vector<std::string> needs_any;
+  // Rest. Built-in rules: lowercase literals, one of which the text
+  // (lowercased) holds whenever the rule can match it, from RE2's prefilter
+  // of an `all` pattern at build time (risk/tools/rulec.cpp). Empty: no such
+  // shortcut.
+  mutable std::vector<std::string> needs_any;
+  // The unread rest in the built-in blob (static data); empty once read.
+  mutable std::string_view unread;
 
   // Compiled on first use; `broken` holds the error of an invalid pattern.
   mutable bool compiled = false;
@@ -52,6 +57,9 @@ struct Rule {
   mutable std::vector<std::unique_ptr<RE2>> all_re;
   mutable std::vector<std::unique_ptr<RE2>> none_re;
 
+  // Read the rest of a built-in rule from the blob, once (rule_blob.cpp); a
+  // damaged rest leaves the rule broken.
+  void fill() const;
   // "file:line:column: rule ID"
   std::string where() const;
   // Compile the patterns (once); false with `broken` set when one is invalid.
@@ -68,8 +76,10 @@ class RuleSet {
  public:
   // Parse one YAML rule file; `name` is used in messages. Patterns are not compiled here.
   Result<void> load(const std::string& name, std::string_view text);
-  // Add the rules of a blob written by `to_blob` (risk/rule_blob.cpp); their
-  // examples only when `with_examples` (verification needs them, scoring not).
+  // Add the rules of a blob written by `to_blob` (risk/rule_blob.cpp). With
+  // `with_examples` (verification) every field is read now; without, each
+  // rule's rest is read at its first use and `blob` must outlive the rules
+  // (the built-in blob is static).
   Result<void> load_blob(std::string_view blob, bool with_examples);
   // Serialize every rule, in load order, into a compact blob (no YAML at run time).
   std::string to_blob() const;

@@ -112,5 +112,29 @@ TEST(Rules, LiteralPrefilterSkipsOnlyRulesThatCannotMatch) {
   EXPECT_GT(matched, filtered);  // the property was put to the test
 }
 
+// Without examples, a built-in rule's description, file and patterns stay in
+// the blob until first used; then they are what a full read gives.
+TEST(Rules, BuiltInRulesAreReadWhenFirstUsed) {
+  RuleSet eager, lazy;
+  ASSERT_TRUE(eager.load_blob(builtin_rules_blob(), true).ok());
+  ASSERT_TRUE(lazy.load_blob(builtin_rules_blob(), false).ok());
+  ASSERT_EQ(eager.rules().size(), lazy.rules().size());
+  for (std::size_t i = 0; i < eager.rules().size(); ++i) {
+    const Rule& e = *eager.rules()[i];
+    const Rule& l = *lazy.rules()[i];
+    EXPECT_EQ(e.id, l.id);
+    EXPECT_EQ(e.commands, l.commands);
+    EXPECT_FALSE(l.unread.empty()) << l.id;
+    EXPECT_TRUE(l.description.empty()) << l.id;
+    EXPECT_EQ(e.where(), l.where());  // reads the rest
+    EXPECT_TRUE(l.unread.empty()) << l.id;
+    EXPECT_EQ(e.description, l.description);
+    EXPECT_EQ(e.all, l.all);
+    EXPECT_EQ(e.none, l.none);
+    EXPECT_EQ(e.needs_any, l.needs_any);
+    EXPECT_TRUE(l.compile()) << l.broken;
+  }
+}
+
 }  // namespace
 }  // namespace vg::risk
