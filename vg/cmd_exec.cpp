@@ -237,7 +237,7 @@ class ExecRun {
   int run_in_sandbox() {
     auto launcher = sandbox::make_launcher(m_config);
     if (!launcher) return sandbox_unavailable(launcher.error().message);
-    sandbox::Spec spec;
+    sandbox::Spec& spec = *new sandbox::Spec;  // kept to the end, as ExecRun is
     spec.argv = m_argv;
     spec.env = child_environment();
     spec.cwd = current_dir();
@@ -342,7 +342,10 @@ void register_exec(CLI::App& app, Context& ctx) {
   exec->add_option("command", opts->argv, "The command and its arguments (after --)");
   exec->callback([&ctx, opts] {
     ctx.stats.enabled = std::find(ctx.debug.begin(), ctx.debug.end(), "stats") != ctx.debug.end();
-    ctx.exit_code = ExecRun(ctx, *opts).run();
+    // Never destroyed (like the engine): freeing the config and the run's
+    // state afterwards only wrote to pages that the sandbox's clone had made
+    // copy-on-write; vg/main.cpp ends the process right after.
+    ctx.exit_code = (new ExecRun(ctx, *opts))->run();
   });
 }
 

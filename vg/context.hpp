@@ -34,10 +34,13 @@ class Stats {
 // Read CLOCK_REALTIME_COARSE.
 timespec coarse_now();
 
+// The coarse clock when this process began, before its static constructors.
+timespec process_begun();
+
 struct Context {
   // When vg began (the coarse clock): host writes before it are the user's,
   // never a sandboxed run's (sandbox/namespace/plan.hpp, note_run_begun).
-  timespec begun = coarse_now();
+  timespec begun = process_begun();
   int exit_code = 0;
   std::vector<std::string> argv;  // as vg was started
   std::string command;            // the subcommand word ("" when none)

@@ -39,9 +39,12 @@ int unknown_word(const std::string& kind, const std::string& word, const std::ve
 }  // namespace
 
 int run(int argc, char** argv) {
-  Context ctx;
+  // Neither is ever destroyed: vg/main.cpp ends the process once run()
+  // returns, and freeing them after a sandboxed run only wrote to pages the
+  // sandbox's clone had made copy-on-write (a fault each).
+  Context& ctx = *new Context;
   ctx.argv.assign(argv, argv + argc);
-  CLI::App app{"vg: understands, scores and routes every command before it runs", "vg"};
+  CLI::App& app = *new CLI::App{"vg: understands, scores and routes every command before it runs", "vg"};
   app.set_version_flag("--version", std::string("vg ") + k_version);
   app.footer(help_footer());
   app.require_subcommand(1);
