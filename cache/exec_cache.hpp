@@ -43,6 +43,7 @@ struct RunReport {
   // Input tracing (cache/traced.hpp): every path the run used, when the
   // trace is complete; otherwise `untraced_reason` says why not.
   bool traced = false;
+  bool read_stdin = false;         // traced: the run read its stdin
   std::string untraced_reason;
   std::vector<std::pair<std::string, InputUse>> inputs;
 };

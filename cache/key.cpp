@@ -145,7 +145,10 @@ Result<Ingredients> command_ingredients(const KeyInputs& in, StatCache& stats) {
 
   g.profile = in.profile;
   auto tty = [](bool t) { return t ? "tty" : "pipe"; };
-  g.terminal = std::string("stdin=") + tty(in.stdin_tty) + " stdout=" + tty(in.stdout_tty) +
+  // stdin "data" (a pipe, socket or file) is stored only from runs traced
+  // not to read it; "pipe" (/dev/null, closed) runs may have read it.
+  g.terminal = std::string("stdin=") + (in.stdin_data && !in.stdin_tty ? "data" : tty(in.stdin_tty)) +
+               " stdout=" + tty(in.stdout_tty) +
                " stderr=" + tty(in.stderr_tty);
   g.salt = config::sha256_hex(std::string("salt:") + in.salt);
   return g;

@@ -29,7 +29,7 @@ struct KeyInputs {
   std::vector<std::string> excludes;    // sandbox.exclude
   std::string profile;                  // profile_text(config.sandbox)
   bool stdin_tty = false;
-  bool stdin_data = false;              // stdin is a pipe, socket or file: content vg cannot see
+  bool stdin_data = false;              // stdin is a pipe, socket or file: stored only if traced unread
   bool stdout_tty = false;
   bool stderr_tty = false;
   std::string salt;                     // sandbox.cache_salt

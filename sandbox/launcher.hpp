@@ -57,6 +57,7 @@ struct Outcome {
   // the sandbox's private file systems left out). `traced` is false when the
   // backend cannot trace or the trace is partial (`untraced_reason` says why).
   bool traced = false;
+  bool read_stdin = false;  // traced: some process read, mapped or duplicated its stdin
   std::string untraced_reason;
   std::vector<std::pair<std::string, trace::Use>> inputs;
 };

@@ -393,6 +393,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   if (tracer) {
     trace::Trace seen = tracer->finish();
     out.traced = seen.complete;
+    out.read_stdin = seen.read_stdin;
     out.untraced_reason = seen.incomplete_reason;
     out.inputs = ns::host_inputs(plan, seen);
     tracer.reset();

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -40,6 +41,7 @@ enum class Kind : std::uint8_t {
   probe,       // follows the last symlink
   probe_at,    // follows unless `flags` has AT_SYMLINK_NOFOLLOW
   probe_link,  // does not follow the last symlink
+  stdin_use,   // reads, maps or duplicates fd 0 (the filter stops only those)
 };
 
 struct Call {
@@ -92,9 +94,23 @@ constexpr Call k_calls[] = {
     {"utimensat", Kind::probe_at, 0, 1, 3, -1, -1},
 };
 
+// Calls that take data from an fd: stopped only when the fd (argument
+// `fd_arg`) is 0, and then they mean "the run used its stdin".
+struct FdCall {
+  const char* name;
+  unsigned fd_arg;
+};
+constexpr FdCall k_stdin_calls[] = {
+    {"read", 0},  {"readv", 0},    {"pread64", 0},  {"preadv", 0},         {"preadv2", 0},
+    {"recvfrom", 0}, {"recvmsg", 0}, {"recvmmsg", 0}, {"splice", 0},       {"tee", 0},
+    {"sendfile", 1}, {"copy_file_range", 0}, {"mmap", 4}, {"dup", 0},     {"dup2", 0},
+    {"dup3", 0},
+};
+
 struct Resolved {
   long nr = -1;
   const Call* call = nullptr;
+  bool stdin_use = false;  // one of k_stdin_calls (or fcntl/ioctl on fd 0)
 };
 
 // The calls by native number (resolved once).
@@ -105,8 +121,17 @@ const std::vector<Resolved>& calls_by_number() {
       int nr = seccomp_syscall_resolve_name(c.name);
       if (nr == __NR_SCMP_ERROR || nr < 0) continue;
       if (static_cast<std::size_t>(nr) >= t.size()) t.resize(static_cast<std::size_t>(nr) + 1);
-      t[static_cast<std::size_t>(nr)] = {nr, &c};
+      t[static_cast<std::size_t>(nr)] = {nr, &c, false};
     }
+    auto mark = [&t](const char* name) {
+      int nr = seccomp_syscall_resolve_name(name);
+      if (nr == __NR_SCMP_ERROR || nr < 0) return;
+      if (static_cast<std::size_t>(nr) >= t.size()) t.resize(static_cast<std::size_t>(nr) + 1);
+      t[static_cast<std::size_t>(nr)] = {nr, nullptr, true};
+    };
+    for (const FdCall& f : k_stdin_calls) mark(f.name);
+    mark("fcntl");
+    mark("ioctl");
     return t;
   }();
   return table;
@@ -195,6 +220,26 @@ Result<std::vector<sock_filter>> compile_filter() {
     if (rc < 0) {
       return make_error(std::string("seccomp_rule_add(") + r.call->name + ", notify): " + std::strerror(-rc));
     }
+  }
+  // Reading stdin: the calls on fd 0 only (a dup of it counts as a read,
+  // since the copy is read under another number).
+  for (const FdCall& f : k_stdin_calls) {
+    int nr = seccomp_syscall_resolve_name(f.name);
+    if (nr == __NR_SCMP_ERROR) continue;
+    // mmap's fd is -1 for anonymous maps; a 32-bit compare of the fd.
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_CMP(f.fd_arg, SCMP_CMP_MASKED_EQ, 0xffffffffu, 0));
+    if (rc < 0) return make_error(std::string("seccomp_rule_add(") + f.name + ", notify): " + std::strerror(-rc));
+  }
+  for (int cmd : {F_DUPFD, F_DUPFD_CLOEXEC}) {
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(fcntl), 2, SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0),
+                              SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(cmd)));
+    if (rc < 0) return make_error(std::string("seccomp_rule_add(fcntl, notify): ") + std::strerror(-rc));
+  }
+  // FIONREAD tells how much is waiting: a result could depend on it.
+  if (int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 2, SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0),
+                                SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, FIONREAD));
+      rc < 0) {
+    return make_error(std::string("seccomp_rule_add(ioctl, notify): ") + std::strerror(-rc));
   }
   // io_uring opens files in the kernel, out of any filter's sight.
   for (const char* name : {"io_uring_setup", "io_uring_enter", "io_uring_register"}) {
@@ -309,8 +354,17 @@ struct Tracer::State {
     return true;
   }
 
+  // True for the names of fd 0: /dev/stdin, /dev/fd/0, /proc/*/fd/0.
+  static bool names_stdin(const std::string& abs) {
+    if (abs == "/dev/stdin" || abs == "/dev/fd/0") return true;
+    if (!abs.starts_with("/proc/") || !abs.ends_with("/fd/0")) return false;
+    std::string_view who(abs.data() + 6, abs.size() - 6 - 5);
+    return who == "self" || who == "thread-self" || who.find_first_not_of("0123456789/task") == std::string_view::npos;
+  }
+
   // Note one path of a call, and where the kernel will take it.
   void note(const std::string& abs, Use use, bool follow) {
+    if (use != Use::written && names_stdin(abs)) trace.read_stdin = true;
     bool dotdot = abs.find("/..") != std::string::npos;
     if (!dotdot) {
       record(abs, use);
@@ -333,7 +387,12 @@ struct Tracer::State {
   void handle(const seccomp_notif& req) {
     const auto& table = calls_by_number();
     if (req.data.nr < 0 || static_cast<std::size_t>(req.data.nr) >= table.size()) return;
-    const Call* c = table[static_cast<std::size_t>(req.data.nr)].call;
+    const Resolved& r = table[static_cast<std::size_t>(req.data.nr)];
+    if (r.stdin_use) {
+      trace.read_stdin = true;  // the filter stops these calls for fd 0 only
+      return;
+    }
+    const Call* c = r.call;
     if (!c) return;
     if (root < 0) {
       root = open(("/proc/" + std::to_string(req.pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -38,13 +38,16 @@ enum class Use : std::uint8_t {
 // The paths a run used, as absolute paths in the sandbox's own view.
 struct Trace {
   std::map<std::string, Use> paths;
+  bool read_stdin = false;  // some process read (or duplicated, or mapped) file descriptor 0
   bool complete = true;  // false: some lookup could not be read; the trace is partial
   std::string incomplete_reason;
   std::size_t notifications = 0;
 };
 
 // Compile the tracing filter (libseccomp): user notification on every
-// path-taking call, ENOSYS for io_uring (whose opens no filter sees).
+// path-taking call and on every call that reads, maps or duplicates file
+// descriptor 0 (whether a run read its stdin), ENOSYS for io_uring (whose
+// opens and reads no filter sees).
 Result<std::vector<sock_filter>> compile_filter();
 
 // In the traced process, with no_new_privs set: load `program` as a filter

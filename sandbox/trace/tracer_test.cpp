@@ -64,6 +64,10 @@ Trace traced(const std::function<int()>& body, int& code) {
   pid_t pid = fork();
   if (pid == 0) {
     close(sv[0]);
+    // Whatever the test runner's stdin is, a read of it must not wait.
+    int null = open("/dev/null", O_RDONLY);
+    if (null < 0 || dup2(null, 0) != 0) _exit(89);
+    close(null);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(90);
     int fd = install_filter(*program);
     if (fd < 0) _exit(91);
@@ -186,6 +190,47 @@ TEST_F(TracerTest, IoUringIsRefusedSoNoOpenGoesUnseen) {
   (void)traced([] { return syscall(425 /* io_uring_setup */, 4, nullptr) < 0 && errno == ENOSYS ? 0 : 1; },
                    code);
   EXPECT_EQ(code, 0);
+}
+
+TEST_F(TracerTest, ReadingStdinInAnyWayIsSeenAndNotReadingItIsToo) {
+  int code = -1;
+  Trace quiet = traced(
+      [] {
+        char buf[8];
+        int fd = open("/etc/hostname", O_RDONLY);  // reads of other fds are not stdin
+        if (fd >= 0 && read(fd, buf, sizeof buf) < 0) return 1;
+        return isatty(0) ? 2 : 0;  // a terminal check is no read
+      },
+      code);
+  EXPECT_EQ(code, 0);
+  EXPECT_FALSE(quiet.read_stdin);
+  auto reads_stdin = [&](const std::function<int()>& body) {
+    int c = -1;
+    Trace t = traced(body, c);
+    EXPECT_EQ(c, 0);
+    return t.read_stdin;
+  };
+  EXPECT_TRUE(reads_stdin([] {
+    char b;
+    return read(0, &b, 1) >= 0 ? 0 : 0;
+  }));
+  EXPECT_TRUE(reads_stdin([] { return dup2(0, 7) == 7 ? 0 : 1; })) << "a copy is read under another number";
+  EXPECT_TRUE(reads_stdin([] { return fcntl(0, F_DUPFD_CLOEXEC, 10) >= 10 ? 0 : 1; }));
+  EXPECT_TRUE(reads_stdin([] {
+    int fd = open("/dev/stdin", O_RDONLY);
+    if (fd >= 0) close(fd);
+    return 0;
+  }));
+  EXPECT_TRUE(reads_stdin([] {
+    pid_t p = fork();
+    if (p == 0) {
+      execl("/bin/cat", "cat", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    return 0;
+  })) << "a child's read";
 }
 
 TEST(TraceUse, FirstUseDecides) {

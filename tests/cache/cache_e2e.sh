@@ -127,11 +127,19 @@ elif [ "$(stat_of uncacheable.untraced)" != "" ] && [ "$(stat_of uncacheable.unt
 elif ! "$VG" cache show "$("$VG" cache ls --json | sed -n 's/.*"key": "\([0-9a-f]*\)".*/\1/p' | head -1)" | grep -q 'traced: the'; then fail "vg cache show does not list the traced inputs"
 else pass; fi
 
-# --- stdin from a pipe is an input vg cannot see: never stored
+# --- stdin from a pipe: a run that read it is never stored; one traced not to read it is
 setup stdin_pipe
 echo a | "$VG" exec -- cat > ../o1; echo b | "$VG" exec -- cat > ../o2
+e1=$(entries)
+echo a | "$VG" exec -- sh -c 'echo no-stdin' > /dev/null; echo b | "$VG" exec -- sh -c 'echo no-stdin' > ../o3
+h1=$(hits)
+vgx cat > ../o4                                     # /dev/null: stored (it read only EOF)
+echo data | "$VG" exec -- cat > ../o5               # must not replay the /dev/null run
 if [ "$(cat ../o2)" != b ]; then fail "piped stdin replayed: $(cat ../o2)"
-elif [ "$(entries)" != 0 ]; then fail "a run reading a pipe was stored"
+elif [ "$e1" != 0 ]; then fail "a run reading a pipe was stored"
+elif [ "$h1" != 1 ] || [ "$(cat ../o3)" != no-stdin ]; then fail "a run that did not read its piped stdin was not replayed ($h1 hits)"
+elif [ "$(cat ../o5)" != data ]; then fail "a /dev/null run was replayed for piped data: '$(cat ../o5)'"
+elif [ "$(stat_of uncacheable.stdin)" -lt 2 ]; then fail "not counted as stdin: $(stat_of uncacheable.stdin)"
 else pass; fi
 
 # --- changing an environment variable misses; a volatile one (SHLVL) does not

@@ -8,7 +8,7 @@
 //                  [--outcome FILE] [--timing] [--trace] [--with-thread] -- CMD [ARGS...]
 // The outcome file gets "exit N", one "change VERDICT KIND PATH" line per
 // change and "quarantine DIR"; with --trace, "traced yes|no REASON" and one
-// "input USE PATH" line per host path the run looked at (USE: written,
+// "read_stdin yes|no" and an "input USE PATH" line per host path the run looked at (USE: written,
 // probed, probed_link, read). Setup errors exit 69 with the message.
 #include <unistd.h>
 
@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
     out << "quarantine " << outcome->quarantine << "\n";
     if (spec.trace) {
       out << "traced " << (outcome->traced ? "yes" : "no") << " " << outcome->untraced_reason << "\n";
+      out << "read_stdin " << (outcome->read_stdin ? "yes" : "no") << "\n";
       static const char* const k_uses[] = {"", "written", "probed", "probed_link", "read"};
       for (const auto& [path, use] : outcome->inputs) out << "input " << k_uses[int(use)] << " " << path << "\n";
     }

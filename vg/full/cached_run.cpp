@@ -45,6 +45,7 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
     r.read_terminal = o.read_terminal;
     r.left_processes = o.left_processes;
     r.traced = spec.trace && o.traced;
+    r.read_stdin = o.read_stdin;
     r.untraced_reason = o.untraced_reason;
     r.inputs.reserve(o.inputs.size());
     for (const auto& [path, use] : o.inputs) r.inputs.emplace_back(path, static_cast<cache::InputUse>(use));
