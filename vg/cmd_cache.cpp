@@ -356,8 +356,16 @@ int cache_why(Context& ctx, const CacheOptions& o) {
   std::string tree_bytes;
   cache::Tree tree;
   bool have_tree = store.fetch(near.tree_blob, tree_bytes) && cache::Tree::decode(tree_bytes, tree);
-  std::printf("would miss; nearest entry %s (%s)\n", near.key.substr(0, 12).c_str(), one_line(command_text(near), 60).c_str());
-  for (const auto& d : cache::compare(near.ingredients, key->ingredients, have_tree ? &tree : nullptr, key->tree)) {
+  std::printf("would miss; nearest entry %s (%s)\n", cache::short_id(near.key, !near.traced.empty()).c_str(),
+              one_line(command_text(near), 60).c_str());
+  for (auto& d : cache::compare(near.ingredients, key->ingredients, have_tree ? &tree : nullptr, key->tree)) {
+    if (d.name == "inputs" && !near.traced.empty()) {
+      // A traced entry is keyed on the paths it used, not on the workspace.
+      std::string diff;
+      d.same = cache::inputs_unchanged(near.traced, states, &diff);
+      d.detail = d.same ? "the " + std::to_string(near.traced.size()) + " paths it used are unchanged"
+                        : diff + " is not as it was";
+    }
     std::printf("  %-9s %s%s%s\n", d.name.c_str(), d.same ? "same" : "differs", d.detail.empty() ? "" : ": ",
                 d.detail.c_str());
   }
