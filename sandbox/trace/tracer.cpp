@@ -155,7 +155,10 @@ bool read_string(pid_t pid, std::uint64_t addr, std::string& out) {
     iovec local{buf, want};
     iovec remote{reinterpret_cast<void*>(addr), want};
     ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
-    if (n <= 0) return false;
+    if (n <= 0) {
+      if (n == 0) errno = EFAULT;
+      return false;
+    }
     const char* end = static_cast<const char*>(std::memchr(buf, '\0', static_cast<std::size_t>(n)));
     if (end) {
       out.append(buf, static_cast<std::size_t>(end - buf));
@@ -164,7 +167,8 @@ bool read_string(pid_t pid, std::uint64_t addr, std::string& out) {
     out.append(buf, static_cast<std::size_t>(n));
     addr += static_cast<std::uint64_t>(n);
   }
-  return false;  // longer than PATH_MAX: the call fails with ENAMETOOLONG
+  errno = ENAMETOOLONG;  // the call fails the same way
+  return false;
 }
 
 bool read_link(const std::string& link, std::string& out) {
@@ -334,7 +338,15 @@ struct Tracer::State {
   bool absolute(const seccomp_notif& req, int dirfd_arg, int path_arg, std::uint64_t flags, std::string& out) {
     std::string raw;
     if (req.data.args[path_arg] == 0) return false;  // utimensat(fd, NULL, ...): an fd, already traced
-    if (!read_string(static_cast<pid_t>(req.pid), req.data.args[path_arg], raw)) return false;
+    if (!read_string(static_cast<pid_t>(req.pid), req.data.args[path_arg], raw)) {
+      // A bad pointer or a too long path fails the call itself, and a gone
+      // process makes none; anything else (EPERM) hides a lookup.
+      if (errno != EFAULT && errno != ENAMETOOLONG && errno != ESRCH) {
+        incomplete("the path of a call by process " + std::to_string(req.pid) + " could not be read: " +
+                   std::strerror(errno));
+      }
+      return false;
+    }
     if (raw.empty()) return false;  // AT_EMPTY_PATH or ENOENT: about an fd or nothing
     (void)flags;
     if (raw[0] == '/') {
@@ -409,7 +421,10 @@ struct Tracer::State {
         open_how how{};
         iovec local{&how, sizeof how};
         iovec remote{reinterpret_cast<void*>(req.data.args[2]), sizeof how};
-        if (process_vm_readv(static_cast<pid_t>(req.pid), &local, 1, &remote, 1, 0) != sizeof how) return;
+        if (process_vm_readv(static_cast<pid_t>(req.pid), &local, 1, &remote, 1, 0) != sizeof how) {
+          if (errno != EFAULT && errno != ESRCH) incomplete(std::string("openat2's open_how: ") + std::strerror(errno));
+          return;
+        }
         use = open_use(how.flags);
         follow = !(how.flags & O_NOFOLLOW) && !(how.resolve & RESOLVE_NO_SYMLINKS);
         break;
