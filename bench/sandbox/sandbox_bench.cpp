@@ -6,9 +6,10 @@
 // and the ratio of the medians vg / bwrap.
 //
 //   sandbox_bench [--runs N] [--vg PATH] [--driver PATH] [--no-vg]
-//                 [--vg-before PATH] [--driver-before PATH] [--seed N]
+//                 [--vg-before PATH] [--driver-before PATH] [--seed N] [--gap-ms N]
 // The --*-before binaries (an older build) run alongside, for before/after
-// figures measured under the same load.
+// figures measured under the same load. --gap-ms pauses before each run, so
+// that the previous sandbox's asynchronous teardown is not in the figure.
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
   std::string vg = VG_BINARY_PATH, driver = VG_SANDBOX_RUN_PATH;
   bool with_vg = true;
   unsigned seed = 1;
+  int gap_ms = 0;  // pause before each run: the previous sandbox's teardown finishes first
   std::string vg_before, driver_before;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
     else if (a == "--driver" && i + 1 < argc) driver = argv[++i];
     else if (a == "--no-vg") with_vg = false;
     else if (a == "--seed" && i + 1 < argc) seed = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+    else if (a == "--gap-ms" && i + 1 < argc) gap_ms = std::atoi(argv[++i]);
     else if (a == "--vg-before" && i + 1 < argc) vg_before = argv[++i];
     else if (a == "--driver-before" && i + 1 < argc) driver_before = argv[++i];
   }
@@ -109,6 +112,7 @@ int main(int argc, char** argv) {
     for (size_t k : order) {
       Contender& c = cs[k];
       if (!c.ok) continue;
+      if (gap_ms > 0) usleep(static_cast<useconds_t>(gap_ms) * 1000);
       double t = run_once(c, dir);
       if (t < 0) {
         std::fprintf(stderr, "%s failed; left out\n", c.name.c_str());
