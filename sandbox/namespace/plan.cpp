@@ -1,6 +1,7 @@
 #include "sandbox/namespace/plan.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,7 +10,6 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <optional>
 
@@ -166,6 +166,17 @@ void add_dev(Plan& plan) {
   plan.mounts.push_back({Kind::symlink, "", "/dev/stderr", "/proc/self/fd/2", -1});
 }
 
+// The highest capability number this kernel knows (40 when it cannot tell).
+int read_cap_last() {
+  char buf[16] = {};
+  int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 40;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  int v = n > 0 ? std::atoi(buf) : 0;
+  return v > 0 && v <= 63 ? v : 40;
+}
+
 Result<void> set_ids(Plan& plan, const std::string& user) {
   plan.outer_uid = getuid();
   plan.outer_gid = getgid();
@@ -304,9 +315,7 @@ Result<Plan> make_plan(const Spec& spec) {
   // Compiled by libseccomp at build time (seccomp_program.hpp).
   plan.seccomp = precompiled_seccomp_filter();
   if (plan.seccomp.empty()) return make_error("the seccomp program is empty (a build problem): refusing to start");
-  std::ifstream cap("/proc/sys/kernel/cap_last_cap");
-  cap >> plan.cap_last;
-  if (plan.cap_last <= 0 || plan.cap_last > 63) plan.cap_last = 40;
+  plan.cap_last = read_cap_last();
   for (const auto& name : p.isolation.capabilities) {
     config::CapabilityCheck c = config::check_capability(name);
     if (!c.error.empty()) return make_error("sandbox.isolation.capabilities: " + c.error);
