@@ -53,4 +53,36 @@ bool send_with_fds(int sock, std::string_view data, const int* fds, std::size_t 
   return false;
 }
 
+long recv_with_fds(int sock, char* buf, std::size_t size, int* fds, std::size_t max_fds, std::size_t& nfds,
+                   int flags) {
+  nfds = 0;
+  iovec iov{buf, size};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(k_max_sent_fds * sizeof(int))] = {};
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do {
+    n = ::recvmsg(sock, &msg, flags | MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return -1;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (std::size_t i = 0; i < count; ++i) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      if (nfds < max_fds) {
+        fds[nfds] = fd;
+      } else {
+        ::close(fd);
+      }
+      ++nfds;
+    }
+  }
+  return n;
+}
+
 }  // namespace vg

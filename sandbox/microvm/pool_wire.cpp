@@ -44,25 +44,15 @@ bool read_line(int sock, std::string& line, int timeout_ms, int* fd) {
     // One byte at a time: the line is short, and the attached fd must be
     // received with the first byte of its message.
     char c;
-    iovec iov{&c, 1};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) continue;
+    int got = -1;
+    std::size_t nfds = 0;
+    long n = recv_with_fds(sock, &c, 1, &got, 1, nfds);
     if (n <= 0) return false;
-    for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-      if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-        int got = -1;
-        std::memcpy(&got, CMSG_DATA(cm), sizeof got);
-        if (fd && *fd < 0) {
-          *fd = got;
-        } else {
-          close(got);
-        }
+    if (got >= 0) {
+      if (fd && *fd < 0) {
+        *fd = got;
+      } else {
+        close(got);
       }
     }
     if (c == '\n') return true;

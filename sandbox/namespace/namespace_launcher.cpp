@@ -29,6 +29,7 @@
 #include "sandbox/proxy/sandbox_network.hpp"
 #include "config/load.hpp"
 #include "config/exit_codes.hpp"
+#include "config/fd_io.hpp"
 #include "sandbox/supervise.hpp"
 
 namespace vg::sandbox {
@@ -63,25 +64,16 @@ std::string userns_hint(int err) {
 // the coarse time from which the command may run) or an error.
 Result<int> await_ready(int sock, timespec* tick = nullptr) {
   char buf[2048];
-  iovec iov{buf, sizeof buf - 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  do {
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
+  int fd = -1;
+  std::size_t nfds = 0;
+  long n = recv_with_fds(sock, buf, sizeof buf - 1, &fd, 1, nfds);
   if (n <= 0) return make_error("the sandbox process ended during setup without a report");
   buf[n] = '\0';
-  if (buf[0] == ns::k_msg_error) return make_error(std::string(buf + 1));
-  int fd = -1;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  if (buf[0] == ns::k_msg_error) {
+    if (fd >= 0) close(fd);
+    return make_error(std::string(buf + 1));
   }
-  if (buf[0] != ns::k_msg_ready || fd < 0 || n != static_cast<ssize_t>(1 + sizeof(timespec))) {
+  if (buf[0] != ns::k_msg_ready || fd < 0 || n != static_cast<long>(1 + sizeof(timespec))) {
     if (fd >= 0) close(fd);
     return make_error("unexpected message from the sandbox process");
   }
@@ -93,21 +85,9 @@ Result<int> await_ready(int sock, timespec* tick = nullptr) {
 // `why` set.
 int await_trace_listener(int sock, std::string& why) {
   char buf[512];
-  iovec iov{buf, sizeof buf - 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  do {
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
   int fd = -1;
-  for (cmsghdr* c = n > 0 ? CMSG_FIRSTHDR(&msg) : nullptr; c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  }
+  std::size_t nfds = 0;
+  long n = recv_with_fds(sock, buf, sizeof buf - 1, &fd, 1, nfds);
   if (n > 0 && buf[0] == ns::k_msg_traced && fd >= 0) return fd;
   if (fd >= 0) close(fd);
   buf[n > 0 ? n : 0] = '\0';

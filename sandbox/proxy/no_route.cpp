@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <vector>
@@ -148,25 +149,12 @@ std::optional<std::uint64_t> read_no_routes(int listener) {
     UniqueFd conn(::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!conn.valid()) return std::nullopt;
     char data[32];
-    iovec iov{data, sizeof data - 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(conn.get(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    int got[2] = {-1, -1};
+    std::size_t nfds = 0;
+    long n = recv_with_fds(conn.get(), data, sizeof data - 1, got, 2, nfds, MSG_DONTWAIT);
     std::vector<UniqueFd> fds;
-    for (cmsghdr* c = n > 0 ? CMSG_FIRSTHDR(&msg) : nullptr; c; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-      std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (std::size_t i = 0; i < count; ++i) {
-        int fd = -1;
-        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-        fds.emplace_back(fd);
-      }
-    }
-    if (n <= 0 || fds.empty() || fds.size() > 2) continue;
+    for (std::size_t i = 0; i < std::min<std::size_t>(nfds, 2); ++i) fds.emplace_back(got[i]);
+    if (n <= 0 || fds.empty() || nfds > 2) continue;
     bool procfs = true;
     for (const auto& fd : fds) procfs = procfs && is_procfs(fd.get());
     if (!procfs) continue;

@@ -1,5 +1,7 @@
 #include "sandbox/trace/tracer.hpp"
 
+#include "config/fd_io.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
@@ -22,37 +24,12 @@ namespace fs = std::filesystem;
 
 int recv_fd(int sock) {
   char byte;
-  iovec io{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr m{};
-  m.msg_iov = &io;
-  m.msg_iovlen = 1;
-  m.msg_control = control;
-  m.msg_controllen = sizeof control;
-  if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) <= 0) return -1;
-  cmsghdr* c = CMSG_FIRSTHDR(&m);
-  if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  return fd;
+  int fd = -1;
+  std::size_t nfds = 0;
+  return recv_with_fds(sock, &byte, 1, &fd, 1, nfds) == 1 ? fd : -1;
 }
 
-bool send_fd(int sock, int fd) {
-  char byte = 'T';
-  iovec io{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr m{};
-  m.msg_iov = &io;
-  m.msg_iovlen = 1;
-  m.msg_control = control;
-  m.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  return sendmsg(sock, &m, 0) == 1;
-}
+bool send_fd(int sock, int fd) { return send_with_fds(sock, "T", &fd, 1); }
 
 // Run `body` in a child under the tracing filter; return the trace and the
 // child's exit code.
