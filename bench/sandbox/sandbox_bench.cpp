@@ -30,6 +30,7 @@ struct Contender {
   std::string name;
   std::vector<std::string> argv;
   std::vector<double> ms;
+  std::vector<double> by_round;  // the time of each round, -1 when it failed
   bool ok = true;
 };
 
@@ -111,9 +112,11 @@ int main(int argc, char** argv) {
     std::shuffle(order.begin(), order.end(), shuffle);
     for (size_t k : order) {
       Contender& c = cs[k];
+      c.by_round.push_back(-1);
       if (!c.ok) continue;
       if (gap_ms > 0) usleep(static_cast<useconds_t>(gap_ms) * 1000);
       double t = run_once(c, dir);
+      c.by_round.back() = t;
       if (t < 0) {
         std::fprintf(stderr, "%s failed; left out\n", c.name.c_str());
         c.ok = false;
@@ -140,6 +143,19 @@ int main(int argc, char** argv) {
                           "before: vg exec --sandbox --no-cache", "before: Launcher"}) {
     const Contender* v = find(who);
     if (v && b) std::printf("ratio of medians %s / bwrap: %.2f\n", who, median(v->ms) / median(b->ms));
+  }
+  // The same ratio taken within each round (both ran within a few ms of each
+  // other, under the same background load), then the median over rounds:
+  // steadier than the ratio of medians on a busy machine.
+  for (const char* who : {"vg exec --sandbox --", "vg exec --sandbox --no-cache", "Launcher", "before: vg exec --sandbox --",
+                          "before: vg exec --sandbox --no-cache", "before: Launcher"}) {
+    const Contender* v = find(who);
+    if (!v || !b) continue;
+    std::vector<double> ratios;
+    for (size_t r = 0; r < v->by_round.size() && r < b->by_round.size(); ++r) {
+      if (v->by_round[r] > 0 && b->by_round[r] > 0) ratios.push_back(v->by_round[r] / b->by_round[r]);
+    }
+    if (!ratios.empty()) std::printf("median of per-round ratios %s / bwrap: %.3f\n", who, median(ratios));
   }
   rmdir(dir.c_str());
   return 0;
