@@ -30,7 +30,7 @@ struct Contender {
   std::string name;
   std::vector<std::string> argv;
   std::vector<double> ms;
-  std::vector<double> by_round;  // the time of each round, -1 when it failed
+  std::vector<double> by_round = {};  // the time of each round, -1 when it failed
   bool ok = true;
 };
 
