@@ -244,7 +244,9 @@ class ExecRun {
     spec.workspace = m_config.project_root.empty() ? spec.cwd : m_config.project_root;
     spec.profile = m_config.sandbox;
     spec.dry_run_writes = m_opts.dry_run_writes;
-    spec.timing = m_ctx.stats.enabled;  // --debug=stats: the sandbox's phases too
+    // --debug=stats: the sandbox's phases too, but never into a cached run,
+    // whose stderr the cache records and replays.
+    spec.timing = m_ctx.stats.enabled && !use_cache();
     spec.network_observer =
         network_audit_observer(m_config, {m_command, m_started_wall_ms, m_assessment.level, m_decision.backend});
     m_ctx.stats.mark("sandbox setup");
