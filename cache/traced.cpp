@@ -169,8 +169,11 @@ Result<std::string> state_in_tree(const std::string& abs, const std::string& rel
     case TreeEntry::Kind::symlink:
       if (use == InputUse::probed_link) return "l:" + abs + "=" + e->digest + ";L";
       return make_error(abs + " is a link the run changed");
-    default: return make_error(abs + " is a special file the run changed");
+    case TreeEntry::Kind::dir: return std::string("d");  // handled above
+    case TreeEntry::Kind::other:
+    case TreeEntry::Kind::addressed: break;
   }
+  return make_error(abs + " is a special file the run changed");
 }
 
 }  // namespace
@@ -183,7 +186,7 @@ Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::
   out.reserve(used.size());
   std::string rel;
   for (const auto& [path, use] : used) {
-    TracedInput in{path, use, {}};
+    TracedInput in{path, use, {}, false, {}};
     if (relative_to(scope.workspace, path, rel) && changed_by_run(rel, changed)) {
       auto s = state_in_tree(path, rel, use, before);
       if (!s) return s.error();

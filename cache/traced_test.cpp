@@ -108,8 +108,8 @@ TEST_F(Traced, PathsTheRunChangedTakeTheirStateFromBefore) {
 TEST_F(Traced, KeysShareTheCommandPrefixAndRoundTrip) {
   Ingredients g;
   g.argv = {"cat", "in.txt"};
-  std::vector<TracedInput> a = {{"/w/in.txt", InputUse::read, "f-abc"}};
-  std::vector<TracedInput> b = {{"/w/in.txt", InputUse::read, "f-def"}};
+  std::vector<TracedInput> a = {{"/w/in.txt", InputUse::read, "f-abc", false, {}}};
+  std::vector<TracedInput> b = {{"/w/in.txt", InputUse::read, "f-def", false, {}}};
   EXPECT_EQ(traced_key(g, a).substr(0, 32), command_prefix(g));
   EXPECT_NE(traced_key(g, a), traced_key(g, b));
   EXPECT_EQ(traced_key(g, a).size(), 64u);
@@ -119,6 +119,17 @@ TEST_F(Traced, KeysShareTheCommandPrefixAndRoundTrip) {
   std::vector<TracedInput> back;
   ASSERT_TRUE(decode_inputs(r, back));
   EXPECT_EQ(back, a);
+  // A carried stat record survives the round trip.
+  a[0].has_record = true;
+  a[0].record = StatRecord{FileStat{12, -5, 7, 99, 3, 0100644}, "abc", 1234};
+  Writer w2;
+  encode_inputs(w2, a);
+  Reader r2(w2.data());
+  ASSERT_TRUE(decode_inputs(r2, back));
+  ASSERT_TRUE(back[0].has_record);
+  EXPECT_EQ(back[0].record.stat, a[0].record.stat);
+  EXPECT_EQ(back[0].record.digest, "abc");
+  EXPECT_EQ(back[0].record.hashed_at_ns, 1234);
   Entry e;
   e.key = "k";
   e.traced = a;

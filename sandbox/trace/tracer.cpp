@@ -41,7 +41,6 @@ enum class Kind : std::uint8_t {
   probe,       // follows the last symlink
   probe_at,    // follows unless `flags` has AT_SYMLINK_NOFOLLOW
   probe_link,  // does not follow the last symlink
-  stdin_use,   // reads, maps or duplicates fd 0 (the filter stops only those)
 };
 
 struct Call {
