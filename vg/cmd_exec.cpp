@@ -47,6 +47,7 @@ struct ExecOptions {
   bool no_cache = false;  // neither replay nor store (cache/exec_cache.hpp)
   bool refresh = false;   // run again and replace the stored result
   std::string timeout;    // sandbox.resources.timeout for this command
+  bool settled_sandbox = false;  // handed over by `vg` with the route settled (implies --sandbox)
 };
 
 // The child's environment: vg's own, plus a marker so shells started inside
@@ -123,6 +124,10 @@ class ExecRun {
 
  private:
   void check_usage() {
+    if (m_opts.settled_sandbox) {
+      m_opts.sandbox = true;
+      m_opts.host = false;  // `vg` ignored it already, and said so
+    }
     if (m_opts.has_shell == !m_opts.argv.empty()) {
       throw Fatal(exit_code::k_usage, "vg exec needs either '-- CMD [ARGS...]' or '--shell SCRIPT' (not both)");
     }
@@ -316,7 +321,7 @@ class ExecRun {
   }
 
   Context& m_ctx;
-  const ExecOptions& m_opts;
+  ExecOptions m_opts;  // a copy: check_usage settles --settled-sandbox into it
   config::Config m_config;
   risk::Assessment m_assessment;
   router::Decision m_decision;
@@ -339,6 +344,9 @@ void register_exec(CLI::App& app, Context& ctx) {
   exec->add_option("-c,--shell", opts->shell_script, "Run SCRIPT with /bin/sh -c")
       ->each([opts](const std::string&) { opts->has_shell = true; });
   exec->add_flag("--sandbox", opts->sandbox, "Run in the sandbox whatever the mode says");
+  // Internal: `vg` handing a run whose route it settled as the sandbox to
+  // `vg-full` (vg/light/cached_run.cpp); it outranks a --host that was ignored.
+  exec->add_flag("--settled-sandbox", opts->settled_sandbox)->group("");
   exec->add_flag("--host", opts->host,
                  "Run on the host where policy allows (mode always: needs sandbox.allow_host_override)");
   exec->add_option("--runtime", opts->runtime, "Sandbox runtime for this command (sandbox.runtime)");

@@ -43,6 +43,17 @@ TEST_F(VgExecSandbox, WritesLandThroughThePolicyEngine) {
   EXPECT_EQ(read_file(ws + "/out.txt"), "built\n");
 }
 
+TEST_F(VgExecSandbox, HostIgnoredByModeAlwaysRunsInTheSandboxThroughTheCache) {
+  // Mode always (the default) without allow_host_override ignores --host; the
+  // run goes on in the sandbox (and through vg-full, for the cache) instead
+  // of failing over the two flags.
+  Ran r = vg_raw({VG_BIN, "exec", "--host", "--", "sh", "-c", "id -un"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "nobody\n") << "ran in the sandbox";
+  EXPECT_NE(r.err.find("--host ignored"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("contradict"), std::string::npos) << r.err;
+}
+
 TEST_F(VgExecSandbox, EnvFileIsEmptyInside) {
   write_file(ws + "/.env", "TOKEN=FAKE-SECRET\n");
   Ran r = vg({"--", "cat", ".env"});

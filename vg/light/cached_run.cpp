@@ -20,14 +20,14 @@ void hand_off_early(Context& ctx) {
 }
 
 CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
-  // `vg-full` decides again from the same arguments, with --sandbox so a
-  // route settled here (for instance at an `ask` prompt) is not asked twice.
-  // Forcing the sandbox only ever tightens the route.
+  // `vg-full` decides again from the same arguments, with --settled-sandbox
+  // so a route settled here (at an `ask` prompt, or over a --host that the
+  // mode ignores) is not asked or refused again. Forcing the sandbox only
+  // ever tightens the route.
   std::vector<std::string> args = ctx.argv;
-  auto dashes = std::find(args.begin(), args.end(), "--");
   std::size_t at = static_cast<std::size_t>(ctx.command_index) + 1;
-  if (ctx.command_index > 0 && at <= args.size() && std::find(args.begin(), dashes, "--sandbox") == dashes) {
-    args.insert(args.begin() + static_cast<std::ptrdiff_t>(at), "--sandbox");
+  if (ctx.command_index > 0 && at <= args.size()) {
+    args.insert(args.begin() + static_cast<std::ptrdiff_t>(at), "--settled-sandbox");
   }
   CachedOutcome out;
   out.no_cache = true;
