@@ -10,7 +10,6 @@
 // The --*-before binaries (an older build) run alongside, for before/after
 // figures measured under the same load. --gap-ms pauses before each run, so
 // that the previous sandbox's asynchronous teardown is not in the figure.
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +21,7 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "bench/common/timed_spawn.hpp"
 
 namespace {
 
@@ -34,29 +33,11 @@ struct Contender {
   bool ok = true;
 };
 
-double run_once(Contender& c, const std::string& dir) {
-  std::vector<char*> args;
-  for (const auto& a : c.argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addchdir_np(&fa, dir.c_str());
-  auto start = std::chrono::steady_clock::now();
-  pid_t pid;
-  int err = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (err != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  auto end = std::chrono::steady_clock::now();
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
-  return std::chrono::duration<double, std::milli>(end - start).count();
+double run_once(const Contender& c, const std::string& dir) {
+  return vg::bench::timed_spawn(c.argv, dir);
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+using vg::bench::median;
 
 }  // namespace
 
