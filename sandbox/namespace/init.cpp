@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <ctime>
 
 #include "config/exit_codes.hpp"
 #include "sandbox/namespace/child.hpp"
@@ -38,6 +40,21 @@ void read_parent(int sock) {
   _exit(exit_code::k_signal_base + SIGKILL);
 }
 
+// SIGKILL every other process of the namespace and reap them all.
+void end_all() {
+  for (;;) {
+    kill(-1, SIGKILL);
+    pid_t r;
+    do {
+      r = waitpid(-1, nullptr, WNOHANG);
+    } while (r > 0);
+    if (r < 0 && errno == ECHILD) return;
+    // Some are still dying (or one was forked while the kill went round).
+    timespec nap{0, 50 * 1000};
+    nanosleep(&nap, nullptr);
+  }
+}
+
 }  // namespace
 
 void run_init(pid_t command, int sock) {
@@ -52,9 +69,17 @@ void run_init(pid_t command, int sock) {
       int status = 0;
       pid_t r = waitpid(-1, &status, WNOHANG);
       if (r == command) {
-        // The command is done; whatever it left behind goes with the namespace.
-        kill(-1, SIGKILL);
-        _exit(exit_code_from_status(status));
+        // The command is done; whatever it left behind goes now. Once all
+        // are reaped (none can hide: every process here is init's child or
+        // orphan), vg is told the code and may commit while the kernel
+        // tears the namespaces down.
+        int code = exit_code_from_status(status);
+        end_all();
+        char msg[1 + sizeof code];
+        msg[0] = k_msg_exited;
+        std::memcpy(msg + 1, &code, sizeof code);
+        (void)send(sock, msg, sizeof msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        _exit(code);
       }
       if (r <= 0) break;
     }

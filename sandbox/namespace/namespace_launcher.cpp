@@ -362,9 +362,19 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
 
   // The setup socket stays open while the command runs: through it init is
   // told to end the sandbox at the time limit, and sees vg go if vg dies.
-  ns::TimeLimit limit{spec.profile.resources.timeout, sv[0]};
+  bool reported = false;  // init told the code; its exit (the namespaces' teardown) is still going on
+  ns::TimeLimit limit{spec.profile.resources.timeout, sv[0], ns::k_timeout_grace_ms, &reported};
   out.exit_code = ns::wait_child(guard, static_cast<pid_t>(pid), limit, out.timed_out);
   close(sv[0]);
+  // Reaped after the commit, or (without cgroups to remove) only if done by then.
+  struct LateReap {
+    pid_t pid;
+    bool pending;
+    bool wait;
+    ~LateReap() {
+      if (pending) waitpid(pid, nullptr, wait ? 0 : WNOHANG);
+    }
+  } late_reap{static_cast<pid_t>(pid), reported, cgroup.active()};
   if (out.timed_out) {
     std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",
                  static_cast<unsigned long long>(spec.profile.resources.timeout));

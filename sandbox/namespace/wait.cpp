@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "config/exit_codes.hpp"
 
@@ -82,6 +83,8 @@ int wait_child(const SignalGuard& guard, pid_t pid, const TimeLimit& limit, bool
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   Escalation escalation(limit, pid);
   timed_out = false;
+  int report_fd = limit.reported ? limit.init_fd : -1;
+  if (limit.reported) *limit.reported = false;
   for (;;) {
     int status = 0;
     pid_t r = waitpid(pid, &status, WNOHANG);
@@ -95,12 +98,26 @@ int wait_child(const SignalGuard& guard, pid_t pid, const TimeLimit& limit, bool
     }
     int timeout = escalation.step();
     if (pidfd < 0 && (timeout < 0 || timeout > 100)) timeout = 100;
-    pollfd fds[2] = {{guard.fd(), POLLIN, 0}, {pidfd, POLLIN, 0}};
-    if (poll(fds, pidfd >= 0 ? 2 : 1, timeout) < 0 && errno != EINTR) {
+    pollfd fds[3] = {{guard.fd(), POLLIN, 0}, {pidfd, POLLIN, 0}, {report_fd, POLLIN, 0}};
+    if (pidfd < 0) fds[1].fd = -1;  // poll ignores negative fds
+    if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
       if (waitpid(pid, &status, 0) == pid) {
         timed_out = escalation.fired();
         return reaped(pidfd, status);
       }
+    }
+    if (fds[2].revents) {
+      char msg[1 + sizeof(int)];
+      ssize_t n = recv(report_fd, msg, sizeof msg, MSG_DONTWAIT);
+      if (n == static_cast<ssize_t>(sizeof msg) && msg[0] == k_msg_exited) {
+        int code = 0;
+        std::memcpy(&code, msg + 1, sizeof code);
+        timed_out = escalation.fired();
+        *limit.reported = true;
+        if (pidfd >= 0) close(pidfd);
+        return code;
+      }
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) report_fd = -1;  // gone: wait for the exit
     }
     if (!(fds[0].revents & POLLIN)) continue;
     // The signalfd is non-blocking: another thread may have taken the signal

@@ -15,6 +15,12 @@ namespace vg::sandbox::ns {
 // SIGTERM to every process of the sandbox (the time limit is reached).
 inline constexpr char k_msg_terminate = 'T';
 
+// Message on the setup socket, init to parent: the command ended and every
+// other process of the sandbox is dead and reaped; its exit code follows (an
+// int). The kernel's teardown of the namespaces (mounts, network) then goes
+// on without the parent waiting for it.
+inline constexpr char k_msg_exited = 'X';
+
 // Grace between the SIGTERM and the SIGKILL of a timed-out sandbox.
 inline constexpr int k_timeout_grace_ms = 2000;
 
@@ -25,6 +31,9 @@ struct TimeLimit {
   std::uint64_t seconds = 0;  // 0 = none
   int init_fd = -1;
   int grace_ms = k_timeout_grace_ms;
+  // When set, a k_msg_exited report on `init_fd` ends the wait before `pid`
+  // is reaped, and *reported says so (the caller reaps it later).
+  bool* reported = nullptr;
 };
 
 // Wait for `pid` (a child of ours): forward the signals other processes send

@@ -144,6 +144,23 @@ class Timeout : public SandboxTest {
   std::string sleep_arg = "30." + unique_word();  // a marker for the leftover check
 };
 
+TEST_F(Functional, BackgroundProcessesAreGoneBeforeTheCommit) {
+  // The command exits at once; its background children keep writing. vg
+  // commits as soon as init reports the code, so init must have killed and
+  // reaped them all first: no write may land after the commit, none may be
+  // left running, and the exit code is the command's.
+  std::string marker = "30." + unique_word();
+  Ran r = sandbox({"/bin/sh", "-c",
+                   "(while :; do echo more >> busy.txt; done) & (sleep 0.3; echo late > late.txt) & "
+                   "sleep " + marker + " & exit 3"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  std::string committed = read_file(ws + "/busy.txt");
+  usleep(600 * 1000);
+  EXPECT_FALSE(exists(ws + "/late.txt")) << "a background write landed after the run";
+  EXPECT_EQ(read_file(ws + "/busy.txt"), committed) << "the workspace changed after the commit";
+  EXPECT_TRUE(processes_with_arg(marker).empty()) << "a sandboxed process outlived the run";
+}
+
 TEST_F(Timeout, SleepIsEndedAndNothingIsLeftBehind) {
   // A background child too: the whole pid namespace must go.
   Ran r = timed_out("sleep " + sleep_arg + " & sleep " + sleep_arg + "; echo never");
