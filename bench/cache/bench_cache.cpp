@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -125,17 +126,32 @@ void remove_output(const std::string& ws) {
 // may not read a newer one's records).
 double spawn_vg(const std::string& vg, int n, const std::string& ws, const std::string& script) {
   std::string cache_home = std::string(std::getenv("XDG_CACHE_HOME")) + "-" + std::to_string(n);
-  auto t0 = Clock::now();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setenv("XDG_CACHE_HOME", cache_home.c_str(), 1);
-    ::chdir(ws.c_str());
-    int null = ::open("/dev/null", O_RDWR);
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::execl(vg.c_str(), "vg", "exec", "--sandbox", "--", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
+  // posix_spawn, not fork: this process holds the in-API runs' large trees,
+  // and copying its page tables would be timed as vg's (growing with the
+  // workspace).
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e; ++e) {
+    if (std::string_view(*e).starts_with("XDG_CACHE_HOME=")) continue;
+    env_text.emplace_back(*e);
   }
+  env_text.push_back("XDG_CACHE_HOME=" + cache_home);
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = {vg, "exec", "--sandbox", "--", "sh", "-c", script};
+  std::vector<char*> argp;
+  for (auto& a : args) argp.push_back(a.data());
+  argp.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addchdir_np(&fa, ws.c_str());
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  auto t0 = Clock::now();
+  pid_t pid = -1;
+  int err = posix_spawn(&pid, vg.c_str(), &fa, nullptr, argp.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (err != 0) return -1;
   int status = 0;
   ::waitpid(pid, &status, 0);
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
