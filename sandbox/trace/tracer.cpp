@@ -289,8 +289,18 @@ struct Tracer::State {
   }
 
   void record(const std::string& path, Use use) {
-    auto [it, added] = trace.paths.emplace(path, use);
-    if (!added) it->second = merge_use(it->second, use);
+    auto it = trace.paths.find(path);
+    if (it != trace.paths.end()) {
+      it->second = merge_use(it->second, use);
+      return;
+    }
+    // A run that looks at more than this many paths is keyed some other way
+    // (its trace would cost more to keep and check than it saves).
+    if (trace.paths.size() >= k_max_traced_paths) {
+      incomplete("more than " + std::to_string(k_max_traced_paths) + " paths were looked at");
+      return;
+    }
+    trace.paths.emplace(path, use);
   }
 
   // Where `abs` leads in the traced processes' own view, resolved by the

@@ -35,6 +35,9 @@ enum class Use : std::uint8_t {
   read = 4,      // opened to read, or executed: its content (a directory: its names)
 };
 
+// At most this many distinct paths are kept; past it the trace is partial.
+inline constexpr std::size_t k_max_traced_paths = 100'000;
+
 // The paths a run used, as absolute paths in the sandbox's own view.
 struct Trace {
   std::map<std::string, Use> paths;

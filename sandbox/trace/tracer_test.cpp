@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -208,6 +209,26 @@ TEST_F(TracerTest, ReadingStdinInAnyWayIsSeenAndNotReadingItIsToo) {
     waitpid(p, &st, 0);
     return 0;
   })) << "a child's read";
+}
+
+TEST_F(TracerTest, TooManyPathsMakeThePartialTraceSaySo) {
+  std::string dir = m_dir;
+  int code = -1;
+  Trace t = traced(
+      [&] {
+        struct stat st;
+        char path[4200];
+        for (std::size_t i = 0; i <= k_max_traced_paths; ++i) {
+          std::snprintf(path, sizeof path, "%s/missing-%zu", dir.c_str(), i);
+          if (stat(path, &st) == 0) return 1;
+        }
+        return 0;
+      },
+      code);
+  EXPECT_EQ(code, 0);
+  EXPECT_FALSE(t.complete) << "a trace that dropped paths must not be used as complete";
+  EXPECT_NE(t.incomplete_reason.find("paths were looked at"), std::string::npos) << t.incomplete_reason;
+  EXPECT_LE(t.paths.size(), k_max_traced_paths);
 }
 
 TEST(TraceUse, FirstUseDecides) {
