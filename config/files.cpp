@@ -1,5 +1,7 @@
 #include "config/files.hpp"
 
+#include <climits>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -20,6 +22,13 @@ std::string parent_dir(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+std::string read_link(const std::string& path) {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
+  if (n <= 0 || n == static_cast<ssize_t>(sizeof buf)) return {};
+  return std::string(buf, static_cast<std::size_t>(n));
 }
 
 Result<void> make_dirs(const std::string& dir, mode_t mode) {

@@ -1,5 +1,5 @@
 #pragma once
-// Directories and lock files, the one way every library makes them.
+// Directories, links and lock files, the one way every library handles them.
 
 #include <sys/types.h>
 
@@ -11,6 +11,9 @@ namespace vg {
 
 // The directory part of `path` ("." when it has none, "/" for the root).
 std::string parent_dir(const std::string& path);
+
+// The target of symlink `path` ("" when it is none or cannot be read).
+std::string read_link(const std::string& path);
 
 // Create `dir` and its missing parents with `mode`; an existing directory is
 // fine, an existing non-directory is an error naming it.

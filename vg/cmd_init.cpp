@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config/exit_codes.hpp"
+#include "config/files.hpp"
 #include "config/result.hpp"
 #include "shell-hooks/embedded.hpp"
 #include "shell-hooks/plan.hpp"
@@ -17,10 +18,9 @@ namespace {
 
 // The running binary, so the hook finds vg even when PATH changes.
 std::string self_path() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) throw Fatal(exit_code::k_internal, "readlink(\"/proc/self/exe\") failed: cannot tell where vg is installed");
-  return std::string(buf, static_cast<std::size_t>(n));
+  std::string path = read_link("/proc/self/exe");
+  if (path.empty()) throw Fatal(exit_code::k_internal, "readlink(\"/proc/self/exe\") failed: cannot tell where vg is installed");
+  return path;
 }
 
 // Quote `text` as one word for `shell`.

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "config/files.hpp"
 #include "config/load.hpp"
 #include "config/sha256.hpp"
 #include "sandbox/microvm/cpio.hpp"
@@ -34,11 +35,8 @@ bool exists(const std::string& path) {
 }
 
 std::string self_dir() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return "";
-  std::string p(buf, static_cast<std::size_t>(n));
-  return p.substr(0, p.rfind('/'));
+  std::string p = read_link("/proc/self/exe");
+  return p.empty() ? p : parent_dir(p);
 }
 
 std::int64_t mtime_ns(const struct stat& st) {

@@ -67,10 +67,14 @@ Result<std::vector<sock_filter>> compile_seccomp_filter() {
     int rc = seccomp_rule_add(c.ctx, eperm, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, req));
     if (rc < 0) return make_error(std::string("seccomp_rule_add(ioctl): ") + std::strerror(-rc));
   }
-  // Export the BPF program through a memfd (libseccomp 2.5 has no in-memory export).
+  return export_seccomp_program(c.ctx);
+}
+
+Result<std::vector<sock_filter>> export_seccomp_program(void* ctx) {
+  // Through a memfd: libseccomp 2.5 has no in-memory export.
   int fd = memfd_create("vg-seccomp", MFD_CLOEXEC);
   if (fd < 0) return make_error(std::string("memfd_create: ") + std::strerror(errno));
-  int rc = seccomp_export_bpf(c.ctx, fd);
+  int rc = seccomp_export_bpf(static_cast<scmp_filter_ctx>(ctx), fd);
   if (rc < 0) {
     close(fd);
     return make_error(std::string("seccomp_export_bpf: ") + std::strerror(-rc));

@@ -17,6 +17,10 @@ namespace vg::sandbox::ns {
 // and the TIOCSTI/TIOCLINUX ioctls that could type into the caller's terminal.
 Result<std::vector<sock_filter>> compile_seccomp_filter();
 
+// The BPF program of a libseccomp filter context (`scmp_filter_ctx`), for
+// every filter vg builds (this one and sandbox/trace's).
+Result<std::vector<sock_filter>> export_seccomp_program(void* ctx);
+
 // Load `program` into the calling thread (needs no_new_privs). -1 on error.
 int load_seccomp_filter(const std::vector<sock_filter>& program);
 

@@ -7,7 +7,6 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <termios.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -19,6 +18,9 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+
+#include "config/files.hpp"
+#include "sandbox/namespace/seccomp_filter.hpp"
 
 // Linux 6.6: wake the stopped caller and the listener on the same CPU
 // (uapi headers of older systems lack the names).
@@ -170,14 +172,6 @@ bool read_string(pid_t pid, std::uint64_t addr, std::string& out) {
   return false;
 }
 
-bool read_link(const std::string& link, std::string& out) {
-  char buf[4096];
-  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
-  if (n <= 0 || n == static_cast<ssize_t>(sizeof buf)) return false;
-  out.assign(buf, static_cast<std::size_t>(n));
-  return true;
-}
-
 // "//" and "/./" collapse; ".." stays (only a walk can resolve it).
 std::string clean(const std::string& path) {
   std::string out;
@@ -252,21 +246,7 @@ Result<std::vector<sock_filter>> compile_filter() {
       return make_error(std::string("seccomp_rule_add(") + name + "): " + std::strerror(-rc));
     }
   }
-  int fd = memfd_create("vg-trace-filter", MFD_CLOEXEC);
-  if (fd < 0) return make_error(std::string("memfd_create: ") + std::strerror(errno));
-  int rc = seccomp_export_bpf(ctx, fd);
-  if (rc < 0) {
-    close(fd);
-    return make_error(std::string("seccomp_export_bpf: ") + std::strerror(-rc));
-  }
-  off_t size = lseek(fd, 0, SEEK_END);
-  std::vector<sock_filter> program(static_cast<std::size_t>(size) / sizeof(sock_filter));
-  ssize_t n = pread(fd, program.data(), program.size() * sizeof(sock_filter), 0);
-  close(fd);
-  if (program.empty() || n != static_cast<ssize_t>(program.size() * sizeof(sock_filter))) {
-    return make_error("seccomp_export_bpf: short program");
-  }
-  return program;
+  return ns::export_seccomp_program(ctx);
 }
 
 int install_filter(const std::vector<sock_filter>& program) {
@@ -337,10 +317,9 @@ struct Tracer::State {
       std::string parent = resolve(abs.substr(0, slash), true);
       return parent.empty() ? std::string{} : (parent == "/" ? "" : parent) + "/" + base;
     }
-    std::string out;
-    bool ok = read_link("/proc/self/fd/" + std::to_string(fd), out);
+    std::string out = read_link("/proc/self/fd/" + std::to_string(fd));
     close(static_cast<int>(fd));
-    return ok && !out.empty() && out[0] == '/' ? out : std::string{};
+    return !out.empty() && out[0] == '/' ? out : std::string{};
   }
 
   // The path argument at `path_arg`, made absolute in the process's view.
@@ -365,8 +344,8 @@ struct Tracer::State {
     std::string base;
     int dirfd = dirfd_arg >= 0 ? static_cast<int>(req.data.args[dirfd_arg]) : AT_FDCWD;
     std::string proc = "/proc/" + std::to_string(req.pid);
-    if (!read_link(dirfd == AT_FDCWD ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd), base) ||
-        base.empty() || base[0] != '/') {
+    base = read_link(dirfd == AT_FDCWD ? proc + "/cwd" : proc + "/fd/" + std::to_string(dirfd));
+    if (base.empty() || base[0] != '/') {
       if (dirfd != AT_FDCWD) return false;  // a bad fd: the call fails with EBADF
       incomplete("the working directory of process " + std::to_string(req.pid) + " could not be read");
       return false;

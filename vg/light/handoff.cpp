@@ -6,13 +6,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "config/files.hpp"
+
 namespace vg {
 
 std::string full_binary_path() {
-  char self[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return "vg-full";
-  std::string path(self, static_cast<std::size_t>(n));
+  std::string path = read_link("/proc/self/exe");
+  if (path.empty()) return "vg-full";
   auto slash = path.rfind('/');
   return (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "vg-full";
 }
