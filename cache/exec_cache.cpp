@@ -24,16 +24,6 @@ std::int64_t wall_ns() {
       .count();
 }
 
-// True when `path` is `change`, lies beneath it, or is one of its parents.
-bool explained_by(const std::string& path, const std::vector<std::string>& changes) {
-  for (const auto& c : changes) {
-    if (path == c) return true;
-    if (path.size() > c.size() && path.starts_with(c) && path[c.size()] == '/') return true;
-    if (c.size() > path.size() && c.starts_with(path) && c[path.size()] == '/') return true;
-  }
-  return false;
-}
-
 std::string path_var(const std::vector<std::string>& env) {
   for (const auto& kv : env) {
     if (kv.starts_with("PATH=")) return kv.substr(5);
@@ -204,7 +194,7 @@ Result<std::vector<FileRecord>> ExecCache::capture_changes(const Tree& before, c
   std::vector<FileRecord> writes, removes;
   const std::string& root = m_request.key.workspace;
   auto note_change = [&](const std::string& path, bool existed) {
-    if (!explained_by(path, report.changed_paths)) facts.inputs_changed = true;
+    if (!related_to_change(path, report.changed_paths)) facts.inputs_changed = true;
     if (existed) facts.modified_inputs = true;
   };
   std::size_t i = 0, j = 0;

@@ -12,23 +12,13 @@
 
 #include "cache/codec.hpp"
 #include "cache/key.hpp"
+#include "config/files.hpp"
 #include "config/sha256.hpp"
 
 namespace vg::cache {
 namespace {
 
 constexpr int k_max_links = 40;  // as the kernel's MAXSYMLINKS
-
-std::string read_link(const std::string& path) {
-  char buf[4096];
-  ssize_t n = readlink(path.c_str(), buf, sizeof buf);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string{};
-}
-
-std::string dir_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
-}
 
 // `path` relative to `root`, or nullopt-like false when outside.
 bool relative_to(const std::string& root, const std::string& path, std::string& rel) {
@@ -100,7 +90,7 @@ std::string InputStates::final_state(const std::string& path, InputUse use) {
     chain += "l:" + at + "=" + target + ";";
     if (use == InputUse::probed_link && hops == 0) return chain + "L";
     if (hops >= k_max_links || target.empty()) return chain + "loop";
-    at = target[0] == '/' ? target : dir_of(at) + "/" + target;
+    at = target[0] == '/' ? target : parent_dir(at) + "/" + target;
     if (at != path) return chain + now(at, use);  // the target's own links count too
   }
   if (S_ISDIR(st.st_mode)) return chain + (use == InputUse::read ? "d" + listing(at) : "d");
@@ -130,15 +120,6 @@ std::string InputStates::listing(const std::string& path) {
 }
 
 namespace {
-
-bool changed_by_run(const std::string& rel, const std::vector<std::string>& changed) {
-  for (const auto& c : changed) {
-    if (rel == c || rel.empty()) return true;
-    if (rel.size() > c.size() && rel.starts_with(c) && rel[c.size()] == '/') return true;
-    if (c.size() > rel.size() && c.starts_with(rel) && c[rel.size()] == '/') return true;
-  }
-  return false;
-}
 
 // The state of workspace path `rel` in `before`, as InputStates::now would
 // have told it then.
@@ -178,6 +159,15 @@ Result<std::string> state_in_tree(const std::string& abs, const std::string& rel
 
 }  // namespace
 
+bool related_to_change(const std::string& path, const std::vector<std::string>& changes) {
+  for (const auto& c : changes) {
+    if (path == c || path.empty()) return true;
+    if (path.size() > c.size() && path.starts_with(c) && path[c.size()] == '/') return true;
+    if (c.size() > path.size() && c.starts_with(path) && c[path.size()] == '/') return true;
+  }
+  return false;
+}
+
 Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::string, InputUse>>& used,
                                                const InputScope& scope, const Tree& before,
                                                const std::vector<std::string>& changed, StatCache& stats) {
@@ -187,7 +177,7 @@ Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::
   std::string rel;
   for (const auto& [path, use] : used) {
     TracedInput in{path, use, {}, false, {}};
-    if (relative_to(scope.workspace, path, rel) && changed_by_run(rel, changed)) {
+    if (relative_to(scope.workspace, path, rel) && related_to_change(rel, changed)) {
       auto s = state_in_tree(path, rel, use, before);
       if (!s) return s.error();
       in.state = std::move(*s);

@@ -71,6 +71,10 @@ class InputStates {
   int m_depth = 0;  // links followed into links (a loop ends it)
 };
 
+// True when workspace-relative `path` is one of `changes`, lies beneath
+// one, or is a parent of one ("" is the workspace, parent of all).
+bool related_to_change(const std::string& path, const std::vector<std::string>& changes);
+
 // The states before the run of `used` (host paths with their use), for a
 // finished run whose workspace was `before` and which changed `changed`
 // (workspace-relative): paths the run changed take their state from
