@@ -23,6 +23,7 @@
 #include "sandbox/namespace/idmap.hpp"
 #include "sandbox/namespace/namespace.hpp"
 #include "sandbox/namespace/plan.hpp"
+#include "sandbox/namespace/seccomp_program.hpp"
 #include "sandbox/namespace/trace_map.hpp"
 #include "sandbox/namespace/wait.hpp"
 #include "sandbox/policy/policy.hpp"
@@ -247,13 +248,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
   timing.mark("cgroups");
 
-  // Spec::trace: the filter is compiled here, where a failure can be told.
   Outcome out;
-  std::optional<std::vector<sock_filter>> trace_filter;
-  if (spec.trace) {
-    if (auto compiled = trace::compile_filter()) trace_filter = std::move(*compiled);
-    else out.untraced_reason = compiled.error().message;
-  }
 
   plan.start_after = ns::take_run_begun(begun);  // or earlier: when vg began (plan.hpp)
   if (plan.idmap_trees) {
@@ -277,7 +272,8 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     close(sv[1]);
     return make_error(std::string("pipe2: ") + std::strerror(err));
   }
-  const std::vector<sock_filter>* trace = trace_filter ? &*trace_filter : nullptr;
+  // Spec::trace: the filter compiled at build time (seccomp_program.hpp).
+  const std::vector<sock_filter>* trace = spec.trace ? &ns::precompiled_trace_filter() : nullptr;
   long pid = via_intermediate ? fork_then_clone(plan, sv, guard, pid_pipe, trace)
                               : syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
   if (via_intermediate) close(pid_pipe[1]);

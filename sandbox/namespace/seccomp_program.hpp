@@ -14,4 +14,7 @@ namespace vg::sandbox::ns {
 // Return the precompiled program of compile_seccomp_filter().
 const std::vector<sock_filter>& precompiled_seccomp_filter();
 
+// Return the precompiled program of trace::compile_filter() (sandbox/trace).
+const std::vector<sock_filter>& precompiled_trace_filter();
+
 }  // namespace vg::sandbox::ns

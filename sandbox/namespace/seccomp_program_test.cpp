@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sandbox/namespace/seccomp_filter.hpp"
+#include "sandbox/trace/tracer.hpp"
 
 namespace {
 
@@ -22,6 +23,20 @@ TEST(SeccompProgram, IsWhatLibseccompCompiles) {
   ASSERT_GT(built.size(), 10u);
   EXPECT_EQ(built.front().code, BPF_LD | BPF_W | BPF_ABS);
   EXPECT_EQ(built.back().code, BPF_RET | BPF_K);
+}
+
+// The same for the input-tracing filter.
+TEST(SeccompProgram, TraceFilterIsWhatLibseccompCompiles) {
+  auto fresh = vg::sandbox::trace::compile_filter();
+  ASSERT_TRUE(fresh.ok()) << fresh.error().message;
+  const auto& built = vg::sandbox::ns::precompiled_trace_filter();
+  ASSERT_EQ(built.size(), fresh->size());
+  for (size_t i = 0; i < built.size(); ++i) {
+    const sock_filter& a = built[i];
+    const sock_filter& b = (*fresh)[i];
+    EXPECT_TRUE(a.code == b.code && a.jt == b.jt && a.jf == b.jf && a.k == b.k) << "instruction " << i;
+  }
+  ASSERT_GT(built.size(), 40u);
 }
 
 }  // namespace
