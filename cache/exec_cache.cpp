@@ -93,13 +93,14 @@ bool ExecCache::key_workspace() {
     skip("inputs");
     return false;
   }
-  auto key = compute_key(m_request.key, m_stats, std::move(*scan));
+  // The command's ingredients are known (prepare): only the tree is digested.
+  auto tree = digest_scan(walk, std::move(*scan), m_stats);
   mark("cache key");
-  if (!key) {
+  if (!tree) {
     skip("inputs");
     return false;
   }
-  m_key = std::move(*key);
+  m_key = make_key(m_command, std::move(*tree));
   m_keyed = true;
   return true;
 }

@@ -157,15 +157,18 @@ Result<Ingredients> command_ingredients(const KeyInputs& in, StatCache& stats) {
 Result<Key> compute_key(const KeyInputs& in, StatCache& stats, Scan scan) {
   auto command = command_ingredients(in, stats);
   if (!command) return command.error();
-  Key key;
-  key.ingredients = std::move(*command);
-  Ingredients& g = key.ingredients;
   WalkOptions walk{in.workspace, in.excludes, in.max_entries};
   auto tree = digest_scan(walk, std::move(scan), stats);
   if (!tree) return tree.error();
-  key.tree = std::move(*tree);
-  g.inputs = key.tree.digest();
-  key.hex = g.key();
+  return make_key(std::move(*command), std::move(*tree));
+}
+
+Key make_key(Ingredients command, Tree tree) {
+  Key key;
+  key.ingredients = std::move(command);
+  key.tree = std::move(tree);
+  key.ingredients.inputs = key.tree.digest();
+  key.hex = key.ingredients.key();
   return key;
 }
 

@@ -72,6 +72,10 @@ Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats);
 // Same, with the workspace already scanned (scan_tree of inputs.workspace).
 Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats, Scan scan);
 
+// The key of a run whose `command` ingredients (command_ingredients) and
+// input `tree` are known.
+Key make_key(Ingredients command, Tree tree);
+
 // True for variables that differ between otherwise identical runs and do
 // not change results: PWD, OLDPWD, SHLVL, _, SSH_*, terminal and session ids.
 bool volatile_variable(std::string_view name);
