@@ -323,7 +323,7 @@ struct Tracer::State {
   }
 
   // The path argument at `path_arg`, made absolute in the process's view.
-  bool absolute(const seccomp_notif& req, int dirfd_arg, int path_arg, std::uint64_t flags, std::string& out) {
+  bool absolute(const seccomp_notif& req, int dirfd_arg, int path_arg, std::string& out) {
     std::string raw;
     if (req.data.args[path_arg] == 0) return false;  // utimensat(fd, NULL, ...): an fd, already traced
     if (!read_string(static_cast<pid_t>(req.pid), req.data.args[path_arg], raw)) {
@@ -336,7 +336,6 @@ struct Tracer::State {
       return false;
     }
     if (raw.empty()) return false;  // AT_EMPTY_PATH or ENOENT: about an fd or nothing
-    (void)flags;
     if (raw[0] == '/') {
       out = clean(raw);
       return true;
@@ -432,8 +431,8 @@ struct Tracer::State {
         break;
     }
     std::string abs;
-    if (absolute(req, c->dirfd, c->path, flags, abs)) note(abs, use, follow);
-    if (c->path2 >= 0 && absolute(req, c->dirfd2, c->path2, 0, abs)) note(abs, Use::probed_link, false);
+    if (absolute(req, c->dirfd, c->path, abs)) note(abs, use, follow);
+    if (c->path2 >= 0 && absolute(req, c->dirfd2, c->path2, abs)) note(abs, Use::probed_link, false);
   }
 
   void loop() {
