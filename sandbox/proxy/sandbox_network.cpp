@@ -1,5 +1,6 @@
 #include "sandbox/proxy/sandbox_network.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,16 +17,11 @@ Result<std::unique_ptr<HostNetwork>> HostNetwork::prepare(const config::Network&
                                                          std::function<void(const ConnectionEvent&)> observer) {
   if (auto policy = Policy::make(network.allowed_hosts, network.blocked_hosts); !policy) return policy.error();
   std::unique_ptr<HostNetwork> net(new HostNetwork);
-  // Under /tmp, not $XDG_RUNTIME_DIR: a unix socket path must stay under 108
-  // bytes. mkdtemp makes it 0700, so only the caller's uid can connect.
-  char tmpl[] = "/tmp/vg-net-XXXXXX";
-  if (::mkdtemp(tmpl) == nullptr) {
-    return make_error(std::string("mkdtemp(\"/tmp/vg-net-XXXXXX\"): ") + std::strerror(errno) +
-                      " (the restricted network's proxy socket needs a directory)");
-  }
-  net->m_dir = tmpl;
+  auto dir = SocketDir::make();
+  if (!dir) return make_error("restricted network: the proxy's socket directory: " + dir.error().message);
+  net->m_dir = std::move(*dir);
   ProxyOptions o;
-  o.socket_path = net->m_dir + "/proxy.sock";
+  o.socket_path = net->m_dir.at(k_proxy_socket_name);
   o.allowed_hosts = network.allowed_hosts;
   o.blocked_hosts = network.blocked_hosts;
   o.observer = observer;
@@ -33,7 +29,12 @@ Result<std::unique_ptr<HostNetwork>> HostNetwork::prepare(const config::Network&
   auto proxy = Proxy::listen(std::move(o));
   if (!proxy) return make_error("restricted network: " + proxy.error().message);
   net->m_proxy = std::move(*proxy);
-  auto counters = listen_for_counters(net->m_dir + "/" + k_counter_socket_name);
+  net->m_proxy_socket.reset(::open(net->m_dir.at(k_proxy_socket_name).c_str(), O_PATH | O_CLOEXEC));
+  if (!net->m_proxy_socket.valid()) {
+    return make_error("restricted network: open(\"" + net->m_dir.path() + "/" + k_proxy_socket_name +
+                      "\", O_PATH): " + std::strerror(errno));
+  }
+  auto counters = listen_for_counters(net->m_dir.at(k_counter_socket_name));
   if (!counters) return make_error("restricted network: " + counters.error().message);
   net->m_counters = std::move(*counters);
   return net;
@@ -41,12 +42,18 @@ Result<std::unique_ptr<HostNetwork>> HostNetwork::prepare(const config::Network&
 
 HostNetwork::~HostNetwork() {
   finish(0);
-  if (m_counters.valid()) {
-    m_counters.reset();
-    ::unlink((m_dir + "/" + k_counter_socket_name).c_str());
-  }
-  if (!m_dir.empty()) ::rmdir(m_dir.c_str());
+  m_counters.reset();
+  m_dir.remove();
 }
+
+std::vector<SandboxSocket> HostNetwork::sandbox_sockets() const {
+  if (m_dir.path().empty()) return {};
+  const std::string inside = std::string(k_sandbox_socket_dir) + "/";
+  return {{m_dir.path() + "/" + k_proxy_socket_name, inside + k_proxy_socket_name},
+          {m_dir.path() + "/" + k_counter_socket_name, inside + k_counter_socket_name}};
+}
+
+std::string HostNetwork::host_socket() const { return "/proc/self/fd/" + std::to_string(m_proxy_socket.get()); }
 
 Result<void> HostNetwork::start() {
   if (!m_proxy) return make_error("restricted network: the proxy was already stopped");

@@ -1,0 +1,157 @@
+#include "sandbox/proxy/socket_dir.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "sandbox/namespace/sweep.hpp"
+
+namespace vg::sandbox::proxy {
+
+namespace {
+
+// This process's pid namespace, by inode: a name made in another one holds a
+// pid that means nothing here, and is never swept.
+std::string pid_namespace() {
+  struct stat st{};
+  return stat("/proc/self/ns/pid", &st) == 0 ? std::to_string(st.st_ino) : "0";
+}
+
+// True when the run directory `name` ("<pid>-<pidns>-XXXXXX") was made in
+// the pid namespace `pidns`.
+bool made_in(const std::string& name, const std::string& pidns) {
+  auto dash = name.find('-');
+  return dash != std::string::npos && name.compare(dash + 1, pidns.size() + 1, pidns + "-") == 0;
+}
+
+// Unlink every entry of the directory `dir_fd` but subdirectories (none are
+// made in a run directory).
+void unlink_entries(int dir_fd) {
+  std::vector<std::string> names;
+  if (lseek(dir_fd, 0, SEEK_SET) != 0) return;
+  alignas(dirent64) char buf[4096];
+  for (;;) {
+    ssize_t n = getdents64(dir_fd, buf, sizeof buf);
+    if (n <= 0) break;
+    for (ssize_t off = 0; off < n;) {
+      const auto* e = reinterpret_cast<const dirent64*>(buf + off);
+      off += e->d_reclen;
+      if (e->d_type != DT_DIR) names.emplace_back(e->d_name);
+    }
+  }
+  for (const auto& name : names) unlinkat(dir_fd, name.c_str(), 0);
+}
+
+bool remove_run_dir(int parent_fd, const std::string& name) {
+  int fd = openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    unlink_entries(fd);
+    close(fd);
+  }
+  return unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR) == 0;
+}
+
+// Open `base`, making it first: a directory of the caller's, mode 0700, not
+// a symlink (another user may have made the name first in /tmp).
+int open_base(const std::string& base, std::string& why) {
+  if (mkdir(base.c_str(), 0700) != 0 && errno != EEXIST) {
+    why = "mkdir(\"" + base + "\"): " + std::strerror(errno);
+    return -1;
+  }
+  int fd = open(base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    why = "open(\"" + base + "\"): " + std::strerror(errno);
+    return -1;
+  }
+  struct stat st{};
+  if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+    close(fd);
+    why = base + " is not a private directory (mode 0700) of this user";
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+Result<SocketDir> SocketDir::make(const std::string& base_path) {
+  const bool own_base = base_path.empty();
+  const std::string base = own_base ? "/tmp/vg-net-" + std::to_string(geteuid()) : base_path;
+  const std::string pidns = pid_namespace();
+  SocketDir dir;
+  std::string why;
+  // Again when another vg removes the base, left empty by its run, between
+  // our open and mkdtemp.
+  for (int attempt = 0; attempt < 3 && dir.m_path.empty(); ++attempt) {
+    int base_fd = open_base(base, why);
+    if (base_fd < 0) break;
+    ns::sweep_dead(base_fd, "", remove_run_dir, [&](const std::string& name) { return !made_in(name, pidns); });
+    std::string tmpl = base + "/" + std::to_string(getpid()) + "-" + pidns + "-XXXXXX";
+    bool made = mkdtemp(tmpl.data()) != nullptr;
+    int err = errno;
+    close(base_fd);
+    if (made) {
+      dir.m_path = tmpl;
+      dir.m_base = base;
+    } else {
+      why = "mkdtemp(\"" + tmpl + "\"): " + std::strerror(err);
+      if (err != ENOENT) break;
+    }
+  }
+  if (dir.m_path.empty() && own_base) {
+    // The base is not usable (another user took the name): a directory of
+    // its own in /tmp, removed the same way but not swept if vg is killed.
+    std::string tmpl = "/tmp/vg-net-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      return make_error("mkdtemp(\"" + tmpl + "\"): " + std::strerror(errno) + " (after " + why + ")");
+    }
+    dir.m_path = tmpl;
+  }
+  if (dir.m_path.empty()) return make_error(why);
+  dir.m_fd.reset(open(dir.m_path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir.m_fd.valid()) {
+    std::string failed = "open(\"" + dir.m_path + "\"): " + std::strerror(errno);
+    dir.remove();
+    return make_error(failed);
+  }
+  return dir;
+}
+
+SocketDir::SocketDir(SocketDir&& other) noexcept
+    : m_path(std::exchange(other.m_path, {})), m_base(std::exchange(other.m_base, {})), m_fd(std::move(other.m_fd)) {}
+
+SocketDir& SocketDir::operator=(SocketDir&& other) noexcept {
+  if (this != &other) {
+    remove();
+    m_path = std::exchange(other.m_path, {});
+    m_base = std::exchange(other.m_base, {});
+    m_fd = std::move(other.m_fd);
+  }
+  return *this;
+}
+
+SocketDir::~SocketDir() { remove(); }
+
+std::string SocketDir::at(const std::string& name) const {
+  return "/proc/self/fd/" + std::to_string(m_fd.get()) + "/" + name;
+}
+
+void SocketDir::remove() {
+  if (m_path.empty()) return;
+  if (m_fd.valid()) unlink_entries(m_fd.get());
+  rmdir(m_path.c_str());
+  // The base goes with the last run in it; a vg about to make a run
+  // directory there tries again (make()).
+  if (!m_base.empty()) rmdir(m_base.c_str());
+  m_path.clear();
+  m_base.clear();
+}
+
+}  // namespace vg::sandbox::proxy

@@ -1,0 +1,47 @@
+#pragma once
+// The private directory a restricted-network run binds its unix sockets in,
+// "/tmp/vg-net-<uid>/<pid>-<pidns>-XXXXXX" (both levels 0700). Its names are
+// needed only until the sandbox has bind-mounted the sockets: a bound socket
+// keeps working through such a mount, and through an O_PATH descriptor, once
+// its name is gone, so the backend removes the directory then. A vg killed
+// before that leaves it behind; the next restricted run removes the run
+// directories whose creator is gone (sandbox/namespace/sweep.hpp).
+
+#include <string>
+
+#include "config/result.hpp"
+#include "sandbox/proxy/fd.hpp"
+
+namespace vg::sandbox::proxy {
+
+class SocketDir {
+ public:
+  // Make a fresh run directory under `base` ("" for /tmp/vg-net-<uid>),
+  // first removing those that dead vgs left there.
+  static Result<SocketDir> make(const std::string& base = "");
+  SocketDir() = default;
+  SocketDir(SocketDir&& other) noexcept;
+  SocketDir& operator=(SocketDir&& other) noexcept;
+  SocketDir(const SocketDir&) = delete;
+  SocketDir& operator=(const SocketDir&) = delete;
+  // Remove the directory (when not done yet).
+  ~SocketDir();
+
+  // Return the host path of the directory ("" once removed or when empty).
+  const std::string& path() const { return m_path; }
+  // Return a path for `name` inside the directory that this process can
+  // bind, chmod, connect and unlink whatever the directory's length, and
+  // that never names anything else, even after remove():
+  // "/proc/self/fd/N/name".
+  std::string at(const std::string& name) const;
+  // Remove the directory's entries and the directory, and its parent when
+  // that is left empty. Sockets bound in it keep working.
+  void remove();
+
+ private:
+  std::string m_path;
+  std::string m_base;
+  UniqueFd m_fd;  // the directory, held to the end: at() paths keep meaning it
+};
+
+}  // namespace vg::sandbox::proxy
