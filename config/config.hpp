@@ -45,6 +45,7 @@ struct Resources {
   std::uint64_t disk = 0;      // bytes of overlay upper dir; 0 = no limit
   std::uint64_t pids = 0;      // max processes; 0 = no limit
   std::uint64_t timeout = 0;   // seconds of wall time; 0 = no limit
+  bool require_limits = false; // refuse to run when memory or cpu cannot be limited for the whole sandbox
 };
 
 struct Isolation {

@@ -138,6 +138,7 @@ class Applier : public NodeReader {
       else if (key == "disk") r.disk = size(v, p);
       else if (key == "pids") r.pids = static_cast<std::uint64_t>(integer(v, p, 0, 4194304));
       else if (key == "timeout") r.timeout = duration(v, p);
+      else if (key == "require_limits") r.require_limits = boolean(v, p);
       else unknown_key(key_node, key, path, k_resources_keys);
     });
   }

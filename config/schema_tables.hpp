@@ -29,7 +29,8 @@ inline const std::vector<std::string> k_sandbox_keys{
 inline const std::vector<std::string> k_sandbox_vectra_unused{
     "security_level", "image",        "cache_dirs",       "seccomp_profile", "env_whitelist",
     "enable_metrics", "log_output",   "trust_store_path", "auto_detect_env", "prefer_fast"};
-inline const std::vector<std::string> k_resources_keys{"cpu", "memory", "disk", "pids", "timeout"};
+inline const std::vector<std::string> k_resources_keys{"cpu", "memory", "disk", "pids", "timeout",
+                                                      "require_limits"};
 inline const std::vector<std::string> k_isolation_keys{"filesystem", "network", "user", "capabilities"};
 inline const std::vector<std::string> k_network_keys{"mode", "allowed_hosts", "blocked_hosts"};
 inline const std::vector<std::string> k_threshold_keys{"low", "medium", "high", "critical"};
