@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
+#include <linux/close_range.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -19,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -377,6 +379,9 @@ void send_ready(int upper_mnt, const timespec& tick) {
     }
   }
   close(sock);
+  // Nothing but 0, 1 and 2 crosses the exec (keep_only_planned_fds closed
+  // the rest in init; this catches what was opened since).
+  if (close_range(3, ~0U, 0) != 0) die("close_range");
 
   const std::string& name = plan.argv[0];
   int err = ENOENT;
@@ -406,6 +411,27 @@ void send_ready(int upper_mnt, const timespec& tick) {
   _exit(missing ? exit_code::k_not_found : exit_code::k_not_executable);
 }
 
+// Only what vg means to pass crosses: the relay's pipes become 0, 1 and 2,
+// and every other descriptor vg had (a directory the caller left open, a
+// file given as `exec 7<`) is closed before anything else happens, so no
+// process of the sandbox can reopen or walk from a host inode. Kept: the
+// setup socket and the idmapped trees, which are mounts, not files.
+void keep_only_planned_fds(const Plan& plan, int sock) {
+  for (int n = 0; n < 3; ++n) {
+    int fd = plan.stdio[static_cast<size_t>(n)];
+    if (fd >= 0 && dup2(fd, n) != n) fail("descriptors", "dup2", "", errno);
+  }
+  std::vector<unsigned> keep{static_cast<unsigned>(sock)};
+  for (int fd : plan.tree_fds) keep.push_back(static_cast<unsigned>(fd));
+  std::sort(keep.begin(), keep.end());
+  unsigned from = 3;
+  for (unsigned fd : keep) {
+    if (fd > from && close_range(from, fd - 1, 0) != 0) fail("descriptors", "close_range", "", errno);
+    from = std::max(from, fd + 1);
+  }
+  if (close_range(from, ~0U, 0) != 0) fail("descriptors", "close_range", "", errno);
+}
+
 }  // namespace
 
 void run_child(const Plan& plan, int sock, const sigset_t& sigmask, const std::vector<sock_filter>* trace) {
@@ -413,6 +439,10 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask, const std::v
   // The sandbox dies with the process that made it (vg, or the intermediate
   // of a multithreaded caller): nothing runs on unsupervised.
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  keep_only_planned_fds(plan, sock);
+  // A process group of its own: `kill 0` and `kill -STOP 0` inside reach
+  // the sandbox's processes only, never vg or the shell that started it.
+  if (setpgid(0, 0) != 0) fail("process group", "setpgid", "", errno);
   write_id_maps(plan);
   if (plan.wait_for_parent) {
     // The parent moves us into the cgroups first.
@@ -450,11 +480,21 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask, const std::v
   if (load_seccomp_filter(plan.seccomp) != 0) fail("seccomp", "prctl(PR_SET_SECCOMP)", "", errno);
   send_ready(upper_mnt, wait_for_tick(plan.start_after));
   close(upper_mnt);
+  if (plan.hand_terminal) {
+    // vg makes this group the terminal's foreground first, or the command's
+    // first read of the terminal would stop it (SIGTTIN).
+    char msg = 0;
+    ssize_t n;
+    do {
+      n = read(sock, &msg, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1 || msg != k_msg_foreground) _exit(k_setup_failed);
+  }
 
   pid_t command = fork();
   if (command < 0) fail("start", "fork", "", errno);
   if (command == 0) exec_command(plan, sigmask, sock, trace);
-  run_init(command, sock);
+  run_init(command, sock, plan.hand_terminal);
 }
 
 }  // namespace vg::sandbox::ns

@@ -8,19 +8,11 @@
 
 #include <vector>
 
+#include "sandbox/namespace/channel.hpp"
 #include "sandbox/namespace/plan.hpp"
 
 namespace vg::sandbox::ns {
 
-// Messages on the setup channel, child to parent.
-inline constexpr char k_msg_ready = 'R';  // set up; carries the upper-directory mount fd
-inline constexpr char k_msg_error = 'E';  // a step failed; the text follows
-inline constexpr char k_msg_go = 'G';     // parent to child: ids mapped, limits joined
-inline constexpr char k_msg_traced = 'T';  // the command's process: carries the trace listener fd
-inline constexpr char k_msg_untraced = 'U';  // the command's process: tracing failed; the text says why
-
-// Exit code of the child when setup failed (the parent reports the message).
-inline constexpr int k_setup_failed = 125;
 
 // Build the sandbox from `plan`, start the command and act as its init.
 // `sigmask` is the mask the command starts with. With a `trace` filter
@@ -42,6 +34,8 @@ bool setup_network(const Plan& plan, int sock);
 // and exit with the command's code (128+N for signal N). On `sock`, the
 // parent may ask to SIGTERM every process (k_msg_terminate); when the parent
 // is gone, everything is killed. Never returns.
-[[noreturn]] void run_init(pid_t command, int sock);
+// With `job_control`, a stop of the command stops every process and is
+// reported (k_msg_stopped); k_msg_continue continues them.
+[[noreturn]] void run_init(pid_t command, int sock, bool job_control);
 
 }  // namespace vg::sandbox::ns

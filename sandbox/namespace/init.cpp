@@ -1,8 +1,10 @@
-// pid 1 of the sandbox. The command shares vg's process group, so the
-// terminal's Ctrl-C reaches it directly; signals that vg forwards (kill(1)
-// sent to vg) arrive here and are passed on. pid 1 ignores signals it has no
-// handler for, so they are taken from a signalfd. The setup socket stays
-// open: vg asks through it to end the sandbox when its time is up.
+// pid 1 of the sandbox. The sandbox is a process group of its own; when vg
+// has a terminal it hands the foreground to that group, so the terminal's
+// Ctrl-C and Ctrl-Z reach the command directly; signals that vg forwards
+// (kill(1) sent to vg) arrive here and are passed on. pid 1 ignores signals
+// it has no handler for, so they are taken from a signalfd. The setup socket
+// stays open: vg asks through it to end the sandbox when its time is up, and
+// with job control init reports the command's stops and is told to continue.
 #include <poll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -32,6 +34,8 @@ void read_parent(int sock) {
       // kill(-1) from pid 1 reaches every other process of the namespace.
       kill(-1, SIGTERM);
       kill(-1, SIGCONT);  // a stopped process would never see the SIGTERM
+    } else if (msg == k_msg_continue) {
+      kill(-1, SIGCONT);
     }
     return;
   }
@@ -57,7 +61,9 @@ void end_all() {
 
 }  // namespace
 
-void run_init(pid_t command, int sock) {
+void run_init(pid_t command, int sock, bool job_control) {
+  // init itself reads and writes nothing but the setup socket.
+  for (int fd = 0; fd < 3; ++fd) close(fd);
   sigset_t mask;
   sigemptyset(&mask);
   for (int s : k_forwarded_signals) sigaddset(&mask, s);
@@ -67,7 +73,16 @@ void run_init(pid_t command, int sock) {
   for (;;) {
     for (;;) {
       int status = 0;
-      pid_t r = waitpid(-1, &status, WNOHANG);
+      pid_t r = waitpid(-1, &status, WNOHANG | (job_control ? WUNTRACED : 0));
+      if (r == command && WIFSTOPPED(status)) {
+        // Ctrl-Z (or a read of the terminal from the background): stop
+        // everything, so nothing runs on while vg's job is stopped, and tell
+        // vg, which stops in turn and says when it is continued.
+        kill(-1, SIGSTOP);
+        char msg = k_msg_stopped;
+        (void)send(sock, &msg, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        continue;
+      }
       if (r == command) {
         // The command is done; whatever it left behind goes now. Once all
         // are reaped (none can hide: every process here is init's child or

@@ -31,7 +31,9 @@
 #include "config/load.hpp"
 #include "config/exit_codes.hpp"
 #include "config/fd_io.hpp"
+#include "sandbox/stdio_relay.hpp"
 #include "sandbox/supervise.hpp"
+#include "sandbox/terminal.hpp"
 
 namespace vg::sandbox {
 
@@ -250,6 +252,14 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
 
   Outcome out;
 
+  // Only bytes cross for the caller's stdio, never a host file or directory
+  // (stdio_relay.hpp); the terminal is lent to the sandbox's own group.
+  StdioRelay relay;
+  if (auto r = relay.prepare(); !r) return r.error();
+  for (int n = 0; n < 3; ++n) plan.stdio[static_cast<size_t>(n)] = relay.child_end(n);
+  ForegroundTerminal terminal;
+  plan.hand_terminal = terminal.active();
+
   plan.start_after = ns::take_run_begun(begun);  // or earlier: when vg began (plan.hpp)
   if (plan.idmap_trees) {
     if (auto trees = make_trees(plan); !trees) return trees.error();
@@ -292,6 +302,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     ns::run_child(plan, sv[1], guard.previous(), trace);
   }
   close(sv[1]);
+  relay.start();
   // The sandbox has its own copies of the idmapped trees now.
   for (int fd : plan.tree_fds) close(fd);
   plan.tree_fds.clear();
@@ -349,6 +360,17 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     return make_error("sandbox setup failed: " + ready.error().message);
   }
   int upper_fd = *ready;
+  if (plan.hand_terminal) {
+    // init made its group (pgid = its pid) before the ready message, and
+    // starts the command once the group has the terminal.
+    terminal.give(static_cast<pid_t>(pid));
+    char msg = ns::k_msg_foreground;
+    if (send(sv[0], &msg, 1, MSG_NOSIGNAL) != 1) {
+      int err = errno;
+      close(upper_fd);
+      return abort_child(make_error(std::string("send(setup socket): ") + std::strerror(err)));
+    }
+  }
   std::optional<trace::Tracer> tracer;
   if (trace) {
     int listener = await_trace_listener(sv[0], out.untraced_reason);
@@ -359,9 +381,12 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // The setup socket stays open while the command runs: through it init is
   // told to end the sandbox at the time limit, and sees vg go if vg dies.
   bool reported = false;  // init told the code; its exit (the namespaces' teardown) is still going on
-  ns::TimeLimit limit{spec.profile.resources.timeout, sv[0], ns::k_timeout_grace_ms, &reported};
+  ns::TimeLimit limit{spec.profile.resources.timeout, sv[0], ns::k_timeout_grace_ms, &reported,
+                      plan.hand_terminal ? &terminal : nullptr};
   out.exit_code = ns::wait_child(guard, static_cast<pid_t>(pid), limit, out.timed_out);
   close(sv[0]);
+  relay.finish();  // every writer is gone: what is left in the pipes is all there is
+  terminal.take_back();
   // Reaped after the commit, or (without cgroups to remove) only if done by then.
   struct LateReap {
     pid_t pid;

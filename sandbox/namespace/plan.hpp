@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -76,8 +77,14 @@ struct Plan {
   timespec start_after{};       // the command starts once CLOCK_REALTIME_COARSE is past this
   bool idmap_trees = false;     // vg runs as root: system directories come idmapped from the parent
   std::vector<int> tree_fds;    // the idmapped trees, one per bind_idmapped mount (none: plain binds)
-  bool drop_to_root = false;
-  bool wait_for_parent = false;  // the parent has cgroups to join before setup goes on   // isolation.user: root (uid 0 inside, no caps)
+  bool drop_to_root = false;     // isolation.user: root (uid 0 inside, no caps)
+  bool wait_for_parent = false;  // the parent has cgroups to join before setup goes on
+  // The descriptors init installs as the command's 0, 1 and 2 instead of
+  // the caller's (pipes of vg's StdioRelay), -1 where the caller's cross.
+  std::array<int, 3> stdio{-1, -1, -1};
+  // vg has a controlling terminal: init waits for k_msg_foreground before it
+  // starts the command, and reports the command's stops (job control).
+  bool hand_terminal = false;
   std::vector<std::string> argv;
   std::vector<std::string> env;
   std::vector<std::string> notes;  // told to the user on stderr (fallbacks)

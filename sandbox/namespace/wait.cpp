@@ -65,6 +65,17 @@ class Escalation {
   bool m_termed = false;
 };
 
+// The sandbox stopped (Ctrl-Z): stop vg's job as the terminal would have,
+// then, once continued (`fg`, `bg`), lend the terminal again if vg is in the
+// foreground and continue the sandbox.
+void stop_with_sandbox(ForegroundTerminal& terminal, pid_t sandbox_group, int init_fd) {
+  terminal.take_back();
+  kill(0, SIGSTOP);
+  terminal.give(sandbox_group);
+  char msg = k_msg_continue;
+  (void)send(init_fd, &msg, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 int reaped(int pidfd, int status) {
   if (pidfd >= 0) close(pidfd);
   return exit_code_from_status(status);
@@ -116,6 +127,10 @@ int wait_child(const SignalGuard& guard, pid_t pid, const TimeLimit& limit, bool
         *limit.reported = true;
         if (pidfd >= 0) close(pidfd);
         return code;
+      }
+      if (n == 1 && msg[0] == k_msg_stopped && limit.terminal) {
+        stop_with_sandbox(*limit.terminal, pid, limit.init_fd);
+        continue;
       }
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) report_fd = -1;  // gone: wait for the exit
     }

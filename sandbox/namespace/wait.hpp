@@ -7,19 +7,12 @@
 
 #include <cstdint>
 
+#include "sandbox/namespace/channel.hpp"
 #include "sandbox/supervise.hpp"
+#include "sandbox/terminal.hpp"
 
 namespace vg::sandbox::ns {
 
-// Message on the setup socket once the command runs, parent to init: send
-// SIGTERM to every process of the sandbox (the time limit is reached).
-inline constexpr char k_msg_terminate = 'T';
-
-// Message on the setup socket, init to parent: the command ended and every
-// other process of the sandbox is dead and reaped; its exit code follows (an
-// int). The kernel's teardown of the namespaces (mounts, network) then goes
-// on without the parent waiting for it.
-inline constexpr char k_msg_exited = 'X';
 
 // Grace between the SIGTERM and the SIGKILL of a timed-out sandbox.
 inline constexpr int k_timeout_grace_ms = 2000;
@@ -34,6 +27,11 @@ struct TimeLimit {
   // When set, a k_msg_exited report on `init_fd` ends the wait before `pid`
   // is reaped, and *reported says so (the caller reaps it later).
   bool* reported = nullptr;
+  // With job control: a k_msg_stopped report stops vg's own job (the
+  // terminal taken back first), and when vg is continued the terminal is
+  // handed back and init told (k_msg_continue). Without it, stops are the
+  // sandbox's own business and the time limit runs on.
+  ForegroundTerminal* terminal = nullptr;
 };
 
 // Wait for `pid` (a child of ours): forward the signals other processes send

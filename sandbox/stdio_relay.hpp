@@ -1,0 +1,52 @@
+#pragma once
+// What of the caller's stdin, stdout and stderr may cross into a sandbox.
+//
+// A descriptor is a capability: a sandboxed command given the caller's
+// `< file` could reopen it for writing through /proc/self/fd/0, and one
+// given a directory could walk the host tree from it (openat, "fd/0/..").
+// So only descriptors that cannot be reopened or walked into something new
+// cross as they are: a terminal, an anonymous pipe, a socket, and the
+// harmless character devices (/dev/null, zero, full, random, urandom). Any
+// other standard descriptor (a regular file, a directory, a named FIFO, a
+// block or other device) is replaced by a pipe that vg pumps on a thread of
+// its own, so the command sees the bytes and never the inode.
+
+#include <array>
+#include <thread>
+#include <vector>
+
+#include "config/result.hpp"
+
+namespace vg::sandbox {
+
+// True when `fd` may be handed to a sandboxed command as it is.
+bool may_cross_as_is(int fd);
+
+class StdioRelay {
+ public:
+  StdioRelay() = default;
+  ~StdioRelay();
+  StdioRelay(const StdioRelay&) = delete;
+  StdioRelay& operator=(const StdioRelay&) = delete;
+
+  // Decide for fds 0, 1 and 2 and make a pipe for each that may not cross.
+  Result<void> prepare();
+  // The descriptor the sandbox must install as fd `n` (0..2) instead of the
+  // caller's, or -1 when the caller's crosses as it is.
+  int child_end(int n) const { return m_child[static_cast<size_t>(n)]; }
+  bool active() const;
+  // After the sandbox was cloned: close the child's ends here and start
+  // pumping.
+  void start();
+  // After the sandbox's last process ended: copy what is still buffered in
+  // the output pipes, stop feeding stdin, join the threads.
+  void finish();
+
+ private:
+  std::array<int, 3> m_child{-1, -1, -1};  // the sandbox's ends
+  std::array<int, 3> m_ours{-1, -1, -1};   // vg's ends
+  int m_stop = -1;                          // an eventfd: the run is over
+  std::vector<std::thread> m_threads;
+};
+
+}  // namespace vg::sandbox

@@ -1,0 +1,64 @@
+#include "sandbox/terminal.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
+
+namespace vg::sandbox {
+
+namespace {
+
+// tcsetpgrp from a background group raises SIGTTOU unless it is blocked.
+bool set_foreground(int fd, pid_t pgid) {
+  sigset_t ttou, old;
+  sigemptyset(&ttou);
+  sigaddset(&ttou, SIGTTOU);
+  pthread_sigmask(SIG_BLOCK, &ttou, &old);
+  bool ok = tcsetpgrp(fd, pgid) == 0;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return ok;
+}
+
+}  // namespace
+
+ForegroundTerminal::ForegroundTerminal() {
+  pid_t session = getsid(0);
+  for (int fd = 0; fd < 3; ++fd) {
+    if (isatty(fd) && tcgetsid(fd) == session) {
+      m_fd = fd;
+      return;
+    }
+  }
+  // No terminal on stdio (`vg exec -- less f < x > y`), but maybe a
+  // controlling one that a program opens as /dev/tty.
+  int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return;
+  m_fd = fd;
+  m_owned = true;
+}
+
+ForegroundTerminal::~ForegroundTerminal() {
+  take_back();
+  if (m_owned) close(m_fd);
+}
+
+bool ForegroundTerminal::give(pid_t pgid) {
+  if (m_fd < 0 || !vg_in_foreground()) return false;
+  if (!set_foreground(m_fd, pgid)) return false;
+  m_given = true;
+  m_pgid = pgid;
+  return true;
+}
+
+void ForegroundTerminal::take_back() {
+  if (!m_given) return;
+  m_given = false;
+  // Only from the sandbox: a shell that took the terminal back meanwhile
+  // (vg was stopped and put in the background) keeps it.
+  if (tcgetpgrp(m_fd) == m_pgid) set_foreground(m_fd, getpgrp());
+}
+
+bool ForegroundTerminal::vg_in_foreground() const { return m_fd >= 0 && tcgetpgrp(m_fd) == getpgrp(); }
+
+}  // namespace vg::sandbox

@@ -1,0 +1,126 @@
+// The boundary suite: what crosses from the caller into the sandbox.
+// Each test makes the attempt a command could make with what it was handed
+// (the caller's descriptors, its process group) and shows that it fails.
+// Targets are files of the test's own ("victim", "outside").
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "tests/sandbox/suite.hpp"
+
+namespace vg::test {
+namespace {
+
+class Boundary : public SandboxTest {
+ protected:
+  void SetUp() override {
+    SandboxTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    victim = m_root / "victim";
+    write_file(victim, "original\n");
+    chmod(victim.c_str(), 0600);
+  }
+
+  // Run the driver through `sh -c WRAP`, where WRAP uses "$@" for the
+  // driver's command line, so the test can give it descriptors of its own.
+  Ran wrapped(const std::string& wrap, const std::vector<std::string>& cmd, const std::vector<std::string>& opts = {},
+              int timeout_s = 60) {
+    std::vector<std::string> argv = {"/bin/sh", "-c", wrap, "sh"};
+    auto d = driver(opts, cmd);
+    argv.insert(argv.end(), d.begin(), d.end());
+    auto e = base_env();
+    Ran r = run(argv, e, "", timeout_s);
+    std::printf("[wrapped] exit %d\n%s%s", r.exit_code, r.out.c_str(), r.err.c_str());
+    return r;
+  }
+
+  std::string victim;
+};
+
+TEST_F(Boundary, StdinFileIsReadButCannotBeReopenedForWriting) {
+  // `< victim`: the command must see the bytes, and writing through
+  // /proc/self/fd/0 (or /dev/stdin) must not reach the file.
+  Ran r = wrapped("exec \"$@\" < " + victim,
+                  {"/bin/sh", "-c",
+                   "read line; echo \"got:$line\"; echo pwned > /proc/self/fd/0; echo pwned > /dev/stdin; "
+                   "ls -l /proc/self/fd/0"});
+  EXPECT_NE(r.out.find("got:original"), std::string::npos) << "stdin did not reach the command: " << r.out << r.err;
+  EXPECT_NE(r.out.find("pipe:"), std::string::npos) << "stdin should be a pipe inside: " << r.out;
+  EXPECT_EQ(read_file(victim), "original\n");
+}
+
+TEST_F(Boundary, StdoutFileGetsTheBytesButCannotBeReopened) {
+  // `>> victim`: output is appended as usual; reopening fd 1 with O_TRUNC
+  // (a plain `>` through /proc) would empty the host file if it crossed.
+  Ran r = wrapped("exec \"$@\" >> " + victim, {"/bin/sh", "-c", "echo appended; echo pwned > /proc/self/fd/1; "
+                                                                  "cat /proc/self/fd/2 </dev/null >/dev/null 2>&1 & "
+                                                                  "ls -l /proc/self/fd/1 >&2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_file(victim), "original\nappended\npwned\n");
+  EXPECT_NE(r.err.find("pipe:"), std::string::npos) << r.err;
+}
+
+TEST_F(Boundary, InheritedDescriptorsAreClosed) {
+  // A directory (`exec 7<DIR`) would give the host tree through
+  // /proc/self/fd/7/..; a read-write file (`exec 8<>victim`) the file.
+  Ran r = wrapped("exec 7<" + outside + " 8<>" + victim + "; exec \"$@\"",
+                  {"/bin/sh", "-c",
+                   "ls /proc/self/fd/7/ 2>&1; ls /proc/self/fd/7/.. 2>&1; echo pwned >&8; echo pwned > /proc/self/fd/8; "
+                   "ls /proc/self/fd/ | tr '\\n' ' '; echo"});
+  EXPECT_EQ(r.out.find("passwd"), std::string::npos) << "the outside directory was listed: " << r.out;
+  EXPECT_EQ(read_file(victim), "original\n");
+  EXPECT_EQ(read_file(outside + "/passwd"), "original\n");
+  // Only 0, 1, 2 (and ls's own directory fd) are open inside.
+  EXPECT_NE(r.out.find("0 1 2 3 \n"), std::string::npos) << r.out;
+}
+
+TEST_F(Boundary, DirectoryAsStdinGivesNothing) {
+  Ran r = wrapped("exec \"$@\" < " + outside,
+                  {"/bin/sh", "-c", "ls /proc/self/fd/0/ 2>&1; ls /dev/stdin/.. 2>&1; cat; echo done"});
+  EXPECT_EQ(r.out.find("passwd"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out << r.err;
+}
+
+TEST_F(Boundary, KillZeroReachesOnlyTheSandbox) {
+  // Same process group as the caller would mean `kill -KILL 0` kills the
+  // caller's script and its jobs.
+  Ran r = wrapped("sleep 30 & bg=$!; \"$@\"; code=$?; kill -0 $bg && echo bg-alive; kill $bg; echo caller-alive $code",
+                  {"/bin/sh", "-c", "kill -KILL 0; echo not-reached"});
+  EXPECT_NE(r.out.find("caller-alive 137"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("bg-alive"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("not-reached"), std::string::npos) << r.out;
+}
+
+TEST_F(Boundary, KillMinusOneReachesOnlyTheSandbox) {
+  Ran r = wrapped("sleep 30 & bg=$!; \"$@\"; kill -0 $bg && echo bg-alive; kill $bg; echo caller-alive",
+                  {"/bin/sh", "-c", "kill -KILL -1; echo not-reached"});
+  EXPECT_NE(r.out.find("caller-alive"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("bg-alive"), std::string::npos) << r.out;
+}
+
+TEST_F(Boundary, StoppingTheProcessGroupCannotStopVgOrItsClock) {
+  // `kill -STOP 0` once froze vg with its time limit: the run went on past it.
+  auto t0 = std::chrono::steady_clock::now();
+  Ran r = wrapped("\"$@\"; echo caller-alive $?", {"/bin/sh", "-c", "kill -STOP 0; echo not-reached"},
+                  {"--timeout", "2"}, 30);
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_NE(r.out.find("caller-alive 124"), std::string::npos) << r.out << r.err;
+  EXPECT_LT(s, 15.0) << "the time limit did not end a stopped sandbox";
+}
+
+TEST_F(Boundary, TerminalStaysUsableAndCtrlCReachesTheCommand) {
+  // In a terminal the sandbox gets the foreground: a read of the terminal
+  // works (no SIGTTIN stop), Ctrl-C ends the command, and vg reports 130.
+  Pty p(driver({}, {"/bin/sh", "-c", "echo ready; read x; echo got-$x; sleep 30"}), base_env());
+  ASSERT_TRUE(p.wait_for("ready")) << p.output();
+  p.send("hello\n");
+  ASSERT_TRUE(p.wait_for("got-hello")) << p.output();
+  p.send("\x03");
+  EXPECT_EQ(p.finish(20), 130) << p.output();
+}
+
+}  // namespace
+}  // namespace vg::test
