@@ -255,53 +255,59 @@ void Cgroup::create(const Limits& limits, const std::string& tag, bool& memory_o
   if (limits.cpu > 0) wanted.push_back("cpu");
   const std::string memory = std::to_string(limits.memory);
   const std::string quota = std::to_string(static_cast<long>(limits.cpu * 100000));
-  std::string why;
+  std::string memory_why, cpu_why;  // why each is not limited by a cgroup
   m_v2 = is_v2();
   if (m_v2) {
     V2Parent parent;
     std::string dir = make_v2(wanted, tag, parent);
-    why = parent.why;
+    memory_why = cpu_why = parent.why;
     auto has = [&](const char* c) { return !dir.empty() && has_word(parent.controllers, c); };
     if (limits.memory && has("memory")) {
       memory_ok = write_file(dir + "/memory.max", memory);
+      if (!memory_ok) memory_why = "write(\"" + dir + "/memory.max\"): " + std::strerror(errno);
       write_file(dir + "/memory.swap.max", "0");  // absent without swap accounting
     }
     if (limits.pids && has("pids")) pids_ok = write_file(dir + "/pids.max", std::to_string(limits.pids));
-    if (limits.cpu > 0 && has("cpu")) cpu_ok = write_file(dir + "/cpu.max", quota + " 100000");
+    if (limits.cpu > 0 && has("cpu")) {
+      cpu_ok = write_file(dir + "/cpu.max", quota + " 100000");
+      if (!cpu_ok) cpu_why = "write(\"" + dir + "/cpu.max\"): " + std::strerror(errno);
+    }
     if (memory_ok) m_memory_dir = dir;
   } else {
     if (limits.memory) {
-      std::string dir = make_v1("memory", tag, why);
+      std::string dir = make_v1("memory", tag, memory_why);
       if (!dir.empty()) {
         memory_ok = write_file(dir + "/memory.limit_in_bytes", memory);
+        if (!memory_ok) memory_why = "write(\"" + dir + "/memory.limit_in_bytes\"): " + std::strerror(errno);
         write_file(dir + "/memory.memsw.limit_in_bytes", memory);  // no swap escape, where accounted
         m_memory_dir = dir;
       }
     }
     if (limits.pids) {
+      std::string why;
       std::string dir = make_v1("pids", tag, why);
       if (!dir.empty()) pids_ok = write_file(dir + "/pids.max", std::to_string(limits.pids));
     }
     if (limits.cpu > 0) {
-      std::string dir = make_v1("cpu", tag, why);
+      std::string dir = make_v1("cpu", tag, cpu_why);
       cpu_ok = !dir.empty() && write_file(dir + "/cpu.cfs_period_us", "100000") &&
                write_file(dir + "/cpu.cfs_quota_us", quota);
+      if (!dir.empty() && !cpu_ok) cpu_why = "write(\"" + dir + "/cpu.cfs_quota_us\"): " + std::strerror(errno);
     }
   }
-  if (why.empty()) why = "its limit could not be written";
   // RLIMIT_NPROC needs no note: set in the sandbox's own user namespace it
   // counts the sandbox's processes only, so it holds for the whole sandbox.
   std::vector<std::string> weak;
   if (limits.memory && !memory_ok) {
     notes.push_back("resources.memory is enforced per process (RLIMIT_AS), not for the whole sandbox: "
-                    "no memory cgroup could be made (" + why + ")");
-    weak.push_back("resources.memory");
+                    "no memory cgroup could be made (" + memory_why + ")");
+    weak.push_back("resources.memory (" + memory_why + ")");
   }
   if (limits.cpu > 0 && !cpu_ok) {
-    notes.push_back("resources.cpu is not enforced: no cpu cgroup could be made (" + why + ")");
-    weak.push_back("resources.cpu");
+    notes.push_back("resources.cpu is not enforced: no cpu cgroup could be made (" + cpu_why + ")");
+    weak.push_back("resources.cpu (" + cpu_why + ")");
   }
-  if (!weak.empty()) m_unenforced = join(weak, ", ") + " (" + why + ")";
+  m_unenforced = join(weak, ", ");
 }
 
 std::string Cgroup::add(pid_t pid) {

@@ -67,8 +67,8 @@ class Cgroup {
   // True when the memory limit was hit (an OOM kill happened).
   bool oom_killed() const;
   // Return the limits of the last create() that hold only per process or
-  // not at all, as one line ("resources.memory, resources.cpu (<why>)"), or
-  // "" when every limit asked for holds for the whole sandbox.
+  // not at all, as one line ("resources.memory (<why>), resources.cpu
+  // (<why>)"), or "" when every limit asked for holds for the whole sandbox.
   const std::string& unenforced() const { return m_unenforced; }
   // Return the cgroup directories made (one on v2, one per controller on v1).
   const std::vector<std::string>& dirs() const { return m_dirs; }
