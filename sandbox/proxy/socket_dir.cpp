@@ -79,17 +79,25 @@ int open_base(const std::string& base, std::string& why) {
   return fd;
 }
 
+// vg's per-user runtime directory, made private if needed; "" with `why`.
+std::string runtime_base(std::string& why) {
+  const char* xdg = std::getenv("XDG_RUNTIME_DIR");
+  std::string dir = xdg && *xdg == '/' ? std::string(xdg) + "/vg" : "/tmp/vg-" + std::to_string(geteuid());
+  int fd = open_base(dir, why);
+  if (fd < 0) return "";
+  close(fd);
+  return dir + "/net";
+}
+
 }  // namespace
 
 Result<SocketDir> SocketDir::make(const std::string& base_path) {
-  const bool own_base = base_path.empty();
-  const std::string base = own_base ? "/tmp/vg-net-" + std::to_string(geteuid()) : base_path;
+  std::string why;
+  const std::string base = base_path.empty() ? runtime_base(why) : base_path;
   const std::string pidns = pid_namespace();
   SocketDir dir;
-  std::string why;
-  // Again when another vg removes the base, left empty by its run, between
-  // our open and mkdtemp.
-  for (int attempt = 0; attempt < 3 && dir.m_path.empty(); ++attempt) {
+  // Again if the base goes (someone cleaned up) between our open and mkdtemp.
+  for (int attempt = 0; attempt < 3 && dir.m_path.empty() && !base.empty(); ++attempt) {
     int base_fd = open_base(base, why);
     if (base_fd < 0) break;
     ns::sweep_dead(base_fd, "", remove_run_dir, [&](const std::string& name) { return !made_in(name, pidns); });
@@ -99,15 +107,15 @@ Result<SocketDir> SocketDir::make(const std::string& base_path) {
     close(base_fd);
     if (made) {
       dir.m_path = tmpl;
-      dir.m_base = base;
     } else {
       why = "mkdtemp(\"" + tmpl + "\"): " + std::strerror(err);
       if (err != ENOENT) break;
     }
   }
-  if (dir.m_path.empty() && own_base) {
-    // The base is not usable (another user took the name): a directory of
-    // its own in /tmp, removed the same way but not swept if vg is killed.
+  if (dir.m_path.empty() && base_path.empty()) {
+    // The runtime directory is not usable (another user took its name in
+    // /tmp): a directory of its own in /tmp, removed the same way but not
+    // swept if vg is killed before the sandbox is set up.
     std::string tmpl = "/tmp/vg-net-XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr) {
       return make_error("mkdtemp(\"" + tmpl + "\"): " + std::strerror(errno) + " (after " + why + ")");
@@ -125,13 +133,12 @@ Result<SocketDir> SocketDir::make(const std::string& base_path) {
 }
 
 SocketDir::SocketDir(SocketDir&& other) noexcept
-    : m_path(std::exchange(other.m_path, {})), m_base(std::exchange(other.m_base, {})), m_fd(std::move(other.m_fd)) {}
+    : m_path(std::exchange(other.m_path, {})), m_fd(std::move(other.m_fd)) {}
 
 SocketDir& SocketDir::operator=(SocketDir&& other) noexcept {
   if (this != &other) {
     remove();
     m_path = std::exchange(other.m_path, {});
-    m_base = std::exchange(other.m_base, {});
     m_fd = std::move(other.m_fd);
   }
   return *this;
@@ -147,11 +154,7 @@ void SocketDir::remove() {
   if (m_path.empty()) return;
   if (m_fd.valid()) unlink_entries(m_fd.get());
   rmdir(m_path.c_str());
-  // The base goes with the last run in it; a vg about to make a run
-  // directory there tries again (make()).
-  if (!m_base.empty()) rmdir(m_base.c_str());
   m_path.clear();
-  m_base.clear();
 }
 
 }  // namespace vg::sandbox::proxy

@@ -1,11 +1,15 @@
 #pragma once
 // The private directory a restricted-network run binds its unix sockets in,
-// "/tmp/vg-net-<uid>/<pid>-<pidns>-XXXXXX" (both levels 0700). Its names are
-// needed only until the sandbox has bind-mounted the sockets: a bound socket
-// keeps working through such a mount, and through an O_PATH descriptor, once
-// its name is gone, so the backend removes the directory then. A vg killed
-// before that leaves it behind; the next restricted run removes the run
-// directories whose creator is gone (sandbox/namespace/sweep.hpp).
+// "<runtime>/net/<pid>-<pidns>-XXXXXX" under vg's per-user runtime directory
+// ($XDG_RUNTIME_DIR/vg, else /tmp/vg-<uid>: the microVM backend's too), every
+// level 0700. Its names are needed only until the sandbox has bind-mounted
+// the sockets: a bound socket keeps working through such a mount, and through
+// an O_PATH descriptor, once its name is gone, so the backend removes the
+// directory then. A vg killed before that leaves it behind; the next
+// restricted run removes the run directories whose creator is gone
+// (sandbox/namespace/sweep.hpp). The per-user levels stay, as a runtime
+// directory does: removing and making them again would double the cost of a
+// run directory (~120 us on an ext4 /tmp).
 
 #include <string>
 
@@ -16,8 +20,8 @@ namespace vg::sandbox::proxy {
 
 class SocketDir {
  public:
-  // Make a fresh run directory under `base` ("" for /tmp/vg-net-<uid>),
-  // first removing those that dead vgs left there.
+  // Make a fresh run directory under `base` ("" for <runtime>/net), first
+  // removing those that dead vgs left there.
   static Result<SocketDir> make(const std::string& base = "");
   SocketDir() = default;
   SocketDir(SocketDir&& other) noexcept;
@@ -34,13 +38,12 @@ class SocketDir {
   // that never names anything else, even after remove():
   // "/proc/self/fd/N/name".
   std::string at(const std::string& name) const;
-  // Remove the directory's entries and the directory, and its parent when
-  // that is left empty. Sockets bound in it keep working.
+  // Remove the directory's entries and the directory. Sockets bound in it
+  // keep working.
   void remove();
 
  private:
   std::string m_path;
-  std::string m_base;
   UniqueFd m_fd;  // the directory, held to the end: at() paths keep meaning it
 };
 

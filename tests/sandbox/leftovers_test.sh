@@ -9,7 +9,12 @@
 set -u
 VG=${1:?usage: leftovers_test.sh VG_BIN}
 ROOT=$(mktemp -d /tmp/vg-leftovers-XXXXXX)
-NET_BASE=/tmp/vg-net-$(id -u)
+# Where the restricted network's socket directories are made (socket_dir.hpp).
+if [ "${XDG_RUNTIME_DIR:-}" != "" ] && [ "${XDG_RUNTIME_DIR#/}" != "$XDG_RUNTIME_DIR" ]; then
+  NET_BASE=$XDG_RUNTIME_DIR/vg/net
+else
+  NET_BASE=/tmp/vg-$(id -u)/net
+fi
 PIDNS=$(stat -Lc %i /proc/self/ns/pid)
 FAILS=0
 CASE=setup
@@ -66,7 +71,6 @@ cleanup() {
   [ -n "${HOLDER:-}" ] && kill -9 "$HOLDER" 2> /dev/null
   wait 2> /dev/null
   rm -rf "${FAKE_LIVE:-/nonexistent}" "${FAKE_DEAD:-/nonexistent}"
-  rmdir "$NET_BASE" 2> /dev/null
   if [ $FAILS -eq 0 ]; then rm -rf "$ROOT"; else echo "kept test directory: $ROOT"; fi
 }
 trap cleanup EXIT
@@ -107,6 +111,7 @@ echo "after the kill: $(echo $(leftovers_of $KILLED))"
 # of a live process that must stay.
 DEAD=$(sh -c 'echo $$')
 mkdir -p -m 700 "$NET_BASE"
+chmod 700 "$(dirname "$NET_BASE")"
 FAKE_DEAD="$NET_BASE/$DEAD-$PIDNS-DeAdXx"
 sleep 120 &
 HOLDER=$!
