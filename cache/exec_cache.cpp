@@ -15,6 +15,7 @@
 #include "cache/replay.hpp"
 #include "cache/scan.hpp"
 #include "cache/tools.hpp"
+#include "config/printable.hpp"
 
 namespace vg::cache {
 namespace {
@@ -163,7 +164,7 @@ std::optional<int> ExecCache::replay(const Entry& entry) {
   m_store.close_reader();
   mark("cache fetch");
   if (!ok) {
-    std::fprintf(stderr, "vg: warning: %s; running the command instead\n", ok.error().message.c_str());
+    std::fprintf(stderr, "vg: warning: %s; running the command instead\n", printable(ok.error().message).c_str());
     return std::nullopt;
   }
   FetchBlob from_memory = [&loaded](const std::string& id, std::string& bytes) {
@@ -174,8 +175,9 @@ std::optional<int> ExecCache::replay(const Entry& entry) {
   };
   auto restored = restore_files(entry, m_request.key.workspace, from_memory);
   if (!restored) {
+    // The message names a file the cached run chose.
     std::fprintf(stderr, "vg: warning: replaying cached files failed: %s; running the command instead\n",
-                 restored.error().message.c_str());
+                 printable(restored.error().message).c_str());
     return std::nullopt;
   }
   auto printed = replay_output(entry, from_memory);
@@ -339,7 +341,9 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   for (const auto& [id, bytes] : blobs) e.size += bytes.size();
   if (m_stats.dirty()) m_store.save_stat_cache(m_request.key.workspace, m_stats);
   auto stored = m_store.put(e, blobs);
-  if (!stored) std::fprintf(stderr, "vg: warning: the result was not cached: %s\n", stored.error().message.c_str());
+  if (!stored) {
+    std::fprintf(stderr, "vg: warning: the result was not cached: %s\n", printable(stored.error().message).c_str());
+  }
   return report.exit_code;
 }
 

@@ -17,6 +17,7 @@
 #include "cache/tree.hpp"
 #include "cache/why.hpp"
 #include "config/exit_codes.hpp"
+#include "config/printable.hpp"
 #include "config/result.hpp"
 #include "risk/engine.hpp"
 #include "vg/command.hpp"
@@ -93,11 +94,12 @@ std::string command_text(const cache::Entry& e) {
 }
 
 std::string one_line(const std::string& s, std::size_t max) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (out.size() >= max) return out + "...";
-    out += c == '\n' ? ' ' : (c < 0x20 ? '?' : char(c));
+  std::string flat = s;
+  for (char& c : flat) {
+    if (c == '\n') c = ' ';
   }
+  std::string out = printable(flat);
+  if (out.size() > max) out = out.substr(0, max) + "...";
   return out;
 }
 
@@ -173,14 +175,16 @@ int cache_show(Context& ctx, const CacheOptions& o) {
   std::int64_t now = now_ns();
   const auto& g = e.ingredients;
   std::printf("key        %s\n", e.key.c_str());
-  std::printf("command    %s\n", command_text(e).c_str());
-  std::printf("cwd        %s\n", g.cwd.c_str());
-  std::printf("workspace  %s\n", e.workspace.c_str());
+  // Paths, link targets and the command's words may hold anything a name can
+  // (a newline, an escape sequence): printed escaped, never raw.
+  std::printf("command    %s\n", printable(command_text(e)).c_str());
+  std::printf("cwd        %s\n", printable(g.cwd).c_str());
+  std::printf("workspace  %s\n", printable(e.workspace).c_str());
   std::printf("exit code  %d%s\n", e.exit_code, e.exit_code != 0 ? " (failed: replayed only with cache_strategy aggressive)" : "");
   std::printf("created    %s ago\n", human_age(now - e.created_ns).c_str());
   std::printf("last used  %s ago, %" PRIu64 " hit(s)\n", human_age(now - e.last_used_ns).c_str(), e.hits);
   std::printf("size       %s\n", human_size(e.size).c_str());
-  std::printf("terminal   %s\n", g.terminal.c_str());
+  std::printf("terminal   %s\n", printable(g.terminal).c_str());
   std::printf("inputs     %s", g.inputs.c_str());
   std::string tree_bytes;
   cache::Tree tree;
@@ -188,7 +192,7 @@ int cache_show(Context& ctx, const CacheOptions& o) {
     std::printf(" (traced: the %zu paths the run used)\n", e.traced.size());
     static const char* const k_uses[] = {"", "written", "probed", "probed_link", "read"};
     for (const auto& in : e.traced) {
-      std::printf("  %-11s %s%s\n", k_uses[static_cast<int>(in.use)], in.path.c_str(),
+      std::printf("  %-11s %s%s\n", k_uses[static_cast<int>(in.use)], printable(in.path).c_str(),
                   in.state == "-" ? " (absent)" : "");
     }
   } else if (store.fetch(e.tree_blob, tree_bytes) && cache::Tree::decode(tree_bytes, tree)) {
@@ -197,9 +201,11 @@ int cache_show(Context& ctx, const CacheOptions& o) {
     std::printf("\n");
   }
   std::printf("programs\n");
-  for (const auto& [path, digest] : g.programs) std::printf("  %s  %s\n", digest.substr(0, 16).c_str(), path.c_str());
+  for (const auto& [path, digest] : g.programs) {
+    std::printf("  %s  %s\n", digest.substr(0, 16).c_str(), printable(path).c_str());
+  }
   std::printf("environment\n");
-  for (const auto& [k, v] : g.env) std::printf("  %s=%s\n", k.c_str(), v.c_str());
+  for (const auto& [k, v] : g.env) std::printf("  %s=%s\n", printable(k).c_str(), printable(v).c_str());
   std::uint64_t out_bytes = 0, err_bytes = 0;
   for (const auto& s : e.output.segments) (s.stream == cache::Stream::out ? out_bytes : err_bytes) += s.size;
   std::printf("outputs\n  stdout %" PRIu64 " bytes, stderr %" PRIu64 " bytes, %zu segment(s)\n", out_bytes, err_bytes,
@@ -207,12 +213,12 @@ int cache_show(Context& ctx, const CacheOptions& o) {
   for (const auto& f : e.files) {
     switch (f.kind) {
       case cache::FileRecord::Kind::write:
-        std::printf("  write   %s (%" PRIu64 " bytes, mode %04o)\n", f.path.c_str(), f.content.size, f.mode);
+        std::printf("  write   %s (%" PRIu64 " bytes, mode %04o)\n", printable(f.path).c_str(), f.content.size, f.mode);
         break;
-      case cache::FileRecord::Kind::remove: std::printf("  delete  %s\n", f.path.c_str()); break;
-      case cache::FileRecord::Kind::mkdir: std::printf("  mkdir   %s\n", f.path.c_str()); break;
+      case cache::FileRecord::Kind::remove: std::printf("  delete  %s\n", printable(f.path).c_str()); break;
+      case cache::FileRecord::Kind::mkdir: std::printf("  mkdir   %s\n", printable(f.path).c_str()); break;
       case cache::FileRecord::Kind::symlink:
-        std::printf("  symlink %s -> %s\n", f.path.c_str(), f.target.c_str());
+        std::printf("  symlink %s -> %s\n", printable(f.path).c_str(), printable(f.target).c_str());
         break;
     }
   }
@@ -299,12 +305,12 @@ int cache_why(Context& ctx, const CacheOptions& o) {
   cache::StatCache stats = store.stat_cache(inputs.workspace);
   std::string nd = cache::find_nondeterministic(argv, inputs.programs);
   if (!nd.empty()) {
-    std::printf("never cached: '%s' is on the list of non-deterministic commands\n", nd.c_str());
+    std::printf("never cached: '%s' is on the list of non-deterministic commands\n", printable(nd).c_str());
     return 0;
   }
   auto key = cache::compute_key(inputs, stats);
   if (!key) {
-    std::printf("never cached: the inputs cannot be digested: %s\n", key.error().message.c_str());
+    std::printf("never cached: the inputs cannot be digested: %s\n", printable(key.error().message).c_str());
     return 0;
   }
   store.close_reader();
@@ -335,7 +341,7 @@ int cache_why(Context& ctx, const CacheOptions& o) {
   }
   if (traced_near) {
     std::printf("would miss; entry %s of this command used %zu paths, and %s is not as it was\n",
-                cache::short_id(traced_near->key, true).c_str(), traced_near->traced.size(), traced_diff.c_str());
+                cache::short_id(traced_near->key, true).c_str(), traced_near->traced.size(), printable(traced_diff).c_str());
     return 0;
   }
   for (const auto& e : entries) {
@@ -366,8 +372,9 @@ int cache_why(Context& ctx, const CacheOptions& o) {
       d.detail = d.same ? "the " + std::to_string(near.traced.size()) + " paths it used are unchanged"
                         : diff + " is not as it was";
     }
+    // The detail names input files and environment variables as they are.
     std::printf("  %-9s %s%s%s\n", d.name.c_str(), d.same ? "same" : "differs", d.detail.empty() ? "" : ": ",
-                d.detail.c_str());
+                printable(d.detail).c_str());
   }
   return 0;
 }
