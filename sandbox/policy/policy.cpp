@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "config/printable.hpp"
 #include "sandbox/policy/apply.hpp"
 #include "sandbox/policy/fs.hpp"
 #include "sandbox/policy/glob.hpp"
@@ -127,9 +128,9 @@ const char* to_string(Change::Kind kind) {
 
 Result<Report> commit_write_set(const std::string& upper_dir, const std::string& target_root, const Rules& rules) {
   Fd upper(open(upper_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!upper.valid()) return make_error("open(\"" + upper_dir + "\"): " + errno_text(errno));
+  if (!upper.valid()) return make_error("open(\"" + printable(upper_dir) + "\"): " + errno_text(errno));
   Fd target(open(target_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!target.valid()) return make_error("open(\"" + target_root + "\"): " + errno_text(errno));
+  if (!target.valid()) return make_error("open(\"" + printable(target_root) + "\"): " + errno_text(errno));
   auto scanned = scan_upper(upper.get(), target.get());
   if (!scanned) return scanned.error();
 
@@ -177,16 +178,18 @@ std::string format_report(const Report& report, bool verbose) {
     out += ": ";
     out += to_string(c.kind);
     out += " ";
-    if (!c.from.empty()) out += c.from + " -> ";
-    out += c.path;
-    if (!c.reason.empty()) out += ": " + c.reason;
+    // Paths and reasons (which quote paths and link targets) are the command's choice.
+    if (!c.from.empty()) out += printable(c.from) + " -> ";
+    out += printable(c.path);
+    if (!c.reason.empty()) out += ": " + printable(c.reason);
+
     out += "\n";
   }
   if (report.refused > 0 || (verbose && !report.quarantine.empty())) {
     out += "vg: " + std::to_string(report.accepted) + " change(s) " + (verbose ? "checked" : "committed") + ", " +
            std::to_string(report.refused) + " refused";
     if (report.conflicts) out += " (" + std::to_string(report.conflicts) + " conflict(s))";
-    if (!report.quarantine.empty()) out += "; kept in " + report.quarantine;
+    if (!report.quarantine.empty()) out += "; kept in " + printable(report.quarantine);
     out += "\n";
   }
   return out;

@@ -54,14 +54,16 @@ const std::vector<std::string>& builtin_secret_patterns();
 // Check each change in `upper_dir` against `rules` and apply the accepted
 // ones to `target_root`, each resolved beneath it at the moment of use
 // (openat2, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS).
-// An Error means the engine could not run at all (unreadable directories);
-// per-change problems are verdicts in the Report.
+// An Error means the engine could not run at all (unreadable directories;
+// its message is printable as is); per-change problems are verdicts in the
+// Report.
 Result<Report> commit_write_set(const std::string& upper_dir, const std::string& target_root,
                                 const Rules& rules);
 
 // Render `report` for people: one line per refused or conflicting change
 // (path and reason), a count, and the quarantine directory. `verbose` also
-// lists accepted changes (the dry-run view).
+// lists accepted changes (the dry-run view). Names and reasons are escaped
+// (vg::printable): a file name cannot forge or erase a line.
 std::string format_report(const Report& report, bool verbose);
 
 // Return a name for `kind` ("created", "deleted", ...).

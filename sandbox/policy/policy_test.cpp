@@ -10,6 +10,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -280,6 +281,35 @@ TEST_F(PolicyTest, UnreadableUpperIsAnError) {
   auto r = policy::commit_write_set(m_root + "/missing", ws, rules);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("missing"), std::string::npos);
+}
+
+// --- names the command chose are printed escaped
+
+TEST_F(PolicyTest, NamesCannotForgeOrEraseReportLinesOrManifestRecords) {
+  const std::string forged = ".env\rvg: ok: created fine.txt\n\x1b[2K\x1b[1A";
+  write(upper + "/" + forged, "TOKEN=x");
+  fs::create_symlink("../../outside\tX\nrefused\tsymlink\tforged\treason", upper + "/tab\tlink");
+  auto r = commit();
+  ASSERT_EQ(r.refused, 2);
+  std::string text = policy::format_report(r, false);
+  EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\t'), std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << text;  // two refusals and the count
+  EXPECT_NE(text.find("\\rvg: ok: created fine.txt\\n\\e[2K\\e[1A"), std::string::npos) << text;
+  EXPECT_NE(text.find("tab\\tlink"), std::string::npos) << text;
+
+  std::string manifest = read(r.quarantine + "/manifest.tsv");
+  std::istringstream lines(manifest);
+  int records = 0;
+  for (std::string line; std::getline(lines, line); ++records) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 3) << line;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+    EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+  }
+  EXPECT_EQ(records, 2) << manifest;
+  // The entries themselves are kept under their real names.
+  EXPECT_EQ(read(r.quarantine + "/" + forged), "TOKEN=x");
 }
 
 TEST(Glob, MatchesNamesAtAnyDepthAndAnchoredPatterns) {

@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "config/files.hpp"
+#include "config/printable.hpp"
 #include "sandbox/policy/fs.hpp"
 #include "sandbox/policy/policy.hpp"
 
@@ -66,7 +67,7 @@ Result<void> Quarantine::copy_entry(int upper_fd, const Item& item) {
       std::string note = dst + ".vg-note";
       FILE* f = std::fopen(note.c_str(), "we");
       if (!f) return make_error("open(\"" + note + "\"): " + errno_text(errno));
-      std::fprintf(f, "%s %s (mode %04o) was not copied\n", to_string(item.type), rel.c_str(),
+      std::fprintf(f, "%s %s (mode %04o) was not copied\n", to_string(item.type), printable(rel).c_str(),
                    static_cast<unsigned>(item.mode));
       std::fclose(f);
       return {};
@@ -85,8 +86,9 @@ Result<void> Quarantine::keep(int upper_fd, const Item& item, const std::string&
   std::string manifest = m_dir + "/manifest.tsv";
   FILE* f = std::fopen(manifest.c_str(), "ae");
   if (!f) return make_error("open(\"" + manifest + "\"): " + errno_text(errno));
-  std::fprintf(f, "%s\t%s\t%s\t%s\n", verdict.c_str(), to_string(item.change.kind), item.change.path.c_str(),
-               reason.c_str());
+  // Escaped, so a tab or newline in a name cannot add a field or a record.
+  std::fprintf(f, "%s\t%s\t%s\t%s\n", verdict.c_str(), to_string(item.change.kind), printable(item.change.path).c_str(),
+               printable(reason).c_str());
   std::fclose(f);
   return {};
 }

@@ -11,7 +11,8 @@ namespace vg::sandbox::policy {
 // A directory under `base` named after the time and vg's pid, created on the
 // first keep(). It holds each kept entry at its relative path (set-id bits
 // stripped; device nodes, fifos and sockets as a `.vg-note` text file) and a
-// `manifest.tsv` of verdict, kind, path and reason.
+// `manifest.tsv` of verdict, kind, path and reason (path and reason escaped
+// with vg::printable, so each change is one line of four fields).
 class Quarantine {
  public:
   explicit Quarantine(std::string base) : m_base(std::move(base)) {}

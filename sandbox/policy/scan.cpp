@@ -14,6 +14,7 @@
 #include <set>
 #include <tuple>
 
+#include "config/printable.hpp"
 #include "sandbox/policy/fs.hpp"
 #include "sandbox/policy/write_set.hpp"
 
@@ -75,7 +76,9 @@ class Scanner {
   Result<void> walk(const std::string& rel) {
     Fd udir(open_dir_beneath(m_upper, rel, true));
     if (!udir.valid()) {
-      return make_error("openat2(upper/" + rel + "): " + errno_text(errno) + " (the sandbox's upper directory is unreadable)");
+      // The launcher prints this message as it is: the name is the command's choice.
+      return make_error("openat2(upper/" + printable(rel) + "): " + errno_text(errno) +
+                        " (the sandbox's upper directory is unreadable)");
     }
     // The matching target directory; missing when the whole tree is new.
     Fd tdir(open_dir_beneath(m_target, rel, true));
@@ -115,7 +118,7 @@ class Scanner {
     struct stat ust{};
     std::string path = join_rel(rel, name);
     if (fstatat(udir, name.c_str(), &ust, AT_SYMLINK_NOFOLLOW) != 0) {
-      return make_error("fstatat(upper/" + path + "): " + errno_text(errno));
+      return make_error("fstatat(upper/" + printable(path) + "): " + errno_text(errno));
     }
     struct stat lst{};
     bool lower = tdir >= 0 && fstatat(tdir, name.c_str(), &lst, AT_SYMLINK_NOFOLLOW) == 0;
