@@ -81,7 +81,7 @@ Applied write_file(int upper_fd, int parent_fd, const Item& item, const std::str
   std::string tmp = temp_name();
   Fd out(openat(parent_fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!out.valid()) return refused("openat(\"" + tmp + "\"): " + errno_text(errno));
-  bool ok = copy_bytes(in.get(), out.get()) && fchmod(out.get(), item.mode & 0777) == 0;
+  bool ok = copy_file(in.get(), out.get()) && fchmod(out.get(), item.mode & 0777) == 0;
   timespec times[2] = {{0, UTIME_OMIT}, item.mtime};
   if (ok) futimens(out.get(), times);
   if (!ok) {

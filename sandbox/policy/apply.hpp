@@ -21,7 +21,7 @@ struct Applied {
 // is left alone (conflict). Paths are opened with openat2 and
 // RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, so a symlink
 // swapped into the target meanwhile is refused, not followed. Files are
-// written to a temporary name and renamed into place.
+// written to a temporary name, holes kept, and renamed into place.
 Applied apply_item(int upper_fd, int target_fd, const Item& item, const timespec& started_at);
 
 }  // namespace vg::sandbox::policy

@@ -5,6 +5,7 @@
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -45,10 +46,16 @@ std::string join_rel(std::string_view a, std::string_view b) {
   return out;
 }
 
-bool copy_bytes(int in, int out) {
+namespace {
+
+// Copy `len` bytes at `off` of `in` to the same offset of `out`; stops early
+// (true) when `in` turns out shorter.
+bool copy_range(int in, int out, off_t off, off_t len) {
+  if (lseek(out, off, SEEK_SET) != off) return false;
+  off_t end = off + len;
   // sendfile works from tmpfs to any file system; copy_file_range may not.
-  for (;;) {
-    ssize_t n = sendfile(out, in, nullptr, 1 << 30);
+  while (off < end) {
+    ssize_t n = sendfile(out, in, &off, static_cast<size_t>(std::min<off_t>(end - off, 1 << 30)));
     if (n == 0) return true;
     if (n > 0) continue;
     if (errno == EINTR) continue;
@@ -56,22 +63,52 @@ bool copy_bytes(int in, int out) {
     break;
   }
   std::vector<char> buf(1 << 16);
-  for (;;) {
-    ssize_t n = read(in, buf.data(), buf.size());
+  while (off < end) {
+    ssize_t n = pread(in, buf.data(), static_cast<size_t>(std::min<off_t>(end - off, static_cast<off_t>(buf.size()))), off);
     if (n == 0) return true;
     if (n < 0) {
       if (errno == EINTR) continue;
       return false;
     }
-    for (ssize_t off = 0; off < n;) {
-      ssize_t w = write(out, buf.data() + off, static_cast<size_t>(n - off));
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = pwrite(out, buf.data() + done, static_cast<size_t>(n - done), off + done);
       if (w < 0) {
         if (errno == EINTR) continue;
         return false;
       }
-      off += w;
+      done += w;
     }
+    off += n;
   }
+  return true;
+}
+
+}  // namespace
+
+bool copy_file(int in, int out) {
+  struct stat st{};
+  if (fstat(in, &st) != 0) return false;
+  const off_t size = st.st_size;
+  // A sparse file (`truncate -s 2G`) costs its file system nothing; copied
+  // byte by byte it would cost the workspace or the quarantine its full size.
+  off_t pos = 0;
+  while (pos < size) {
+    off_t data = lseek(in, pos, SEEK_DATA);
+    off_t hole = size;
+    if (data < 0) {
+      if (errno == ENXIO) break;  // nothing but a hole up to the end
+      if (errno != EINVAL && errno != EOPNOTSUPP) return false;
+      data = pos;  // no SEEK_DATA here: copy the rest as data
+    } else {
+      hole = lseek(in, data, SEEK_HOLE);
+      if (hole < 0) return false;
+    }
+    if (data >= size) break;
+    hole = std::min(hole, size);
+    if (!copy_range(in, out, data, hole - data)) return false;
+    pos = hole;
+  }
+  return ftruncate(out, size) == 0;
 }
 
 bool same_content(int a, int b) {

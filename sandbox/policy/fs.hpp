@@ -58,8 +58,10 @@ std::pair<std::string, std::string> split_parent(std::string_view rel);
 // Join two relative path parts with one '/'.
 std::string join_rel(std::string_view a, std::string_view b);
 
-// Copy all bytes from `in` to `out` (both positioned at 0). False on error.
-bool copy_bytes(int in, int out);
+// Copy regular file `in` into the empty file `out`, keeping holes: only the
+// data ranges (SEEK_DATA/SEEK_HOLE) are written, then `out` is truncated to
+// the size of `in`. False with errno set on error.
+bool copy_file(int in, int out);
 
 // True when the regular files `a` and `b` have the same bytes.
 bool same_content(int a, int b);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "config/printable.hpp"
@@ -69,6 +70,23 @@ std::optional<std::string> check_symlink(const Item& it, const Rules& rules, con
   return std::nullopt;
 }
 
+// A sparse file costs the upper directory's tmpfs nothing but becomes its
+// full size wherever it is copied without holes; blocks allocated past the
+// end (fallocate --keep-size) cost disk as well. The larger one counts, but
+// not the rounding of the last block (a 2-byte file occupies 4 KiB).
+std::uint64_t counted_size(const Item& it) {
+  std::uint64_t block = std::max<std::uint64_t>(it.block_size, 4096);
+  std::uint64_t rounded = it.size / block * block + (it.size % block ? block : 0);
+  return it.allocated > rounded ? it.allocated : it.size;
+}
+
+std::string size_text(const Item& it) {
+  std::string out = std::to_string(counted_size(it)) + " bytes";
+  if (it.allocated < it.size) out += ", " + std::to_string(it.allocated) + " of them allocated";
+  if (counted_size(it) > it.size) out += " allocated, " + std::to_string(it.size) + " long";
+  return out;
+}
+
 std::optional<std::string> check_item(const Item& it, const Rules& rules, const std::string& target_root,
                                       int target_fd, std::uint64_t& total) {
   for (const std::string* path : {&it.change.path, &it.change.from}) {
@@ -87,16 +105,22 @@ std::optional<std::string> check_item(const Item& it, const Rules& rules, const 
       break;
     case EntryType::symlink:
       return check_symlink(it, rules, target_root, target_fd);
-    case EntryType::regular:
+    case EntryType::regular: {
       if (it.mode & (S_ISUID | S_ISGID)) return "setuid/setgid file";
-      if (rules.max_file_size && it.size > rules.max_file_size) {
-        return "file too large (" + std::to_string(it.size) + " bytes, limit " + std::to_string(rules.max_file_size) + ")";
+      std::uint64_t bytes = counted_size(it);
+      if (rules.max_file_size && bytes > rules.max_file_size) {
+        return "file too large (" + size_text(it) + ", limit " + std::to_string(rules.max_file_size) + ")";
       }
-      if (it.change.kind != Change::Kind::mode_changed && it.change.kind != Change::Kind::renamed) total += it.size;
-      if (rules.max_total_size && total > rules.max_total_size) {
-        return "write set exceeds the size limit (" + std::to_string(rules.max_total_size) + " bytes)";
+      // A mode change or a rename writes no bytes.
+      if (it.change.kind == Change::Kind::mode_changed || it.change.kind == Change::Kind::renamed) break;
+      if (rules.max_total_size && (bytes > rules.max_total_size || total > rules.max_total_size - bytes)) {
+        return "write set exceeds the size limit (" + size_text(it) + " more than the " +
+               std::to_string(rules.max_total_size - std::min(total, rules.max_total_size)) + " bytes left of " +
+               std::to_string(rules.max_total_size) + ")";
       }
+      total += bytes;
       break;
+    }
   }
   if (it.type == EntryType::directory && (it.mode & S_ISUID)) return "setuid directory";
   return std::nullopt;
@@ -136,7 +160,7 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
 
   Report report;
   Quarantine quarantine(rules.quarantine_base);
-  std::uint64_t total = 0;
+  std::uint64_t total = rules.total_before;
   for (const Item& it : *scanned) {
     Change c = it.change;
     std::string verdict;
@@ -165,6 +189,7 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
     }
     report.changes.push_back(std::move(c));
   }
+  report.total_size = total;
   report.quarantine = quarantine.dir();
   return report;
 }

@@ -24,8 +24,14 @@ struct Rules {
   // Globs (relative to the volume root) that may never be written:
   // without '/', a pattern matches a name at any depth; "**" spans directories.
   std::vector<std::string> exclude;
+  // Size limits count a regular file's apparent size (st_size: a sparse
+  // file costs its full size wherever it is copied without holes) or its
+  // allocated blocks, whichever is larger.
   std::uint64_t max_file_size = 0;   // bytes; 0 = no limit
-  std::uint64_t max_total_size = 0;  // bytes for the whole write set; 0 = no limit
+  std::uint64_t max_total_size = 0;  // bytes for the whole write set; 0 = no limit (resources.disk)
+  // Bytes earlier volumes of the same run already counted against
+  // `max_total_size` (the previous Report::total_size), when volumes share it.
+  std::uint64_t total_before = 0;
   // When the run started (CLOCK_REALTIME_COARSE). A target whose ctime is at
   // or after it changed on the host during the run: a conflict, never
   // overwritten. {0,0} disables the check.
@@ -46,6 +52,8 @@ struct Report {
   int accepted = 0;
   int refused = 0;              // includes conflicts
   int conflicts = 0;
+  // Bytes counted against Rules::max_total_size, Rules::total_before included.
+  std::uint64_t total_size = 0;
 };
 
 // The patterns every volume refuses and the sandbox hides: `.env*` files.

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -281,6 +283,117 @@ TEST_F(PolicyTest, UnreadableUpperIsAnError) {
   auto r = policy::commit_write_set(m_root + "/missing", ws, rules);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("missing"), std::string::npos);
+}
+
+// --- sizes count holes; copies keep them
+
+bool is_sparse(const std::string& path) {
+  struct stat st{};
+  return stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_blocks) * 512 < static_cast<std::uint64_t>(st.st_size) / 2;
+}
+
+std::uint64_t allocated(const std::string& path) {
+  struct stat st{};
+  return stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_blocks) * 512 : ~0ull;
+}
+
+void make_sparse(const std::string& path, off_t size) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(ftruncate(fd, size), 0);
+  close(fd);
+}
+
+// A file of `size` bytes written in full, then a hole punched over [from, to).
+void make_punched(const std::string& path, off_t size, off_t from, off_t to) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  std::string chunk(1 << 20, '\0');
+  for (size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<char>('a' + i % 26);
+  for (off_t off = 0; off < size; off += static_cast<off_t>(chunk.size())) {
+    auto n = static_cast<size_t>(std::min<off_t>(size - off, static_cast<off_t>(chunk.size())));
+    ASSERT_EQ(pwrite(fd, chunk.data(), n, off), static_cast<ssize_t>(n));
+  }
+  ASSERT_EQ(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from, to - from), 0) << strerror(errno);
+  close(fd);
+}
+
+TEST_F(PolicyTest, SparseFileOverTheSizeLimitIsRefusedAndKeptSparse) {
+  rules.max_file_size = 10 << 20;
+  const off_t two_gib = off_t{2} << 30;
+  make_sparse(upper + "/big.bin", two_gib);  // truncate -s 2G big.bin
+  if (!is_sparse(upper + "/big.bin")) GTEST_SKIP() << "no sparse files on " << upper;
+  ASSERT_LT(allocated(upper + "/big.bin"), rules.max_file_size);  // what a block-counting limit sees
+  auto r = commit();
+  ASSERT_NE(find(r, "big.bin"), nullptr);
+  EXPECT_FALSE(find(r, "big.bin")->accepted);
+  EXPECT_NE(find(r, "big.bin")->reason.find("too large (2147483648 bytes, 0 of them allocated"), std::string::npos)
+      << find(r, "big.bin")->reason;
+  EXPECT_FALSE(fs::exists(ws + "/big.bin"));
+  EXPECT_EQ(fs::file_size(r.quarantine + "/big.bin"), static_cast<std::uintmax_t>(two_gib));
+  EXPECT_LT(allocated(r.quarantine + "/big.bin"), 1u << 20);
+}
+
+TEST_F(PolicyTest, PunchedFileOverTheLimitIsRefusedAndItsQuarantineCopyKeepsTheHole) {
+  rules.max_file_size = 10 << 20;
+  const off_t size = 24 << 20;
+  make_punched(upper + "/punched.bin", size, 1 << 20, 23 << 20);
+  if (!is_sparse(upper + "/punched.bin")) GTEST_SKIP() << "no hole punching on " << upper;
+  ASSERT_LT(allocated(upper + "/punched.bin"), rules.max_file_size);
+  auto r = commit();
+  EXPECT_FALSE(find(r, "punched.bin")->accepted);
+  EXPECT_NE(find(r, "punched.bin")->reason.find("too large"), std::string::npos);
+  EXPECT_FALSE(fs::exists(ws + "/punched.bin"));
+  const std::string kept = r.quarantine + "/punched.bin";
+  EXPECT_EQ(read(kept), read(upper + "/punched.bin"));
+  EXPECT_LT(allocated(kept), 4u << 20);
+}
+
+TEST_F(PolicyTest, SparseFilesCountTheirFullSizeAgainstTheWriteSetLimit) {
+  rules.max_total_size = 10 << 20;  // resources.disk
+  make_sparse(upper + "/a.bin", 6 << 20);
+  make_sparse(upper + "/b.bin", 6 << 20);
+  if (!is_sparse(upper + "/a.bin")) GTEST_SKIP() << "no sparse files on " << upper;
+  auto r = commit();
+  EXPECT_TRUE(find(r, "a.bin")->accepted);
+  EXPECT_FALSE(find(r, "b.bin")->accepted);
+  EXPECT_NE(find(r, "b.bin")->reason.find("exceeds the size limit"), std::string::npos) << find(r, "b.bin")->reason;
+  EXPECT_FALSE(fs::exists(ws + "/b.bin"));
+  EXPECT_EQ(r.total_size, 6u << 20);
+  // A later volume of the same run shares the limit.
+  policy::Rules next = rules;
+  next.total_before = r.total_size;
+  fs::remove_all(upper);
+  fs::create_directories(upper);
+  make_sparse(upper + "/c.bin", 5 << 20);
+  auto r2 = policy::commit_write_set(upper, ws, next);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_FALSE(find(*r2, "c.bin")->accepted);
+}
+
+TEST_F(PolicyTest, AcceptedFileWithHolesKeepsThemAndItsBytes) {
+  const off_t size = 24 << 20;
+  make_punched(upper + "/punched.bin", size, 1 << 20, 23 << 20);
+  // Data at both ends and in the middle, holes between.
+  {
+    int fd = open((upper + "/islands.bin").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(pwrite(fd, "head", 4, 0), 4);
+    ASSERT_EQ(pwrite(fd, "middle", 6, 8 << 20), 6);
+    ASSERT_EQ(ftruncate(fd, 16 << 20), 0);
+    ASSERT_EQ(pwrite(fd, "tail", 4, (16 << 20) - 4), 4);
+    close(fd);
+  }
+  if (!is_sparse(upper + "/punched.bin") || !is_sparse(upper + "/islands.bin")) {
+    GTEST_SKIP() << "no sparse files on " << upper;
+  }
+  auto r = commit();
+  EXPECT_EQ(r.refused, 0) << policy::format_report(r, true);
+  for (const char* name : {"punched.bin", "islands.bin"}) {
+    EXPECT_EQ(fs::file_size(ws + "/" + name), fs::file_size(upper + "/" + name)) << name;
+    EXPECT_TRUE(read(ws + "/" + name) == read(upper + "/" + name)) << name << ": content differs";
+    EXPECT_LT(allocated(ws + "/" + name), 4u << 20) << name;
+  }
 }
 
 // --- names the command chose are printed escaped

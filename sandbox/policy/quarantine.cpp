@@ -48,7 +48,8 @@ Result<void> Quarantine::copy_entry(int upper_fd, const Item& item) {
       // Set-id bits never survive into the quarantine.
       Fd out(open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, item.mode & 0755));
       if (!out.valid()) return make_error("open(\"" + dst + "\"): " + errno_text(errno));
-      if (!copy_bytes(in.get(), out.get())) return make_error("copying to \"" + dst + "\": " + errno_text(errno));
+      // Holes stay holes: a refused 2 GiB sparse file must not cost the quarantine 2 GiB.
+      if (!copy_file(in.get(), out.get())) return make_error("copying to \"" + dst + "\": " + errno_text(errno));
       return {};
     }
     case EntryType::symlink:

@@ -12,7 +12,8 @@ namespace vg::sandbox::policy {
 // first keep(). It holds each kept entry at its relative path (set-id bits
 // stripped; device nodes, fifos and sockets as a `.vg-note` text file) and a
 // `manifest.tsv` of verdict, kind, path and reason (path and reason escaped
-// with vg::printable, so each change is one line of four fields).
+// with vg::printable, so each change is one line of four fields). Regular
+// files are copied with their holes.
 class Quarantine {
  public:
   explicit Quarantine(std::string base) : m_base(std::move(base)) {}

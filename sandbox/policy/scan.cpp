@@ -129,6 +129,8 @@ class Scanner {
     it.type = type;
     it.mode = ust.st_mode & 07777;
     it.size = S_ISREG(ust.st_mode) ? static_cast<std::uint64_t>(ust.st_size) : 0;
+    it.allocated = S_ISREG(ust.st_mode) ? static_cast<std::uint64_t>(ust.st_blocks) * 512 : 0;
+    it.block_size = static_cast<std::uint64_t>(ust.st_blksize);
     it.mtime = ust.st_mtim;
 
     if (type == EntryType::whiteout) {

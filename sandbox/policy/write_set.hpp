@@ -21,7 +21,9 @@ struct Item {
   Change change;
   EntryType type = EntryType::regular;
   mode_t mode = 0;               // permission and set-id bits of the new entry
-  std::uint64_t size = 0;        // bytes of a regular file
+  std::uint64_t size = 0;        // bytes of a regular file (st_size, holes included)
+  std::uint64_t allocated = 0;   // bytes a regular file occupies in the upper dir (st_blocks * 512)
+  std::uint64_t block_size = 0;  // st_blksize: the unit its allocation is rounded up to
   timespec mtime{0, 0};
   std::string link_target;       // for symlinks
   bool target_is_dir = false;    // for deletions: a whole directory tree goes
