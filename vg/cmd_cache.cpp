@@ -341,7 +341,8 @@ int cache_why(Context& ctx, const CacheOptions& o) {
   }
   if (traced_near) {
     std::printf("would miss; entry %s of this command used %zu paths, and %s is not as it was\n",
-                cache::short_id(traced_near->key, true).c_str(), traced_near->traced.size(), printable(traced_diff).c_str());
+                cache::short_id(traced_near->key, true).c_str(), traced_near->traced.size(),
+                printable(traced_diff).c_str());
     return 0;
   }
   for (const auto& e : entries) {

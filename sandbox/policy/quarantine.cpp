@@ -88,8 +88,8 @@ Result<void> Quarantine::keep(int upper_fd, const Item& item, const std::string&
   FILE* f = std::fopen(manifest.c_str(), "ae");
   if (!f) return make_error("open(\"" + manifest + "\"): " + errno_text(errno));
   // Escaped, so a tab or newline in a name cannot add a field or a record.
-  std::fprintf(f, "%s\t%s\t%s\t%s\n", verdict.c_str(), to_string(item.change.kind), printable(item.change.path).c_str(),
-               printable(reason).c_str());
+  std::fprintf(f, "%s\t%s\t%s\t%s\n", verdict.c_str(), to_string(item.change.kind),
+               printable(item.change.path).c_str(), printable(reason).c_str());
   std::fclose(f);
   return {};
 }
