@@ -4,6 +4,8 @@
 #include <linux/openat2.h>
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -64,7 +66,8 @@ bool copy_range(int in, int out, off_t off, off_t len) {
   }
   std::vector<char> buf(1 << 16);
   while (off < end) {
-    ssize_t n = pread(in, buf.data(), static_cast<size_t>(std::min<off_t>(end - off, static_cast<off_t>(buf.size()))), off);
+    auto want = static_cast<size_t>(std::min<off_t>(end - off, static_cast<off_t>(buf.size())));
+    ssize_t n = pread(in, buf.data(), want, off);
     if (n == 0) return true;
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -109,6 +112,25 @@ bool copy_file(int in, int out) {
     pos = hole;
   }
   return ftruncate(out, size) == 0;
+}
+
+bool is_whiteout(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0); }
+
+bool is_opaque(int dir_fd) {
+  char v[4] = {};
+  for (const char* name : {"user.overlay.opaque", "trusted.overlay.opaque"}) {
+    ssize_t n = fgetxattr(dir_fd, name, v, sizeof v);
+    if (n >= 1 && v[0] == 'y') return true;
+  }
+  return false;
+}
+
+std::string read_link_at(int dir_fd, const std::string& name) {
+  std::string buf(4096, '\0');
+  ssize_t n = readlinkat(dir_fd, name.c_str(), buf.data(), buf.size());
+  if (n < 0) return {};
+  buf.resize(static_cast<size_t>(n));
+  return buf;
 }
 
 bool same_content(int a, int b) {

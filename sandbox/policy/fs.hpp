@@ -1,6 +1,6 @@
 #pragma once
 // Small file-system helpers for the policy engine: an owning fd, openat2
-// resolution beneath a root, and copying between descriptors.
+// resolution beneath a root, overlay markers, and copying between descriptors.
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -65,6 +65,16 @@ bool copy_file(int in, int out);
 
 // True when the regular files `a` and `b` have the same bytes.
 bool same_content(int a, int b);
+
+// True when `st` is an overlay whiteout (a character device 0/0).
+bool is_whiteout(const struct stat& st);
+
+// True when the readable directory `dir_fd` is an opaque overlay directory
+// (xattr `user.overlay.opaque` or `trusted.overlay.opaque` is "y").
+bool is_opaque(int dir_fd);
+
+// Return the target of symlink `name` in `dir_fd` ("" when it cannot be read).
+std::string read_link_at(int dir_fd, const std::string& name);
 
 // errno as text, for messages.
 std::string errno_text(int err);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "config/printable.hpp"
@@ -11,63 +12,27 @@
 #include "sandbox/policy/fs.hpp"
 #include "sandbox/policy/glob.hpp"
 #include "sandbox/policy/quarantine.hpp"
+#include "sandbox/policy/resolve.hpp"
 #include "sandbox/policy/write_set.hpp"
 
 namespace vg::sandbox::policy {
 
 namespace {
 
-// Normalise `rel` (which may hold "." and "..") lexically; nullopt when it
-// climbs above the root.
-std::optional<std::string> normalise(const std::string& rel) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= rel.size()) {
-    size_t slash = rel.find('/', start);
-    if (slash == std::string::npos) slash = rel.size();
-    std::string seg = rel.substr(start, slash - start);
-    start = slash + 1;
-    if (seg.empty() || seg == ".") continue;
-    if (seg == "..") {
-      if (parts.empty()) return std::nullopt;
-      parts.pop_back();
-      continue;
-    }
-    parts.push_back(seg);
-  }
-  std::string out;
-  for (const auto& p : parts) out = join_rel(out, p);
-  return out;
+// RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS: follow symlinks, but never out of the root.
+constexpr std::uint64_t k_resolve_beneath = 0x08 | 0x02;
+
+std::string volume_root_of(const Rules& rules, const std::string& target_root) {
+  return rules.sandbox_root.empty() ? target_root : rules.sandbox_root;
 }
 
-std::string strip_slash(std::string s) {
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
-}
-
-// A symlink may only point at something inside the volume, and not through
-// an existing symlink that leaves it.
-std::optional<std::string> check_symlink(const Item& it, const Rules& rules, const std::string& target_root,
-                                         int target_fd) {
-  const std::string& t = it.link_target;
-  if (t.empty()) return "empty symlink target";
-  std::string rel;
-  if (t[0] == '/') {
-    std::string root = strip_slash(rules.sandbox_root.empty() ? target_root : rules.sandbox_root);
-    if (t != root && t.rfind(root + "/", 0) != 0) return "symlink points outside the volume (-> " + t + ")";
-    rel = t.substr(std::min(t.size(), root.size() + 1));
-  } else {
-    rel = join_rel(split_parent(it.change.path).first, t);
-  }
-  auto norm = normalise(rel);
-  if (!norm) return "symlink climbs out of the volume (-> " + t + ")";
-  if (norm->empty()) return std::nullopt;
-  // Through symlinks already in the volume? Resolve beneath the root.
-  Fd f(openat2_raw(target_fd, norm->c_str(), O_PATH | O_CLOEXEC, 0, 0x08 /*BENEATH*/ | 0x02 /*NO_MAGICLINKS*/));
-  if (!f.valid() && (errno == EXDEV || errno == ELOOP)) {
-    return "symlink resolves outside the volume through another symlink (-> " + t + ")";
-  }
-  return std::nullopt;
+// A symlink may only lead to somewhere inside the volume, judged in the tree
+// as it will be once every change of the run is committed (`view`).
+std::optional<std::string> check_symlink(const Item& it, const std::string& volume_root, TreeView& view) {
+  if (it.link_target.empty()) return "empty symlink target";
+  std::string why = describe(resolve_symlink(view, it.change.path, it.link_target, volume_root), it.link_target);
+  if (why.empty()) return std::nullopt;
+  return why;
 }
 
 // A sparse file costs the upper directory's tmpfs nothing but becomes its
@@ -87,8 +52,8 @@ std::string size_text(const Item& it) {
   return out;
 }
 
-std::optional<std::string> check_item(const Item& it, const Rules& rules, const std::string& target_root,
-                                      int target_fd, std::uint64_t& total) {
+std::optional<std::string> check_item(const Item& it, const Rules& rules, const std::string& volume_root,
+                                      TreeView& merged, std::uint64_t& total) {
   for (const std::string* path : {&it.change.path, &it.change.from}) {
     if (path->empty()) continue;
     if (const auto* p = first_match(builtin_secret_patterns(), *path)) return "secret file (matches '" + *p + "')";
@@ -104,7 +69,7 @@ std::optional<std::string> check_item(const Item& it, const Rules& rules, const 
     case EntryType::directory:
       break;
     case EntryType::symlink:
-      return check_symlink(it, rules, target_root, target_fd);
+      return check_symlink(it, volume_root, merged);
     case EntryType::regular: {
       if (it.mode & (S_ISUID | S_ISGID)) return "setuid/setgid file";
       std::uint64_t bytes = counted_size(it);
@@ -124,6 +89,63 @@ std::optional<std::string> check_item(const Item& it, const Rules& rules, const 
   }
   if (it.type == EntryType::directory && (it.mode & S_ISUID)) return "setuid directory";
   return std::nullopt;
+}
+
+// Why the committed symlink of `it` leads out of the volume on the real
+// tree, or "" when it does not (or is no longer the link the run made).
+std::string escapes_after_commit(TreeView& host, int target_fd, const Item& it, const std::string& volume_root) {
+  auto [parent, name] = split_parent(it.change.path);
+  Fd dir(open_dir_beneath(target_fd, parent));
+  if (!dir.valid() || read_link_at(dir.get(), name) != it.link_target) return "";
+  Resolution r = resolve_symlink(host, it.change.path, it.link_target, volume_root);
+  std::string why = describe(r, it.link_target);
+  if (!why.empty() || r.absolute) return why;
+  // Relative all the way: the kernel follows it too, and must stay beneath the root.
+  Fd f(openat2_raw(target_fd, it.change.path.c_str(), O_PATH | O_CLOEXEC, 0, k_resolve_beneath));
+  if (!f.valid() && (errno == EXDEV || errno == ELOOP)) {
+    return "symlink resolves outside the volume (openat2: " + errno_text(errno) + ") (-> " + it.link_target + ")";
+  }
+  return "";
+}
+
+// Remove the committed symlink of `it` if it is still the one the run made.
+std::string remove_link(int target_fd, const Item& it) {
+  auto [parent, name] = split_parent(it.change.path);
+  Fd dir(open_dir_beneath(target_fd, parent));
+  if (!dir.valid()) return "openat2(\"" + parent + "\"): " + errno_text(errno);
+  if (read_link_at(dir.get(), name) != it.link_target) return "";
+  if (unlinkat(dir.get(), name.c_str(), 0) != 0) return "unlinkat(\"" + it.change.path + "\"): " + errno_text(errno);
+  return "";
+}
+
+// Follow every committed symlink again on the real tree: a change it relied
+// on may have been refused, or the host changed meanwhile. One that leads
+// out is removed and reported like any refusal. A removal can change what
+// other links resolve to, so this repeats until a pass removes nothing.
+void recheck_committed_links(int upper_fd, int target_fd, const std::vector<Item>& items,
+                             const std::string& volume_root, Quarantine& quarantine, Report& report) {
+  for (bool removed = true; removed;) {
+    removed = false;
+    auto host = std::make_unique<MergedView>(-1, target_fd);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Item& it = items[i];
+      Change& c = report.changes[i];
+      if (!c.accepted || it.type != EntryType::symlink || it.change.kind == Change::Kind::deleted) continue;
+      std::string why = escapes_after_commit(*host, target_fd, it, volume_root);
+      if (why.empty()) continue;
+      c.accepted = false;
+      c.reason = why + "; committed, then removed";
+      if (std::string failed = remove_link(target_fd, it); !failed.empty()) {
+        c.reason += " -- REMOVAL FAILED, the link is in place: " + failed;
+      }
+      auto kept = quarantine.keep(upper_fd, it, "refused", c.reason);
+      if (!kept) c.reason += "; could not be kept: " + kept.error().message;
+      --report.accepted;
+      ++report.refused;
+      removed = true;
+      host = std::make_unique<MergedView>(-1, target_fd);  // the tree changed
+    }
+  }
 }
 
 const char* verdict_name(const Change& c, bool dry_run) {
@@ -160,11 +182,13 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
 
   Report report;
   Quarantine quarantine(rules.quarantine_base);
+  const std::string volume_root = volume_root_of(rules, target_root);
+  MergedView merged(upper.get(), target.get());
   std::uint64_t total = rules.total_before;
   for (const Item& it : *scanned) {
     Change c = it.change;
     std::string verdict;
-    if (auto why = check_item(it, rules, target_root, target.get(), total)) {
+    if (auto why = check_item(it, rules, volume_root, merged, total)) {
       c.reason = *why;
       verdict = "refused";
     } else if (rules.apply == Apply::dry_run) {
@@ -189,6 +213,9 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
     }
     report.changes.push_back(std::move(c));
   }
+  if (rules.apply == Apply::commit) {
+    recheck_committed_links(upper.get(), target.get(), *scanned, volume_root, quarantine, report);
+  }
   report.total_size = total;
   report.quarantine = quarantine.dir();
   return report;
@@ -207,7 +234,6 @@ std::string format_report(const Report& report, bool verbose) {
     if (!c.from.empty()) out += printable(c.from) + " -> ";
     out += printable(c.path);
     if (!c.reason.empty()) out += ": " + printable(c.reason);
-
     out += "\n";
   }
   if (report.refused > 0 || (verbose && !report.quarantine.empty())) {

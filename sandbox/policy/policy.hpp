@@ -41,7 +41,8 @@ struct Rules {
   std::string quarantine_base;
   Apply apply = Apply::commit;
   // Where the volume appears inside the sandbox, to judge absolute symlink
-  // targets; "" = the same path as `target_root`.
+  // targets (an absolute path under it means the same place in the volume);
+  // "" = the same path as `target_root`.
   std::string sandbox_root;
 };
 
@@ -62,9 +63,12 @@ const std::vector<std::string>& builtin_secret_patterns();
 // Check each change in `upper_dir` against `rules` and apply the accepted
 // ones to `target_root`, each resolved beneath it at the moment of use
 // (openat2, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS).
-// An Error means the engine could not run at all (unreadable directories;
-// its message is printable as is); per-change problems are verdicts in the
-// Report.
+// A new or changed symlink must resolve beneath the root in the tree as it
+// will be after the commit (sandbox/policy/resolve.hpp); once committed,
+// each one is followed again on the real tree and removed (refused and
+// quarantined) if it leads out after all. An Error means the engine could
+// not run at all (unreadable directories; its message is printable as is);
+// per-change problems are verdicts in the Report.
 Result<Report> commit_write_set(const std::string& upper_dir, const std::string& target_root,
                                 const Rules& rules);
 

@@ -5,8 +5,6 @@
 // compared before calling a file modified.
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,19 +24,10 @@ EntryType type_of(const struct stat& st) {
   if (S_ISREG(st.st_mode)) return EntryType::regular;
   if (S_ISDIR(st.st_mode)) return EntryType::directory;
   if (S_ISLNK(st.st_mode)) return EntryType::symlink;
-  if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) return EntryType::whiteout;
+  if (is_whiteout(st)) return EntryType::whiteout;
   if (S_ISFIFO(st.st_mode)) return EntryType::fifo;
   if (S_ISSOCK(st.st_mode)) return EntryType::socket;
   return EntryType::device;
-}
-
-bool is_opaque(int dir_fd) {
-  char v[4] = {};
-  for (const char* name : {"user.overlay.opaque", "trusted.overlay.opaque"}) {
-    ssize_t n = fgetxattr(dir_fd, name, v, sizeof v);
-    if (n >= 1 && v[0] == 'y') return true;
-  }
-  return false;
 }
 
 std::vector<std::string> list_dir(int dir_fd) {
@@ -59,14 +48,6 @@ std::vector<std::string> list_dir(int dir_fd) {
   closedir(d);
   std::sort(names.begin(), names.end());
   return names;
-}
-
-std::string read_link_at(int dir_fd, const std::string& name) {
-  std::string buf(4096, '\0');
-  ssize_t n = readlinkat(dir_fd, name.c_str(), buf.data(), buf.size());
-  if (n < 0) return {};
-  buf.resize(static_cast<size_t>(n));
-  return buf;
 }
 
 class Scanner {
