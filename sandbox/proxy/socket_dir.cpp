@@ -20,8 +20,12 @@ namespace {
 // This process's pid namespace, by inode: a name made in another one holds a
 // pid that means nothing here, and is never swept.
 std::string pid_namespace() {
-  struct stat st{};
-  return stat("/proc/self/ns/pid", &st) == 0 ? std::to_string(st.st_ino) : "0";
+  // A process cannot change its own pid namespace: read once.
+  static const std::string ns = [] {
+    struct stat st{};
+    return stat("/proc/self/ns/pid", &st) == 0 ? std::to_string(st.st_ino) : std::string("0");
+  }();
+  return ns;
 }
 
 // True when the run directory `name` ("<pid>-<pidns>-XXXXXX") was made in
@@ -83,9 +87,15 @@ int open_base(const std::string& base, std::string& why) {
 std::string runtime_base(std::string& why) {
   const char* xdg = std::getenv("XDG_RUNTIME_DIR");
   std::string dir = xdg && *xdg == '/' ? std::string(xdg) + "/vg" : "/tmp/vg-" + std::to_string(geteuid());
-  int fd = open_base(dir, why);
-  if (fd < 0) return "";
-  close(fd);
+  struct stat st{};
+  if ((mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) || lstat(dir.c_str(), &st) != 0) {
+    why = "mkdir(\"" + dir + "\"): " + std::strerror(errno);
+    return "";
+  }
+  if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+    why = dir + " is not a private directory (mode 0700) of this user";
+    return "";
+  }
   return dir + "/net";
 }
 
