@@ -53,6 +53,11 @@ std::vector<SandboxSocket> HostNetwork::sandbox_sockets() const {
           {m_dir.path() + "/" + k_counter_socket_name, inside + k_counter_socket_name}};
 }
 
+Result<void> HostNetwork::admit(uid_t uid, gid_t gid) {
+  if (auto r = m_dir.give(uid, gid); !r) return make_error("restricted network: " + r.error().message);
+  return {};
+}
+
 std::string HostNetwork::host_socket() const { return "/proc/self/fd/" + std::to_string(m_proxy_socket.get()); }
 
 Result<void> HostNetwork::start() {

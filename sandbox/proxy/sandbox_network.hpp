@@ -7,8 +7,8 @@
 //                namespace, after its mounts, before the command is started.
 // Order for a backend that clones/forks the sandbox: prepare() (checks the
 // lists and listens, so errors come before anything starts and no client can
-// arrive before the socket exists), add the mounts of sandbox_sockets() and
-// the environment to the plan, clone, start() (the proxy's threads: after the
+// arrive before the socket exists), admit() the sandbox's host ids, add the
+// mounts of sandbox_sockets() and the environment to the plan, clone, start() (the proxy's threads: after the
 // clone), and once the sandbox is set up (its mounts made)
 // release_socket_dir(), so that nothing is left on the host whatever ends
 // vg; then run, finish(). A backend that connects from the host uses
@@ -63,6 +63,10 @@ class HostNetwork {
   // Return the sockets to bind-mount into the sandbox one by one, each in
   // k_sandbox_socket_dir (a directory the backend makes, e.g. a small tmpfs).
   std::vector<SandboxSocket> sandbox_sockets() const;
+  // Let the host `uid`/`gid` reach the sockets: the sandbox's ids, when they
+  // are not vg's (vg as root runs its sandbox as another uid). Before the
+  // sandbox is started.
+  Result<void> admit(uid_t uid, gid_t gid);
   // Return a path to the proxy's socket for clients in this process that
   // keeps working after release_socket_dir() ("/proc/self/fd/N").
   std::string host_socket() const;

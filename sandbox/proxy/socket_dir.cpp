@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -62,10 +63,11 @@ bool remove_run_dir(int parent_fd, const std::string& name) {
   return unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR) == 0;
 }
 
-// Open `base`, making it first: a directory of the caller's, mode 0700, not
-// a symlink (another user may have made the name first in /tmp).
-int open_base(const std::string& base, std::string& why) {
-  if (mkdir(base.c_str(), 0700) != 0 && errno != EEXIST) {
+// Open `base`, making it first: a directory of the caller's with no more
+// permissions than `mode`, not a symlink (another user may have made the name
+// first in /tmp).
+int open_base(const std::string& base, mode_t mode, std::string& why) {
+  if (mkdir(base.c_str(), mode) != 0 && errno != EEXIST) {
     why = "mkdir(\"" + base + "\"): " + std::strerror(errno);
     return -1;
   }
@@ -75,9 +77,11 @@ int open_base(const std::string& base, std::string& why) {
     return -1;
   }
   struct stat st{};
-  if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+  if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077 & ~mode) != 0) {
     close(fd);
-    why = base + " is not a private directory (mode 0700) of this user";
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+    why = base + " is not a directory of this user's with mode " + octal + " at most";
     return -1;
   }
   return fd;
@@ -99,16 +103,31 @@ std::string runtime_base(std::string& why) {
   return dir + "/net";
 }
 
+// Where run directories go, and the mode of that directory. Root's sandbox
+// runs as another host uid (plan.hpp), which must pass through to reach its
+// run directory (give()): root's own runtime directory stays private, and
+// /run (root's, a tmpfs) holds a searchable, unlistable one.
+std::string default_base(mode_t& mode, std::string& why) {
+  if (geteuid() == 0) {
+    mode = 0711;
+    struct stat st{};
+    return stat("/run", &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == 0 ? "/run/vg-net" : "/tmp/vg-net-0";
+  }
+  mode = 0700;
+  return runtime_base(why);
+}
+
 }  // namespace
 
 Result<SocketDir> SocketDir::make(const std::string& base_path) {
   std::string why;
-  const std::string base = base_path.empty() ? runtime_base(why) : base_path;
+  mode_t mode = 0700;
+  const std::string base = base_path.empty() ? default_base(mode, why) : base_path;
   const std::string pidns = pid_namespace();
   SocketDir dir;
   // Again if the base goes (someone cleaned up) between our open and mkdtemp.
   for (int attempt = 0; attempt < 3 && dir.m_path.empty() && !base.empty(); ++attempt) {
-    int base_fd = open_base(base, why);
+    int base_fd = open_base(base, mode, why);
     if (base_fd < 0) break;
     ns::sweep_dead(base_fd, "", remove_run_dir, [&](const std::string& name) { return !made_in(name, pidns); });
     std::string tmpl = base + "/" + std::to_string(getpid()) + "-" + pidns + "-XXXXXX";
@@ -155,6 +174,29 @@ SocketDir& SocketDir::operator=(SocketDir&& other) noexcept {
 }
 
 SocketDir::~SocketDir() { remove(); }
+
+Result<void> SocketDir::give(uid_t uid, gid_t gid) {
+  if (uid == geteuid() || !m_fd.valid()) return {};
+  std::vector<std::string> names;
+  if (lseek(m_fd.get(), 0, SEEK_SET) == 0) {
+    alignas(dirent64) char buf[4096];
+    ssize_t n;
+    while ((n = getdents64(m_fd.get(), buf, sizeof buf)) > 0) {
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const dirent64*>(buf + off);
+        off += e->d_reclen;
+        if (e->d_type != DT_DIR) names.emplace_back(e->d_name);
+      }
+    }
+  }
+  for (const auto& name : names) {
+    if (fchownat(m_fd.get(), name.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW) != 0) {
+      return make_error("chown(\"" + m_path + "/" + name + "\"): " + std::strerror(errno));
+    }
+  }
+  if (fchown(m_fd.get(), uid, gid) != 0) return make_error("chown(\"" + m_path + "\"): " + std::strerror(errno));
+  return {};
+}
 
 std::string SocketDir::at(const std::string& name) const {
   return "/proc/self/fd/" + std::to_string(m_fd.get()) + "/" + name;

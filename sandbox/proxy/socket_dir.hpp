@@ -2,7 +2,8 @@
 // The private directory a restricted-network run binds its unix sockets in,
 // "<runtime>/net/<pid>-<pidns>-XXXXXX" under vg's per-user runtime directory
 // ($XDG_RUNTIME_DIR/vg, else /tmp/vg-<uid>: the microVM backend's too), every
-// level 0700. Its names are needed only until the sandbox has bind-mounted
+// level 0700; for root "/run/vg-net/..." (0711: root's sandbox runs as
+// another uid, which must pass through it). Its names are needed only until the sandbox has bind-mounted
 // the sockets: a bound socket keeps working through such a mount, and through
 // an O_PATH descriptor, once its name is gone, so the backend removes the
 // directory then. A vg killed before that leaves it behind; the next
@@ -10,6 +11,8 @@
 // (sandbox/namespace/sweep.hpp). The per-user levels stay, as a runtime
 // directory does: removing and making them again would double the cost of a
 // run directory (~120 us on an ext4 /tmp).
+
+#include <sys/types.h>
 
 #include <string>
 
@@ -33,6 +36,10 @@ class SocketDir {
 
   // Return the host path of the directory ("" once removed or when empty).
   const std::string& path() const { return m_path; }
+  // Give the directory and what is in it to `uid`/`gid` (the sandbox's host
+  // ids, when they are not the caller's: vg as root), so that it can reach
+  // the sockets; mode 0700 and 0600 stay.
+  Result<void> give(uid_t uid, gid_t gid);
   // Return a path for `name` inside the directory that this process can
   // bind, chmod, connect and unlink whatever the directory's length, and
   // that never names anything else, even after remove():

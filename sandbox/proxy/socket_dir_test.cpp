@@ -117,11 +117,41 @@ TEST_F(SocketDirTest, ABaseThatIsNotPrivateIsRefused) {
   chmod(base.c_str(), 0777);
   auto dir = SocketDir::make(base);
   ASSERT_FALSE(dir.ok());
-  EXPECT_NE(dir.error().message.find("is not a private directory (mode 0700) of this user"), std::string::npos)
+  EXPECT_NE(dir.error().message.find("is not a directory of this user's with mode 0700 at most"), std::string::npos)
       << dir.error().message;
   fs::remove(base);
   ASSERT_EQ(symlink(root.c_str(), base.c_str()), 0);
   EXPECT_FALSE(SocketDir::make(base).ok()) << "a symlink is never followed";
+}
+
+TEST_F(SocketDirTest, GivenToAnotherUidTheDirectoryAndItsSocketsAreThatUids) {
+  if (geteuid() != 0) GTEST_SKIP() << "only root gives files away";
+  auto dir = SocketDir::make(base);
+  ASSERT_TRUE(dir.ok()) << dir.error().message;
+  std::ofstream(dir->path() + "/proxy.sock") << "";
+  ASSERT_TRUE(dir->give(2147483646, 2147483646).ok());
+  for (const auto& p : {dir->path(), dir->path() + "/proxy.sock"}) {
+    struct stat st{};
+    ASSERT_EQ(stat(p.c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 2147483646u) << p;
+    EXPECT_EQ(st.st_gid, 2147483646u) << p;
+  }
+  struct stat st{};
+  ASSERT_EQ(stat(dir->path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+TEST(HostNetwork, RootsSocketDirectoryCanBePassedThroughButNotListed) {
+  if (geteuid() != 0) GTEST_SKIP() << "root's layout";
+  config::Network network;
+  network.mode = config::NetworkMode::restricted;
+  auto net = HostNetwork::prepare(network);
+  ASSERT_TRUE(net.ok()) << net.error().message;
+  std::string base = fs::path((*net)->socket_dir()).parent_path();
+  struct stat st{};
+  ASSERT_EQ(stat(base.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_mode & 0777, 0711u) << base;
 }
 
 TEST(HostNetwork, ReleasedTheSocketDirectoryIsGoneAndTheProxyStillAnswers) {

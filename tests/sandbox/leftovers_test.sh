@@ -10,10 +10,15 @@ set -u
 VG=${1:?usage: leftovers_test.sh VG_BIN}
 ROOT=$(mktemp -d /tmp/vg-leftovers-XXXXXX)
 # Where the restricted network's socket directories are made (socket_dir.hpp).
-if [ "${XDG_RUNTIME_DIR:-}" != "" ] && [ "${XDG_RUNTIME_DIR#/}" != "$XDG_RUNTIME_DIR" ]; then
+if [ "$(id -u)" = 0 ]; then
+  if [ -d /run ] && [ "$(stat -c %u /run)" = 0 ]; then NET_BASE=/run/vg-net; else NET_BASE=/tmp/vg-net-0; fi
+  NET_MODE=711
+elif [ "${XDG_RUNTIME_DIR:-}" != "" ] && [ "${XDG_RUNTIME_DIR#/}" != "$XDG_RUNTIME_DIR" ]; then
   NET_BASE=$XDG_RUNTIME_DIR/vg/net
+  NET_MODE=700
 else
   NET_BASE=/tmp/vg-$(id -u)/net
+  NET_MODE=700
 fi
 PIDNS=$(stat -Lc %i /proc/self/ns/pid)
 FAILS=0
@@ -110,8 +115,7 @@ echo "after the kill: $(echo $(leftovers_of $KILLED))"
 # launcher removes at that point: made by hand here (a dead pid's), and one
 # of a live process that must stay.
 DEAD=$(sh -c 'echo $$')
-mkdir -p -m 700 "$NET_BASE"
-chmod 700 "$(dirname "$NET_BASE")"
+[ -d "$NET_BASE" ] || { mkdir -p -m 700 "$(dirname "$NET_BASE")" && mkdir -m $NET_MODE "$NET_BASE"; }
 FAKE_DEAD="$NET_BASE/$DEAD-$PIDNS-DeAdXx"
 sleep 120 &
 HOLDER=$!
