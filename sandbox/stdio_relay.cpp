@@ -110,6 +110,17 @@ bool may_cross_as_is(int fd) {
   return false;
 }
 
+void StdioRelay::lend_pipes_to(uid_t uid, gid_t gid) const {
+  for (int n = 0; n < 3; ++n) {
+    int fd = m_child[static_cast<size_t>(n)] >= 0 ? m_child[static_cast<size_t>(n)] : n;
+    struct stat st{};
+    struct statfs fs{};
+    if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) continue;
+    if (fstatfs(fd, &fs) != 0 || fs.f_type != k_pipefs_magic) continue;  // a named FIFO is relayed, never lent
+    (void)!fchown(fd, uid, gid);
+  }
+}
+
 StdioRelay::~StdioRelay() {
   finish();
   for (int& fd : m_child) close_fd(fd);

@@ -11,6 +11,8 @@
 // block or other device) is replaced by a pipe that vg pumps on a thread of
 // its own, so the command sees the bytes and never the inode.
 
+#include <sys/types.h>
+
 #include <array>
 #include <thread>
 #include <vector>
@@ -35,6 +37,11 @@ class StdioRelay {
   // caller's, or -1 when the caller's crosses as it is.
   int child_end(int n) const { return m_child[static_cast<size_t>(n)]; }
   bool active() const;
+  // The sandbox runs as host `uid`/`gid` (vg is root): give it the pipes it
+  // gets as 0, 1 and 2 (the relay's and the caller's anonymous ones), so
+  // that /dev/stdin, /dev/stdout and /dev/stderr can be reopened inside as
+  // on the host. A terminal stays its owner's.
+  void lend_pipes_to(uid_t uid, gid_t gid) const;
   // After the sandbox was cloned: close the child's ends here and start
   // pumping.
   void start();

@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -96,7 +97,7 @@ std::string fs_log(int fs_fd) {
   return out;
 }
 
-void mount_overlay(const MountOp& op) {
+void mount_overlay(const MountOp& op, const std::string& lower) {
   int fs = fsopen("overlay", FSOPEN_CLOEXEC);
   if (fs < 0) fail("overlay", "fsopen", "overlay", errno, "overlayfs is not available in this kernel");
   std::string layer = std::string(k_upper_mount) + "/" + std::to_string(op.layer);
@@ -105,7 +106,7 @@ void mount_overlay(const MountOp& op) {
     const char* key;
     const std::string* value;
   };
-  for (Opt o : {Opt{"lowerdir+", &op.source}, Opt{"upperdir", &upper}, Opt{"workdir", &work}}) {
+  for (Opt o : {Opt{"lowerdir+", &lower}, Opt{"upperdir", &upper}, Opt{"workdir", &work}}) {
     if (fsconfig(fs, FSCONFIG_SET_STRING, o.key, o.value->c_str(), 0) != 0) {
       int err = errno;
       std::string log = fs_log(fs);
@@ -143,20 +144,33 @@ void mount_proc() {
   }
 }
 
-void apply(const MountOp& op) {
+// Attach the parent's detached tree `fd` at `target` (its attributes were
+// set when it was made).
+void attach_tree(int fd, const std::string& target) {
+  make_dirs(target);
+  if (move_mount(fd, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    fail("mounts", "move_mount", target, errno);
+  }
+  close(fd);
+}
+
+void apply(const MountOp& op, const std::vector<int>& trees) {
   using Kind = MountOp::Kind;
   const std::uint64_t safe = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+  int tree = op.tree >= 0 && static_cast<size_t>(op.tree) < trees.size() ? trees[static_cast<size_t>(op.tree)] : -1;
+  if (op.tree >= 0 && tree < 0) fail("mounts", "idmapped tree", op.target, EBADF);
   switch (op.kind) {
     case Kind::bind_ro:
-    case Kind::bind_idmapped:  // when no idmapped tree could be made (idmap.hpp)
-      make_dirs(op.target);
-      bind(op.source, op.target, safe | MOUNT_ATTR_RDONLY);
-      return;
     case Kind::bind_rw:
+      if (tree >= 0) {
+        attach_tree(tree, op.target);
+        return;
+      }
       make_dirs(op.target);
-      bind(op.source, op.target, safe);
+      bind(op.source, op.target, safe | (op.kind == Kind::bind_ro ? MOUNT_ATTR_RDONLY : 0));
       return;
     case Kind::bind_dev:
+      make_parent(op.target);
       touch(op.target);
       if (mount(op.source.c_str(), op.target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
         fail("dev", "mount(MS_BIND)", op.source, errno);
@@ -165,7 +179,15 @@ void apply(const MountOp& op) {
       set_attr(op.target, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false);
       return;
     case Kind::overlay:
-      mount_overlay(op);
+      if (tree >= 0) {
+        // The idmapped lower layer is attached beside the upper directories
+        // and goes when they are detached (overlayfs keeps its own clone).
+        std::string lower = std::string(k_upper_mount) + "/lower-" + std::to_string(op.layer);
+        attach_tree(tree, lower);
+        mount_overlay(op, lower);
+        return;
+      }
+      mount_overlay(op, op.source);
       return;
     case Kind::tmpfs:
       make_dirs(op.target);
@@ -266,14 +288,6 @@ timespec wait_for_tick(const timespec& after) {
   }
 }
 
-void attach_tree(int fd, const std::string& target) {
-  make_dirs(target);
-  if (move_mount(fd, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
-    fail("mounts", "move_mount", target, errno);
-  }
-  close(fd);
-}
-
 // Map the caller's ids: the child may write its own maps when they map only
 // its own (outer) uid and gid, which saves a round trip to the parent.
 void write_id_maps(const Plan& plan) {
@@ -293,6 +307,20 @@ void write_id_maps(const Plan& plan) {
     }
     close(fd);
   }
+}
+
+// vg runs as root: this process still has host root's ids (unmapped here,
+// so nothing it made would have an owner) and root's supplementary groups.
+// Take the sandbox's own ids, which map to k_root_sandbox_id. The namespace
+// has no mapped root whose ids this process leaves, so its capabilities
+// over the namespace stay (capabilities(7), "Effect of user ID changes").
+void become_sandbox_ids(const Plan& plan) {
+  if (setgroups(0, nullptr) != 0) fail("user namespace", "setgroups", "", errno);
+  if (setresgid(plan.inner_gid, plan.inner_gid, plan.inner_gid) != 0) fail("user namespace", "setresgid", "", errno);
+  if (setresuid(plan.inner_uid, plan.inner_uid, plan.inner_uid) != 0) fail("user namespace", "setresuid", "", errno);
+  // A change of ids made this process non-dumpable, which gives its /proc
+  // files to host root; the sandbox's init is an ordinary process of its own.
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
 void set_rlimits(const Plan& plan) {
@@ -443,27 +471,20 @@ void run_child(const Plan& plan, int sock, const sigset_t& sigmask, const std::v
   // A process group of its own: `kill 0` and `kill -STOP 0` inside reach
   // the sandbox's processes only, never vg or the shell that started it.
   if (setpgid(0, 0) != 0) fail("process group", "setpgid", "", errno);
-  write_id_maps(plan);
+  if (!plan.maps_by_parent) write_id_maps(plan);
   if (plan.wait_for_parent) {
-    // The parent moves us into the cgroups first.
+    // The parent moves us into the cgroups, or writes our id maps, first.
     char go = 0;
     if (read(sock, &go, 1) != 1 || go != k_msg_go) _exit(k_setup_failed);
   }
+  if (plan.maps_by_parent) become_sandbox_ids(plan);
 
   if (mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0) {
     fail("mount namespace", "mount(MS_REC|MS_SLAVE)", "/", errno);
   }
   int upper_mnt = make_upper(plan);
   make_root(upper_mnt);
-  const std::vector<int>& trees = plan.tree_fds;
-  size_t next_tree = 0;
-  for (const auto& op : plan.mounts) {
-    if (op.kind == MountOp::Kind::bind_idmapped && next_tree < trees.size()) {
-      attach_tree(trees[next_tree++], op.target);
-    } else {
-      apply(op);
-    }
-  }
+  for (const auto& op : plan.mounts) apply(op, plan.tree_fds);
   finish_root();
 
   if (sethostname("vg-sandbox", 10) != 0) fail("uts namespace", "sethostname", "", errno);

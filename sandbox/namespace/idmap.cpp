@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace vg::sandbox::ns {
 
@@ -18,63 +19,53 @@ namespace {
 
 constexpr size_t k_max_fds = 16;
 
-struct Helper {
-  const char* uid_map;
-  const char* gid_map;
-  int fd = -1;
-  int err = 0;
-  const char* step = "";
-};
-
-bool put(const char* path, const char* text) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
+bool put(const std::string& path, const std::string& text) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  auto len = static_cast<ssize_t>(std::strlen(text));
-  bool ok = write(fd, text, static_cast<size_t>(len)) == len;
+  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  int err = errno;
   close(fd);
+  errno = err;
   return ok;
-}
-
-// Runs in the helper, which shares vg's memory and fd table (and vg is
-// suspended until it exits): only plain system calls, no allocation.
-int helper_main(void* arg) {
-  auto* h = static_cast<Helper*>(arg);
-  for (const char* path : {"/proc/self/setgroups", "/proc/self/uid_map", "/proc/self/gid_map"}) {
-    const char* text = path[11] == 's' ? "deny" : path[11] == 'u' ? h->uid_map : h->gid_map;
-    if (!put(path, text) && !(path[11] == 's' && errno == ENOENT)) {
-      h->err = errno;
-      h->step = path;
-      syscall(SYS_exit, 1);
-    }
-  }
-  h->fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-  if (h->fd < 0) {
-    h->err = errno;
-    h->step = "/proc/self/ns/user";
-  }
-  syscall(SYS_exit, 0);
-  return 0;
 }
 
 }  // namespace
 
 int make_idmap_userns(uid_t uid, gid_t gid, std::string& why) {
-  std::string uid_map = "65534 " + std::to_string(uid) + " 1\n";
-  std::string gid_map = "65534 " + std::to_string(gid) + " 1\n";
-  Helper h{uid_map.c_str(), gid_map.c_str()};
-  alignas(16) static thread_local char stack[32 * 1024];
-  int pid = clone(helper_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_NEWUSER | SIGCHLD, &h);
+  // A helper process in a new user namespace waits on a pipe while vg (with
+  // CAP_SETUID here; the helper could only map its own id) writes its maps
+  // and takes a reference to the namespace; then it is let go.
+  int hold[2];
+  if (pipe2(hold, O_CLOEXEC) != 0) {
+    why = std::string("pipe2: ") + std::strerror(errno);
+    return -1;
+  }
+  long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    char c;
+    close(hold[1]);
+    (void)!read(hold[0], &c, 1);
+    syscall(SYS_exit, 0);
+  }
+  close(hold[0]);
   if (pid < 0) {
     why = std::string("clone(CLONE_NEWUSER): ") + std::strerror(errno);
+    close(hold[1]);
     return -1;
   }
-  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  std::string dir = "/proc/" + std::to_string(pid) + "/";
+  int fd = -1;
+  if (!put(dir + "uid_map", "0 " + std::to_string(uid) + " 1\n")) {
+    why = "writing " + dir + "uid_map: " + std::strerror(errno);
+  } else if (!put(dir + "gid_map", "0 " + std::to_string(gid) + " 1\n")) {
+    why = "writing " + dir + "gid_map: " + std::strerror(errno);
+  } else if ((fd = open((dir + "ns/user").c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
+    why = "open(" + dir + "ns/user): " + std::strerror(errno);
   }
-  if (h.fd < 0) {
-    why = std::string("open or write \"") + h.step + "\": " + std::strerror(h.err);
-    return -1;
+  close(hold[1]);
+  while (waitpid(static_cast<pid_t>(pid), nullptr, 0) < 0 && errno == EINTR) {
   }
-  return h.fd;
+  return fd;
 }
 
 std::vector<int> make_idmapped_trees(const Plan& plan, int userns_fd, std::string& why) {
@@ -85,21 +76,32 @@ std::vector<int> make_idmapped_trees(const Plan& plan, int userns_fd, std::strin
     fds.clear();
     return fds;
   };
+  std::vector<const MountOp*> ops(plan.tree_count, nullptr);
   for (const auto& op : plan.mounts) {
-    if (op.kind != MountOp::Kind::bind_idmapped) continue;
-    if (fds.size() == k_max_fds) {
-      errno = E2BIG;
-      return give_up("too many idmapped trees");
+    if (op.tree >= 0 && static_cast<size_t>(op.tree) < ops.size()) ops[static_cast<size_t>(op.tree)] = &op;
+  }
+  if (ops.size() > k_max_fds) {
+    errno = E2BIG;
+    return give_up("too many idmapped trees");
+  }
+  std::string_view old_root(k_old_root);
+  for (const MountOp* op : ops) {
+    if (!op || !op->source.starts_with(old_root)) {
+      errno = EINVAL;
+      return give_up("an idmapped tree without a host source");
     }
+    std::string path = op->source.substr(old_root.size());
     int fd = static_cast<int>(
-        syscall(SYS_open_tree, AT_FDCWD, op.data.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
-    if (fd < 0) return give_up("open_tree(\"" + op.data + "\")");
+        syscall(SYS_open_tree, AT_FDCWD, path.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
+    if (fd < 0) return give_up("open_tree(\"" + path + "\")");
     fds.push_back(fd);
     mount_attr attr{};
-    attr.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+    // An overlay's lower layer is only read; a read-write volume is written.
+    attr.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                    (op->kind == MountOp::Kind::bind_rw ? 0 : MOUNT_ATTR_RDONLY);
     attr.userns_fd = static_cast<std::uint64_t>(userns_fd);
     if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0) {
-      return give_up("mount_setattr(\"" + op.data + "\", MOUNT_ATTR_IDMAP)");
+      return give_up("mount_setattr(\"" + path + "\", MOUNT_ATTR_IDMAP)");
     }
   }
   return fds;

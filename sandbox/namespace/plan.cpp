@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "config/capabilities.hpp"
+#include "config/load.hpp"
 #include "sandbox/namespace/seccomp_program.hpp"
 #include "sandbox/policy/glob.hpp"
 #include "sandbox/policy/policy.hpp"
@@ -138,12 +139,10 @@ void add_system_dirs(Plan& plan) {
       op.kind = Kind::symlink;
       op.data.assign(buf, static_cast<size_t>(n));
     } else if (S_ISDIR(st.st_mode)) {
-      // As root, the command's uid is host uid 0 (the only one mapped): it
-      // would own, and so read, every root-only file (idmap.hpp).
-      op.kind = plan.outer_uid == 0 ? Kind::bind_idmapped : Kind::bind_ro;
+      // Plain binds: the command's host uid is never root (set_ids), so
+      // root-only files stay unreadable by their permission bits.
+      op.kind = Kind::bind_ro;
       op.source = host(dir);
-      op.data = dir;
-      plan.idmap_trees = plan.idmap_trees || op.kind == Kind::bind_idmapped;
     } else {
       continue;
     }
@@ -180,6 +179,12 @@ int read_cap_last() {
 Result<void> set_ids(Plan& plan, const std::string& user) {
   plan.outer_uid = getuid();
   plan.outer_gid = getgid();
+  if (plan.outer_uid == 0) {
+    // Never host root inside, whatever user the command is in there.
+    plan.outer_uid = k_root_sandbox_id;
+    plan.outer_gid = k_root_sandbox_id;
+    plan.maps_by_parent = true;
+  }
   if (user.empty() || user == "nobody") {
     plan.inner_uid = 65534;
     plan.inner_gid = 65534;
@@ -192,6 +197,32 @@ Result<void> set_ids(Plan& plan, const std::string& user) {
     plan.inner_gid = plan.outer_gid;
   } else {
     return make_error("sandbox.isolation.user: unknown user '" + user + "' (expected nobody, root or current)");
+  }
+  return {};
+}
+
+// Why `ws` may not be a writable workspace ("" when it may): the root, a
+// system directory, the home directory or one above it, or a directory that
+// holds vg's own configuration or state.
+std::string protected_workspace(const std::string& ws, const std::string& home) {
+  if (ws == "/") return "the root directory";
+  for (const char* sys : {"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/dev",
+                          "/proc", "/sys", "/run", "/root", "/snap", "/var/log", "/var/spool", "/var/mail",
+                          "/var/lib/dpkg", "/var/lib/apt", "/var/lib/systemd", "/var/cache/apt"}) {
+    if (is_within(ws, sys)) return std::string("a system directory (") + sys + ")";
+  }
+  // /var itself, /var/lib, /var/cache; not a project kept below them
+  // (/var/lib/jenkins/workspace/app).
+  for (const char* sys : {"/var", "/var/lib", "/var/cache", "/home", "/tmp", "/srv", "/opt", "/mnt", "/media"}) {
+    if (ws == sys) return std::string("a system directory (") + sys + ")";
+  }
+  if (!home.empty() && is_within(home, ws)) return ws == home ? "the home directory" : "above the home directory";
+  config::Dirs d = config::dirs();
+  for (const std::string* own : {&d.config, &d.state, &d.data, &d.cache}) {
+    std::string real = real_path(*own);
+    if (!own->empty() && (is_within(*own, ws) || (!real.empty() && is_within(real, ws)))) {
+      return "it holds vg's own files (" + *own + ")";
+    }
   }
   return {};
 }
@@ -259,11 +290,24 @@ Result<Plan> make_plan(const Spec& spec) {
                    "mode=0700,uid=" + std::to_string(plan.inner_uid) + ",gid=" + std::to_string(plan.inner_gid) + disk,
                    -1});
   std::vector<Visible> visible;
-  if (p.isolation.filesystem == "readonly") {
+  // vg as root: the workspace and volumes come as idmapped trees in which
+  // host root's files are the sandbox's (idmap.hpp).
+  auto idmapped = [&](MountOp op) {
+    if (plan.maps_by_parent) op.tree = static_cast<int>(plan.tree_count++);
+    return op;
+  };
+  std::string why_not = protected_workspace(ws, real_home);
+  if (!why_not.empty()) {
+    // Visible read-only, as host files of no one's: nothing written, and
+    // nothing read that its permission bits do not give to everyone.
     trees.push_back({Kind::bind_ro, host(ws), ws, "", -1});
+    plan.notes.push_back(ws + " is " + why_not + ", not a project: the sandbox sees it read-only and cannot " +
+                         "write to it (run from a project directory for a writable workspace)");
+  } else if (p.isolation.filesystem == "readonly") {
+    trees.push_back(idmapped({Kind::bind_ro, host(ws), ws, "", -1}));
   } else {
     plan.layers.push_back({ws, ws});
-    trees.push_back({Kind::overlay, host(ws), ws, "", 0});
+    trees.push_back(idmapped({Kind::overlay, host(ws), ws, "", 0}));
   }
   visible.push_back({ws, ws});
 
@@ -291,7 +335,7 @@ Result<Plan> make_plan(const Spec& spec) {
         plan.layers.push_back({src, target});
         break;
     }
-    trees.push_back(op);
+    trees.push_back(idmapped(op));
     visible.push_back({src, target});
   }
   // Parents before children.

@@ -23,8 +23,6 @@ namespace vg::sandbox::ns {
 struct MountOp {
   enum class Kind {
     bind_ro,         // host `source` read-only (recursive) at `target`
-    bind_idmapped,   // host `data` read-only, idmapped so host root's files are not the command's
-                     // (made by the parent, see idmap.hpp); a plain bind_ro of `source` without
     bind_rw,         // host `source` read-write at `target`
     bind_dev,        // a host device node at `target` (an empty file first)
     overlay,         // lower = host `source`, upper/work = layer `layer`
@@ -40,6 +38,9 @@ struct MountOp {
   std::string target;
   std::string data;
   int layer = -1;
+  // vg runs as root: `source` (a bind's, an overlay's lower) comes as the
+  // idmapped tree Plan::tree_fds[tree], made by the parent (idmap.hpp).
+  int tree = -1;
 };
 
 // An overlay volume: committed through the policy engine after the run.
@@ -75,8 +76,12 @@ struct Plan {
   int cap_last = 40;
   std::uint64_t kept_caps = 0;  // isolation.capabilities: bit N keeps capability N
   timespec start_after{};       // the command starts once CLOCK_REALTIME_COARSE is past this
-  bool idmap_trees = false;     // vg runs as root: system directories come idmapped from the parent
-  std::vector<int> tree_fds;    // the idmapped trees, one per bind_idmapped mount (none: plain binds)
+  // vg runs as root: the sandbox's ids map to k_root_sandbox_id, not to host
+  // root, so vg (the parent) writes the id maps, and the workspace and
+  // volumes come as idmapped trees in which host root's files are that id's.
+  bool maps_by_parent = false;
+  size_t tree_count = 0;        // how many mounts have a `tree`
+  std::vector<int> tree_fds;    // the idmapped trees, by MountOp::tree
   bool drop_to_root = false;     // isolation.user: root (uid 0 inside, no caps)
   bool wait_for_parent = false;  // the parent has cgroups to join before setup goes on
   // The descriptors init installs as the command's 0, 1 and 2 instead of
@@ -89,6 +94,12 @@ struct Plan {
   std::vector<std::string> env;
   std::vector<std::string> notes;  // told to the user on stderr (fallbacks)
 };
+
+// The host uid and gid a sandbox started by root runs as: an id that owns
+// no host file, so the command never acts on a host inode with root's rights
+// (a descriptor, a magic link, an overlay's lower layer) and reads root-only
+// files only where vg lends them (the workspace, idmapped).
+inline constexpr uid_t k_root_sandbox_id = 2147483646;
 
 // Make the plan for `spec`: resolve paths, choose mounts, hide secrets,
 // compile the seccomp filter. An Error names the setting or path at fault.

@@ -55,7 +55,8 @@ class PlanTest : public ::testing::Test {
 TEST_F(PlanTest, DefaultsRunAsNobodyWithEveryNamespace) {
   Plan p = plan_ok();
   EXPECT_EQ(p.inner_uid, 65534u);
-  EXPECT_EQ(p.outer_uid, getuid());
+  // As root, never host root: an id that owns no host file.
+  EXPECT_EQ(p.outer_uid, getuid() == 0 ? vg::sandbox::ns::k_root_sandbox_id : getuid());
   for (unsigned long f : {CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC}) {
     EXPECT_TRUE(p.clone_flags & f) << f;
   }
@@ -66,12 +67,37 @@ TEST_F(PlanTest, DefaultsRunAsNobodyWithEveryNamespace) {
   EXPECT_NE(find(p, MountOp::Kind::proc, "/proc"), nullptr);
   EXPECT_NE(find(p, MountOp::Kind::tmpfs, "/tmp"), nullptr);
   EXPECT_NE(find(p, MountOp::Kind::tmpfs, home), nullptr);  // a fresh home
-  // As root, the system directories come idmapped (root-only files stay unreadable).
-  auto system_kind = getuid() == 0 ? MountOp::Kind::bind_idmapped : MountOp::Kind::bind_ro;
-  const MountOp* usr = find(p, system_kind, "/usr");
+  // System directories are plain read-only binds; as root the sandbox is
+  // never host root, and the workspace comes as an idmapped tree.
+  const MountOp* usr = find(p, MountOp::Kind::bind_ro, "/usr");
   ASSERT_NE(usr, nullptr);
-  EXPECT_EQ(usr->data, "/usr");
-  EXPECT_EQ(p.idmap_trees, getuid() == 0);
+  EXPECT_EQ(usr->tree, -1);
+  EXPECT_NE(p.outer_uid, 0u);
+  EXPECT_NE(p.outer_gid, 0u);
+  EXPECT_EQ(p.maps_by_parent, getuid() == 0);
+  EXPECT_EQ(find(p, MountOp::Kind::overlay, ws)->tree, getuid() == 0 ? 0 : -1);
+  EXPECT_EQ(p.tree_count, getuid() == 0 ? 1u : 0u);
+}
+
+TEST_F(PlanTest, SystemHomeAndRootDirectoriesAreNeverAWritableWorkspace) {
+  for (std::string dir : {"/", "/etc", "/usr/lib", "/root", "/var"}) {
+    spec.workspace = dir;
+    spec.cwd = dir;
+    auto p = plan_ok();
+    EXPECT_TRUE(p.layers.empty()) << dir;
+    const MountOp* ro = find(p, MountOp::Kind::bind_ro, dir);
+    ASSERT_NE(ro, nullptr) << dir;
+    EXPECT_EQ(ro->tree, -1) << dir << ": not idmapped, so root-only files stay unreadable";
+    ASSERT_FALSE(p.notes.empty()) << dir;
+    EXPECT_NE(p.notes.back().find("read-only"), std::string::npos) << p.notes.back();
+  }
+  // The home directory and a directory above it.
+  std::string parent = home.substr(0, home.rfind('/'));
+  for (const std::string& dir : {home, parent}) {
+    spec.workspace = dir;
+    spec.cwd = dir;
+    EXPECT_TRUE(plan_ok().layers.empty()) << dir;
+  }
 }
 
 TEST_F(PlanTest, FullNetworkKeepsTheHostNamespace) {

@@ -31,7 +31,6 @@ std::string host_path_of(const Plan& plan, const std::string& sandbox_path) {
       if (!best->source.starts_with(old_root)) return {};
       return best->source.substr(old_root.size()) + rest;
     }
-    case MountOp::Kind::bind_idmapped: return best->data + rest;
     case MountOp::Kind::symlink:
       // A top-level link is the host's own (/bin -> usr/bin); others (/dev/fd) are the sandbox's.
       return best->target.find('/', 1) == std::string::npos ? sandbox_path : std::string{};
