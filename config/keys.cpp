@@ -53,6 +53,7 @@ std::vector<KeyInfo> make_all() {
     {"sandbox.resources.disk", [](const Config& c) { return size(c.sandbox.resources.disk); }},
     {"sandbox.resources.pids", [](const Config& c) { return number(std::to_string(c.sandbox.resources.pids)); }},
     {"sandbox.resources.timeout", [](const Config& c) { return duration(c.sandbox.resources.timeout); }},
+    {"sandbox.resources.require_limits", [](const Config& c) { return boolean(c.sandbox.resources.require_limits); }},
     {"sandbox.isolation.filesystem", [](const Config& c) { return text(c.sandbox.isolation.filesystem); }},
     {"sandbox.isolation.network", [](const Config& c) { return boolean(c.sandbox.isolation.network); }},
     {"sandbox.isolation.user", [](const Config& c) { return text(c.sandbox.isolation.user); }},

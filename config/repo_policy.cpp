@@ -129,6 +129,8 @@ class Tightener {
     scalar("sandbox.resources.disk", limit_loosened(r.disk, br.disk), [&] { r.disk = br.disk; });
     scalar("sandbox.resources.pids", limit_loosened(r.pids, br.pids), [&] { r.pids = br.pids; });
     scalar("sandbox.resources.timeout", limit_loosened(r.timeout, br.timeout), [&] { r.timeout = br.timeout; });
+    scalar("sandbox.resources.require_limits", !r.require_limits && br.require_limits,
+           [&] { r.require_limits = br.require_limits; });
 
     Isolation& i = s.isolation;
     const Isolation& bi = b.isolation;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/exit_codes.hpp"
+#include "config/printable.hpp"
 #include "config/load.hpp"
 #include "config/result.hpp"
 #include "risk/engine.hpp"
@@ -283,13 +284,14 @@ class ExecRun {
 
   // Fail closed: the command runs on the host only when the config says so.
   int sandbox_unavailable(const std::string& why) {
-    if (m_config.sandbox.fallback == config::Fallback::host) {
-      std::fprintf(stderr, "vg: warning: the sandbox could not start: %s\n", why.c_str());
+    // require_limits asks for a contained run: the host is no fallback then.
+    if (m_config.sandbox.fallback == config::Fallback::host && !m_config.sandbox.resources.require_limits) {
+      std::fprintf(stderr, "vg: warning: the sandbox could not start: %s\n", printable(why).c_str());
       std::fprintf(stderr, "vg: warning: running on the host because sandbox.fallback is host\n");
       set_route(router::Route::host, "sandbox unavailable; sandbox.fallback: host");
       return run_on_host();
     }
-    std::fprintf(stderr, "vg: error: the sandbox could not start: %s\n", why.c_str());
+    std::fprintf(stderr, "vg: error: the sandbox could not start: %s\n", printable(why).c_str());
     std::fprintf(stderr,
                  "vg: the command was not run; vg never runs it on the host instead unless sandbox.fallback is host\n");
     m_decision.reason += "; sandbox unavailable: " + why;

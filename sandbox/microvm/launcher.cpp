@@ -103,6 +103,9 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
     if (!prepared) return make_error("microvm: restricted network: " + prepared.error().message);
     net = std::move(*prepared);
     if (auto s = net->start(); !s) return make_error("microvm: restricted network: " + s.error().message);
+    // The relay connects through host_socket() (a descriptor of vg's): the
+    // socket directory need not outlive this line, whatever ends vg.
+    net->release_socket_dir();
   }
 
   // A warm guest from the pool, else a template clone, else a cold boot.
@@ -133,7 +136,7 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   }
   std::unique_ptr<NetRelay> relay;
   if (net) {
-    auto r = NetRelay::start(vm, net->socket_dir() + "/proxy.sock");
+    auto r = NetRelay::start(vm, net->host_socket());
     if (!r) return make_error("microvm: restricted network: " + r.error().message);
     relay = std::move(*r);
   }

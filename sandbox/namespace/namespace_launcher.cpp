@@ -99,9 +99,9 @@ int await_trace_listener(int sock, std::string& why) {
   return -1;
 }
 
-// The idmapped system directories (idmap.hpp), made before the clone so the
-// sandbox inherits them. Without them the child's plain binds would let the
-// command (host uid 0) read root-only files: fail closed and say why.
+// The idmapped workspace and volumes of a sandbox root started (idmap.hpp),
+// made before the clone so the sandbox inherits them. Without them root's
+// project would not be the command's: fail closed and say why.
 Result<void> make_trees(ns::Plan& plan) {
   std::string why;
   int userns = ns::make_idmap_userns(plan.outer_uid, plan.outer_gid, why);
@@ -112,10 +112,30 @@ Result<void> make_trees(ns::Plan& plan) {
   if (why.empty()) return {};
   for (int fd : plan.tree_fds) close(fd);
   plan.tree_fds.clear();
-  return make_error("as root, the sandbox keeps root-only host files (/etc/shadow, keys) unreadable through "
-                    "idmapped mounts, and they could not be made: " + why +
-                    " (hint: run vg as an ordinary user, or keep the system directories on a file system "
-                    "that supports idmapped mounts)");
+  return make_error("as root, the sandbox runs as an unprivileged id and sees the workspace through idmapped "
+                    "mounts, and they could not be made: " + why +
+                    " (hint: run vg as an ordinary user, or keep the project on a file system that supports "
+                    "idmapped mounts)");
+}
+
+// Map the sandbox's ids to its host ids (Plan::maps_by_parent: only vg,
+// with CAP_SETUID in the host's namespace, may map an id other than its
+// own). An empty string on success, else why.
+std::string write_id_maps(const ns::Plan& plan, pid_t pid) {
+  std::string dir = "/proc/" + std::to_string(pid) + "/";
+  std::string uid = std::to_string(plan.inner_uid) + " " + std::to_string(plan.outer_uid) + " 1\n";
+  std::string gid = std::to_string(plan.inner_gid) + " " + std::to_string(plan.outer_gid) + " 1\n";
+  // setgroups stays allowed: init drops the supplementary groups it still
+  // has from vg (root's) with it before anything else (child.cpp).
+  for (auto [file, text] : {std::pair<const char*, const std::string*>{"uid_map", &uid}, {"gid_map", &gid}}) {
+    std::string path = dir + file;
+    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && write(fd, text->data(), text->size()) == static_cast<ssize_t>(text->size());
+    int err = errno;
+    if (fd >= 0) close(fd);
+    if (!ok) return "user namespace: writing " + path + ": " + std::strerror(err);
+  }
+  return {};
 }
 
 bool multithreaded() {
@@ -141,7 +161,8 @@ long fork_then_clone(ns::Plan& plan, const int sv[2], const SignalGuard& guard, 
     // The parent moves this process into the cgroups; init inherits them.
     char go = 0;
     if (read(sv[1], &go, 1) != 1 || go != ns::k_msg_go) _exit(ns::k_setup_failed);
-    plan.wait_for_parent = false;
+    // init waits for a go of its own when vg writes its id maps.
+    plan.wait_for_parent = plan.maps_by_parent;
   }
   long init = syscall(SYS_clone, plan.clone_flags | CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
   if (init < 0) {
@@ -187,6 +208,9 @@ class NamespaceLauncher : public Launcher {
 
 void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper_fd, const timespec& started,
                                Outcome& out) {
+  // resources.disk bounds what all layers may commit together, by apparent
+  // size as well as blocks: a sparse 2 GiB file took 4 KiB of the tmpfs.
+  std::uint64_t used = 0;
   for (size_t i = 0; i < plan.layers.size(); ++i) {
     const auto& layer = plan.layers[i];
     policy::Rules rules;
@@ -195,6 +219,8 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
     rules.quarantine_base = config::dirs().state + "/quarantine";
     rules.apply = spec.dry_run_writes ? policy::Apply::dry_run : policy::Apply::commit;
     rules.sandbox_root = layer.sandbox_path;
+    rules.max_total_size = spec.profile.resources.disk;
+    rules.total_before = used;
     std::string upper = "/proc/self/fd/" + std::to_string(upper_fd) + "/" + std::to_string(i) + "/upper";
     auto report = policy::commit_write_set(upper, layer.host_path, rules);
     if (!report) {
@@ -203,6 +229,7 @@ void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper
       if (out.exit_code == 0) out.exit_code = exit_code::k_internal;
       continue;
     }
+    used = report->total_size;
     std::string text = policy::format_report(*report, spec.dry_run_writes);
     if (!text.empty()) std::fputs(text.c_str(), stderr);
     for (auto& c : report->changes) out.changes.push_back(std::move(c));
@@ -227,15 +254,19 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   timing.mark("plan");
   ns::Plan& plan = *planned;
   // restricted network: vg's allow-list proxy (sandbox/proxy), listening from
-  // here on. Its socket directory is mounted in; the network step starts the
-  // bridge to it.
+  // here on. Its sockets are mounted in one by one (onto empty files in the
+  // root, read-only once set up), so that their host directory can go as soon
+  // as the sandbox is set up (release_socket_dir below); the network step
+  // starts the bridge to them.
   std::unique_ptr<proxy::HostNetwork> net;
   if (plan.network == config::NetworkMode::restricted) {
     auto prepared = proxy::HostNetwork::prepare(spec.profile.network, spec.network_observer);
     if (!prepared) return prepared.error();
     net = std::move(*prepared);
-    plan.mounts.push_back({ns::MountOp::Kind::bind_ro, std::string(ns::k_old_root) + net->socket_dir(),
-                           proxy::k_sandbox_socket_dir, "", -1});
+    if (auto admitted = net->admit(plan.outer_uid, plan.outer_gid); !admitted) return admitted.error();
+    for (const auto& s : net->sandbox_sockets()) {
+      plan.mounts.push_back({ns::MountOp::Kind::bind_dev, std::string(ns::k_old_root) + s.host_path, s.sandbox_path, "", -1});
+    }
     proxy::apply_proxy_environment(plan.env, proxy::k_bridge_port);
   }
 
@@ -244,9 +275,13 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   bool memory_ok = false, pids_ok = false;
   cgroup.create(plan.limits, "vg-" + std::to_string(getpid()) + "-" + std::to_string(counter++), memory_ok, pids_ok,
                 plan.notes);
+  if (spec.profile.resources.require_limits && !cgroup.unenforced().empty()) {
+    return make_error("sandbox.resources.require_limits is true, and these limits cannot hold for the sandbox as a "
+                      "whole: " + cgroup.unenforced());
+  }
   plan.rlimit_memory = !memory_ok;
   plan.rlimit_pids = !pids_ok;
-  plan.wait_for_parent = cgroup.active();
+  plan.wait_for_parent = cgroup.active() || plan.maps_by_parent;
   for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
   timing.mark("cgroups");
 
@@ -257,11 +292,12 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   StdioRelay relay;
   if (auto r = relay.prepare(); !r) return r.error();
   for (int n = 0; n < 3; ++n) plan.stdio[static_cast<size_t>(n)] = relay.child_end(n);
+  if (plan.maps_by_parent) relay.lend_pipes_to(plan.outer_uid, plan.outer_gid);
   ForegroundTerminal terminal;
   plan.hand_terminal = terminal.active();
 
   plan.start_after = ns::take_run_begun(begun);  // or earlier: when vg began (plan.hpp)
-  if (plan.idmap_trees) {
+  if (plan.tree_count) {
     if (auto trees = make_trees(plan); !trees) return trees.error();
   }
   timing.mark("idmap");
@@ -317,8 +353,13 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     if (auto r = net->start(); !r) return abort_child(r.error());
   }
   if (plan.wait_for_parent) {
-    if (std::string why = cgroup.add(static_cast<pid_t>(pid)); !why.empty()) {
-      return abort_child(make_error("cgroup: " + why));
+    if (cgroup.active()) {
+      if (std::string why = cgroup.add(static_cast<pid_t>(pid)); !why.empty()) {
+        return abort_child(make_error("cgroup: " + why));
+      }
+    }
+    if (!via_intermediate && plan.maps_by_parent) {
+      if (std::string why = write_id_maps(plan, static_cast<pid_t>(pid)); !why.empty()) return abort_child(make_error(why));
     }
     char go = ns::k_msg_go;
     if (write(sv[0], &go, 1) != 1) {
@@ -351,6 +392,13 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
                                                             : failed.error().message));
     }
     pid = init;
+    if (plan.maps_by_parent) {
+      if (std::string why = write_id_maps(plan, init); !why.empty()) return abort_child(make_error(why));
+      char go = ns::k_msg_go;
+      if (write(sv[0], &go, 1) != 1) {
+        return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
+      }
+    }
   }
   timespec started{};
   auto ready = await_ready(sv[0], &started);
@@ -360,6 +408,8 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     return make_error("sandbox setup failed: " + ready.error().message);
   }
   int upper_fd = *ready;
+  // The sandbox has mounted the proxy's sockets: their host names can go.
+  if (net) net->release_socket_dir();
   if (plan.hand_terminal) {
     // init made its group (pgid = its pid) before the ready message, and
     // starts the command once the group has the terminal.
