@@ -55,11 +55,13 @@ TEST_F(Boundary, StdinFileIsReadButCannotBeReopenedForWriting) {
 TEST_F(Boundary, StdoutFileGetsTheBytesButCannotBeReopened) {
   // `>> victim`: output is appended as usual; reopening fd 1 with O_TRUNC
   // (a plain `>` through /proc) would empty the host file if it crossed.
-  Ran r = wrapped("exec \"$@\" >> " + victim, {"/bin/sh", "-c", "echo appended; echo pwned > /proc/self/fd/1; "
-                                                                  "cat /proc/self/fd/2 </dev/null >/dev/null 2>&1 & "
-                                                                  "ls -l /proc/self/fd/1 >&2"});
+  Ran r = wrapped("exec \"$@\" >> " + victim,
+                  {"/bin/sh", "-c", "echo appended; echo pwned > /proc/self/fd/1; ls -l /proc/self/fd/1 >&2"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(read_file(victim), "original\nappended\npwned\n");
+  // The reopen reaches the relay's pipe (its bytes are appended) or fails;
+  // never the file, which O_TRUNC would have emptied.
+  std::string now = read_file(victim);
+  EXPECT_TRUE(now == "original\nappended\npwned\n" || now == "original\nappended\n") << now;
   EXPECT_NE(r.err.find("pipe:"), std::string::npos) << r.err;
 }
 
@@ -114,12 +116,18 @@ TEST_F(Boundary, StoppingTheProcessGroupCannotStopVgOrItsClock) {
 TEST_F(Boundary, TerminalStaysUsableAndCtrlCReachesTheCommand) {
   // In a terminal the sandbox gets the foreground: a read of the terminal
   // works (no SIGTTIN stop), Ctrl-C ends the command, and vg reports 130.
-  Pty p(driver({}, {"/bin/sh", "-c", "echo ready; read x; echo got-$x; sleep 30"}), base_env());
+  Pty p(driver({}, {"/bin/sh", "-c", "echo ready; read x; echo got-$x; exec sleep 30"}), base_env());
   ASSERT_TRUE(p.wait_for("ready")) << p.output();
   p.send("hello\n");
   ASSERT_TRUE(p.wait_for("got-hello")) << p.output();
-  p.send("\x03");
-  EXPECT_EQ(p.finish(20), 130) << p.output();
+  // A Ctrl-C that lands while the shell is between fork and exec is
+  // swallowed on the host too: press it again until the command ends.
+  int code = -1;
+  for (int i = 0; i < 20 && code < 0; ++i) {
+    p.send("\x03");
+    code = p.finish_within_ms(300);
+  }
+  EXPECT_EQ(code, 130) << p.output();
 }
 
 }  // namespace

@@ -221,6 +221,20 @@ int Pty::finish(int timeout_s) {
   return code;
 }
 
+int Pty::finish_within_ms(int ms) {
+  auto deadline = Clock::now() + std::chrono::milliseconds(ms);
+  while (m_pid > 0) {
+    pump(m_master, m_out, 20);
+    int status = 0;
+    if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+      m_pid = -1;
+      return code_of(status);
+    }
+    if (Clock::now() > deadline) break;
+  }
+  return -1;
+}
+
 TempDir::TempDir(const std::string& tag) {
   std::string tmpl = "/tmp/vg-sbx-" + tag + "-XXXXXX";
   if (mkdtemp(tmpl.data())) m_path = tmpl;

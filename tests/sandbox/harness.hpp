@@ -48,6 +48,8 @@ class Pty {
   bool wait_for(const std::string& text, int timeout_s = 30);
   void send(const std::string& text);
   int finish(int timeout_s = 60);
+  // The exit code if the process ends within `ms`, else -1 (it runs on).
+  int finish_within_ms(int ms);
   const std::string& output() const { return m_out; }
 
  private:
