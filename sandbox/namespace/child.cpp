@@ -70,7 +70,7 @@ void set_attr(const std::string& target, std::uint64_t attrs, bool recursive) {
   }
 }
 
-void bind(const std::string& source, const std::string& target, std::uint64_t attrs) {
+void bind_mount(const std::string& source, const std::string& target, std::uint64_t attrs) {
   if (mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
     fail("mounts", "mount(MS_BIND)", source + " -> " + target, errno);
   }
@@ -140,7 +140,7 @@ void mount_proc() {
   }
   for (const char* p : {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"}) {
     if (access(p, F_OK) != 0) continue;
-    bind(p, p, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    bind_mount(p, p, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
   }
 }
 
@@ -167,7 +167,7 @@ void apply(const MountOp& op, const std::vector<int>& trees) {
         return;
       }
       make_dirs(op.target);
-      bind(op.source, op.target, safe | (op.kind == Kind::bind_ro ? MOUNT_ATTR_RDONLY : 0));
+      bind_mount(op.source, op.target, safe | (op.kind == Kind::bind_ro ? MOUNT_ATTR_RDONLY : 0));
       return;
     case Kind::bind_dev:
       make_parent(op.target);
@@ -189,6 +189,12 @@ void apply(const MountOp& op, const std::vector<int>& trees) {
       }
       mount_overlay(op, op.source);
       return;
+    case Kind::scratch: {
+      const std::string source = std::string(k_upper_mount) + "/" + op.data;
+      make_dirs(op.target);
+      bind_mount(source, op.target, safe);
+      return;
+    }
     case Kind::tmpfs:
       make_dirs(op.target);
       if (mount("tmpfs", op.target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, op.data.c_str()) != 0) {
@@ -229,8 +235,14 @@ int make_upper(const Plan& plan) {
   int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
   if (fs < 0) fail("upper directory", "fsopen", "tmpfs", errno);
   if (plan.limits.disk) {
+    // The size bounds bytes; inodes (about 1 KiB of kernel memory each) are
+    // bounded too, in proportion.
     std::string size = std::to_string(plan.limits.disk);
+    std::string inodes = std::to_string(std::max<std::uint64_t>(32768, plan.limits.disk / 8192));
     if (fsconfig(fs, FSCONFIG_SET_STRING, "size", size.c_str(), 0) != 0) fail("upper directory", "fsconfig", "size", errno);
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", inodes.c_str(), 0) != 0) {
+      fail("upper directory", "fsconfig", "nr_inodes", errno);
+    }
   }
   if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) != 0 ||
       fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) {
@@ -244,6 +256,13 @@ int make_upper(const Plan& plan) {
     for (const std::string& d : {l, l + "/upper", l + "/work"}) {
       if (mkdirat(mnt, d.c_str(), 0755) != 0) fail("upper directory", "mkdirat", d, errno);
     }
+  }
+  // The scratch places (MountOp::Kind::scratch); the commit never looks here.
+  for (const char* d : {"tmp", "shm"}) {
+    if (mkdirat(mnt, d, 0700) != 0 || fchmodat(mnt, d, 01777, 0) != 0) fail("upper directory", "mkdirat", d, errno);
+  }
+  if (mkdirat(mnt, "home", 0700) != 0 || fchownat(mnt, "home", plan.inner_uid, plan.inner_gid, 0) != 0) {
+    fail("upper directory", "mkdirat", "home", errno);
   }
   return mnt;
 }

@@ -29,6 +29,16 @@ bool put(const std::string& path, const std::string& text) {
   return ok;
 }
 
+// The helper: blocks until the pipe's write end is closed, then exits.
+int hold_until_closed(void* arg) {
+  // One read (no errno: it is vg's, shared through CLONE_VM); ended early,
+  // the helper's maps cannot be written and vg fails closed.
+  char c;
+  syscall(SYS_read, *static_cast<int*>(arg), &c, 1);
+  syscall(SYS_exit, 0);
+  return 0;
+}
+
 }  // namespace
 
 int make_idmap_userns(uid_t uid, gid_t gid, std::string& why) {
@@ -40,16 +50,15 @@ int make_idmap_userns(uid_t uid, gid_t gid, std::string& why) {
     why = std::string("pipe2: ") + std::strerror(errno);
     return -1;
   }
-  long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-  if (pid == 0) {
-    char c;
-    close(hold[1]);
-    (void)!read(hold[0], &c, 1);
-    syscall(SYS_exit, 0);
-  }
-  close(hold[0]);
+  // CLONE_VM: no copy of vg's page tables (a fork of the static binary cost
+  // ~0.3 ms); the helper runs on a stack of its own and makes plain system
+  // calls only. It waits for the write end to close: with CLONE_FILES it
+  // shares vg's table, so vg's close is its end of file.
+  alignas(16) static thread_local char stack[16 * 1024];
+  int pid = clone(hold_until_closed, stack + sizeof stack, CLONE_VM | CLONE_FILES | CLONE_NEWUSER | SIGCHLD, &hold[0]);
   if (pid < 0) {
     why = std::string("clone(CLONE_NEWUSER): ") + std::strerror(errno);
+    close(hold[0]);
     close(hold[1]);
     return -1;
   }
@@ -63,8 +72,9 @@ int make_idmap_userns(uid_t uid, gid_t gid, std::string& why) {
     why = "open(" + dir + "ns/user): " + std::strerror(errno);
   }
   close(hold[1]);
-  while (waitpid(static_cast<pid_t>(pid), nullptr, 0) < 0 && errno == EINTR) {
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
+  close(hold[0]);
   return fd;
 }
 

@@ -158,7 +158,7 @@ void add_dev(Plan& plan) {
     plan.mounts.push_back({Kind::bind_dev, host(path), path, "", -1});
   }
   plan.mounts.push_back({Kind::devpts, "", "/dev/pts", "", -1});
-  plan.mounts.push_back({Kind::tmpfs, "", "/dev/shm", "mode=1777", -1});
+  plan.mounts.push_back({Kind::scratch, "", "/dev/shm", "shm", -1});
   plan.mounts.push_back({Kind::symlink, "", "/dev/fd", "/proc/self/fd", -1});
   plan.mounts.push_back({Kind::symlink, "", "/dev/stdin", "/proc/self/fd/0", -1});
   plan.mounts.push_back({Kind::symlink, "", "/dev/stdout", "/proc/self/fd/1", -1});
@@ -283,12 +283,12 @@ Result<Plan> make_plan(const Spec& spec) {
   add_system_dirs(plan);
   plan.mounts.push_back({Kind::proc, "", "/proc", "", -1});
   add_dev(plan);
-  std::string disk = p.resources.disk ? ",size=" + std::to_string(p.resources.disk) : "";
-  plan.mounts.push_back({Kind::tmpfs, "", "/tmp", "mode=1777" + disk, -1});
+  // /tmp, /dev/shm and the fresh home are directories of the one tmpfs that
+  // holds the overlays' upper directories, so everything the command can
+  // write counts toward one resources.disk (child.cpp, make_upper).
+  plan.mounts.push_back({Kind::scratch, "", "/tmp", "tmp", -1});
   std::vector<MountOp> trees;  // home, workspace and volumes: parents first
-  trees.push_back({Kind::tmpfs, "", host_home,
-                   "mode=0700,uid=" + std::to_string(plan.inner_uid) + ",gid=" + std::to_string(plan.inner_gid) + disk,
-                   -1});
+  trees.push_back({Kind::scratch, "", host_home, "home", -1});
   std::vector<Visible> visible;
   // vg as root: the workspace and volumes come as idmapped trees in which
   // host root's files are the sandbox's (idmap.hpp).

@@ -27,6 +27,7 @@ struct MountOp {
     bind_dev,        // a host device node at `target` (an empty file first)
     overlay,         // lower = host `source`, upper/work = layer `layer`
     tmpfs,           // a tmpfs with options `data`
+    scratch,         // the directory `data` (tmp, shm, home) of the upper tmpfs: on the disk budget
     proc,            // the pid namespace's /proc, /proc/sys read-only
     devpts,          // a private devpts instance and /dev/ptmx
     symlink,         // `target` -> `data`

@@ -65,8 +65,10 @@ TEST_F(PlanTest, DefaultsRunAsNobodyWithEveryNamespace) {
   EXPECT_EQ(p.layers[0].host_path, ws);
   EXPECT_NE(find(p, MountOp::Kind::overlay, ws), nullptr);
   EXPECT_NE(find(p, MountOp::Kind::proc, "/proc"), nullptr);
-  EXPECT_NE(find(p, MountOp::Kind::tmpfs, "/tmp"), nullptr);
-  EXPECT_NE(find(p, MountOp::Kind::tmpfs, home), nullptr);  // a fresh home
+  // /tmp, /dev/shm and a fresh home, all on the upper tmpfs (one disk budget).
+  EXPECT_NE(find(p, MountOp::Kind::scratch, "/tmp"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::scratch, "/dev/shm"), nullptr);
+  EXPECT_NE(find(p, MountOp::Kind::scratch, home), nullptr);
   // System directories are plain read-only binds; as root the sandbox is
   // never host root, and the workspace comes as an idmapped tree.
   const MountOp* usr = find(p, MountOp::Kind::bind_ro, "/usr");

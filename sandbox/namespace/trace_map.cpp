@@ -36,6 +36,7 @@ std::string host_path_of(const Plan& plan, const std::string& sandbox_path) {
       return best->target.find('/', 1) == std::string::npos ? sandbox_path : std::string{};
     case MountOp::Kind::bind_dev:
     case MountOp::Kind::tmpfs:
+    case MountOp::Kind::scratch:
     case MountOp::Kind::proc:
     case MountOp::Kind::devpts:
     case MountOp::Kind::hide_file:

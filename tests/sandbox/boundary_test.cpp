@@ -132,3 +132,37 @@ TEST_F(Boundary, TerminalStaysUsableAndCtrlCReachesTheCommand) {
 
 }  // namespace
 }  // namespace vg::test
+
+namespace vg::test {
+namespace {
+
+class Limits : public SandboxTest {};
+
+TEST_F(Limits, EveryWritablePlaceSharesTheDiskLimit) {
+  // /dev/shm, /tmp and the home were tmpfs mounts of their own (shm without
+  // any size): 8 MiB in each must not fit under one 10 MB limit.
+  Ran r = sandbox({"/bin/sh", "-c",
+                   "for d in /dev/shm /tmp \"$HOME\"; do dd if=/dev/zero of=$d/fill bs=1M count=8 2>/dev/null; done; "
+                   "du -sk /dev/shm/fill /tmp/fill \"$HOME/fill\" | awk '{s+=$1} END {print \"total-kib\", s}'"},
+                  {"--disk", "10000000"});
+  auto at = r.out.find("total-kib ");
+  ASSERT_NE(at, std::string::npos) << r.out << r.err;
+  long kib = std::stol(r.out.substr(at + 10));
+  EXPECT_GT(kib, 4 * 1024) << "the writes did not happen at all";
+  EXPECT_LE(kib, (10000000 + 4095) / 1024 + 4) << "more than the disk limit was held (tmpfs rounds up to pages)";
+}
+
+TEST_F(Limits, SparseFilesCountByTheirApparentSize) {
+  // A 2 GiB file with no blocks took nothing of the tmpfs and was committed.
+  Ran r = sandbox({"/bin/sh", "-c", "truncate -s 2G big.bin && fallocate -l 1M small.bin 2>/dev/null; echo made"},
+                  {"--disk", "10000000"});
+  ASSERT_NE(r.out.find("made"), std::string::npos) << r.out << r.err;
+  EXPECT_FALSE(exists(ws + "/big.bin"));
+  EXPECT_NE(outcome().find("change refused created big.bin"), std::string::npos) << outcome();
+  // Kept aside with its holes: the quarantine holds no 2 GiB of blocks.
+  Ran du = run({"/bin/sh", "-c", "du -sk " + state + " | cut -f1"});
+  EXPECT_LT(std::stol(du.out), 64 * 1024) << du.out;
+}
+
+}  // namespace
+}  // namespace vg::test
