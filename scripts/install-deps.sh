@@ -14,7 +14,7 @@ packages=(
   libsnappy-dev liblz4-dev libzstd-dev zlib1g-dev libbz2-dev
   # tests and benchmarks
   python3 expect tmux bash zsh fish shellcheck bubblewrap hyperfine
-  iproute2 procps util-linux
+  iproute2 procps util-linux less vim-tiny
   # microVM backend
   qemu-system-x86 busybox-static cpio
 )

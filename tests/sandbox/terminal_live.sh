@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Live-terminal test of the namespace sandbox: a real interactive bash in
+# tmux runs `vg exec --sandbox` with job control and full-screen programs.
+# The sandbox is a process group of its own that vg lends the terminal to:
+# Ctrl-Z must stop the job and `fg` resume it, Ctrl-C reach the command,
+# and less, vi and top draw and read keys as on the host.
+# Usage: VG_BIN=/path/to/vg terminal_live.sh
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/hooks/tmux_lib.sh
+source "$HERE/../hooks/tmux_lib.sh"
+require tmux bash less vi top
+setup_dirs
+mkdir -p "$T/work/proj"
+seq -f 'line-%g' 1 200 >"$T/work/proj/lines.txt"
+
+cat >"$T/home/.bashrc" <<EOF
+_t_n=0
+PROMPT_COMMAND='_t_n=\$((_t_n + 1))'
+PS1='P\${_t_n}$ '
+EOF
+
+start_shell bash -i
+type_line "cd $T/work/proj"
+VG="vg exec --sandbox --no-cache --"
+
+# Ctrl-Z stops the job, `fg` resumes it with the terminal, Ctrl-C ends it.
+tm send-keys -t t -l -- "$VG cat"
+tm send-keys -t t Enter
+N=$((N + 1))
+tm send-keys -t t -l -- "first-input"
+tm send-keys -t t Enter
+wait_until "cat echoes what was typed" count_at_least "first-input" 2
+ok "a sandboxed cat reads the terminal"
+tm send-keys -t t C-z
+wait_until "the shell reports the job stopped" screen_has "Stopped"
+wait_until "prompt P$N after Ctrl-Z" last_is "P$N\$"
+ok "Ctrl-Z stops the sandboxed job and gives the shell back"
+type_line "jobs"
+check "jobs lists the stopped job" screen_has "Stopped                 vg exec"
+tm send-keys -t t -l -- "fg"
+tm send-keys -t t Enter
+N=$((N + 1))
+tm send-keys -t t -l -- "after-fg"
+tm send-keys -t t Enter
+wait_until "cat echoes input after fg" count_at_least "after-fg" 2
+ok "fg resumes the job with the terminal"
+tm send-keys -t t C-c
+wait_until "prompt P$N after Ctrl-C" last_ends "P$N\$"
+type_line 'echo "rc=$?"'
+check "Ctrl-C ends the command with 130" screen_has "rc=130"
+
+# less: draws, pages to the end on G, quits on q.
+tm send-keys -t t -l -- "$VG less lines.txt"
+tm send-keys -t t Enter
+N=$((N + 1))
+wait_until "less shows the first lines" screen_has "line-1"
+tm send-keys -t t G
+wait_until "less pages to the end on G" screen_has "line-200"
+tm send-keys -t t q
+wait_until "prompt P$N after less" last_is "P$N\$"
+ok "less draws, takes keys and quits"
+
+# vi: edit a file in the workspace; the write is committed.
+tm send-keys -t t -l -- "$VG vi -u NONE -N note.txt"
+tm send-keys -t t Enter
+N=$((N + 1))
+wait_until "vi draws its screen" screen_has '"note.txt" [New]' 
+tm send-keys -t t -l -- "iwritten-in-vi"
+tm send-keys -t t Escape
+tm send-keys -t t -l -- ":wq"
+tm send-keys -t t Enter
+wait_until "prompt P$N after vi" last_is "P$N\$"
+check "vi's write reached the workspace" grep -qx "written-in-vi" "$T/work/proj/note.txt"
+
+# top: a full-screen redraw loop, quit with q.
+tm send-keys -t t -l -- "$VG top -d 0.5"
+tm send-keys -t t Enter
+N=$((N + 1))
+wait_until "top draws its header" screen_has "Tasks:"
+tm send-keys -t t q
+wait_until "prompt P$N after top" last_is "P$N\$"
+ok "top draws and quits on q"
+
+echo "# $PASS passed, $FAIL failed"
+((FAIL == 0))
