@@ -1,23 +1,35 @@
 #include "tests/sandbox/suite.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace vg::test {
 
 namespace {
 
+// The driver and the probe: the build's, or copies named in the
+// environment (as_user.sh runs the suites as an ordinary user from copies
+// that user can reach).
+std::string driver_path() {
+  const char* p = std::getenv("VG_TEST_SANDBOX_RUN");
+  return p && *p ? p : VG_SANDBOX_RUN;
+}
+
 // Can the sandbox start at all on this machine? Asked once.
 const Ran& startup() {
   static Ran r = [] {
     TempDir dir("startup");
-    return run({VG_SANDBOX_RUN, "--workspace", dir.path(), "--cwd", dir.path(), "--", "true"});
+    return run({driver_path(), "--workspace", dir.path(), "--cwd", dir.path(), "--", "true"});
   }();
   return r;
 }
 
 }  // namespace
 
-std::string SandboxTest::probe_path() { return VG_SANDBOX_PROBE; }
+std::string SandboxTest::probe_path() {
+  const char* p = std::getenv("VG_TEST_SANDBOX_PROBE");
+  return p && *p ? p : VG_SANDBOX_PROBE;
+}
 
 void SandboxTest::SetUp() {
   const Ran& s = startup();
@@ -41,7 +53,7 @@ std::vector<std::string> SandboxTest::base_env() const {
 std::vector<std::string> SandboxTest::driver(const std::vector<std::string>& opts,
                                              const std::vector<std::string>& cmd) const {
   std::string probe_dir = std::filesystem::path(probe_path()).parent_path();
-  std::vector<std::string> argv = {VG_SANDBOX_RUN, "--workspace", ws,      "--cwd",
+  std::vector<std::string> argv = {driver_path(), "--workspace", ws,      "--cwd",
                                    ws,             "--outcome",   m_outcome, "--volume",
                                    probe_dir + ":" + probe_dir + ":ro"};
   argv.insert(argv.end(), opts.begin(), opts.end());
