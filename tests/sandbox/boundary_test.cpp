@@ -166,3 +166,42 @@ TEST_F(Limits, SparseFilesCountByTheirApparentSize) {
 
 }  // namespace
 }  // namespace vg::test
+
+namespace vg::test {
+namespace {
+
+class Commit : public SandboxTest {};
+
+TEST_F(Commit, LinksBuiltFromDotDotStepsThroughOtherLinksAreRefused) {
+  // Each link alone looks harmless; together, after the commit, notes.txt
+  // would resolve to outside/passwd and a later host write would change it.
+  // a/b/c/up is the workspace itself; up/.. its parent, where outside/ is.
+  Ran r = sandbox({"/bin/sh", "-c",
+                   "mkdir -p a/b/c && ln -s ../../.. a/b/c/up && ln -s a/b/c/up/../outside/passwd notes.txt && "
+                   "ln -s a/b/c/up/up2 chain && ln -s ../.. a/b/c/up2 && echo made"});
+  ASSERT_NE(r.out.find("made"), std::string::npos) << r.out << r.err;
+  for (const char* name : {"notes.txt", "chain"}) {
+    std::error_code ec;
+    auto resolved = std::filesystem::weakly_canonical(ws + "/" + name, ec);
+    EXPECT_TRUE(!std::filesystem::is_symlink(ws + "/" + name) || resolved.string().rfind(ws, 0) == 0)
+        << name << " resolves to " << resolved << " outside the workspace";
+  }
+  EXPECT_EQ(read_file(outside + "/passwd"), "original\n");
+  EXPECT_NE(outcome().find("change refused symlink notes.txt"), std::string::npos) << outcome();
+}
+
+TEST_F(Commit, MemfdPastTheMemoryLimitFails) {
+  // A memfd written, never mapped: no RLIMIT_AS sees it, only a cgroup.
+  Ran r = probe({"memfd", std::to_string(256ull << 20)}, {"--memory", std::to_string(64ull << 20)});
+  if (r.err.find("enforced per process") != std::string::npos) {
+    // No cgroup here (an ordinary user without delegation): vg says so.
+    SUCCEED() << "no whole-sandbox memory limit on this machine; vg said so: " << r.err;
+    return;
+  }
+  EXPECT_EQ(r.out.find("ALLOWED"), std::string::npos) << r.out << r.err;
+  EXPECT_TRUE(r.exit_code == 128 + SIGKILL || r.out.find("DENIED") != std::string::npos)
+      << "exit " << r.exit_code << "\n" << r.out << r.err;
+}
+
+}  // namespace
+}  // namespace vg::test

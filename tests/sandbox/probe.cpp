@@ -199,6 +199,18 @@ int bind_port(int port) {
   return denied("bind", err);
 }
 
+// Fill an unmapped memfd with `bytes` (memory no mapping or RLIMIT_AS sees).
+int memfd_fill(unsigned long long bytes) {
+  int fd = memfd_create("vg-probe", MFD_CLOEXEC);
+  if (fd < 0) return denied("memfd_create", errno);
+  static char chunk[1 << 20];
+  std::memset(chunk, 'x', sizeof chunk);
+  for (unsigned long long done = 0; done < bytes; done += sizeof chunk) {
+    if (write(fd, chunk, sizeof chunk) != static_cast<ssize_t>(sizeof chunk)) return denied("write(memfd)", errno);
+  }
+  return allowed("memfd holds " + std::to_string(bytes) + " bytes");
+}
+
 int main(int argc, char** argv) {
   setvbuf(stdout, nullptr, _IONBF, 0);
   if (argc < 2) return 2;
@@ -224,6 +236,7 @@ int main(int argc, char** argv) {
   if (op == "unshare-user") return result(unshare(CLONE_NEWUSER), "unshare(CLONE_NEWUSER)");
   if (op == "proc-sys") return result(open("/proc/sys/vm/swappiness", O_WRONLY), "open(/proc/sys/vm/swappiness, O_WRONLY)");
   if (op == "procs") return procs();
+  if (op == "memfd") return memfd_fill(std::strtoull(arg, nullptr, 10));
   std::fprintf(stderr, "unknown probe %s\n", op.c_str());
   return 2;
 }
