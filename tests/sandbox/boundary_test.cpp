@@ -205,3 +205,22 @@ TEST_F(Commit, MemfdPastTheMemoryLimitFails) {
 
 }  // namespace
 }  // namespace vg::test
+
+namespace vg::test {
+namespace {
+
+class Messages : public SandboxTest {};
+
+TEST_F(Messages, NamesTheCommandChoseCannotForgeVgsLines) {
+  // A refused file whose name carries a carriage return and an "erase line"
+  // escape would overwrite vg's report on a terminal with a line of its own.
+  Ran r = sandbox({"/bin/sh", "-c", "printf x > \"$(printf 'forged\\r\\033[2Kvg: all changes committed')\""},
+                  {"--exclude", "forged*"});
+  EXPECT_NE(r.err.find("refused"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << "a raw carriage return reached stderr";
+  EXPECT_EQ(r.err.find('\033'), std::string::npos) << "a raw escape sequence reached stderr";
+  EXPECT_NE(r.err.find("forged\\r"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace vg::test
