@@ -31,6 +31,8 @@
 #include "config/load.hpp"
 #include "config/exit_codes.hpp"
 #include "config/fd_io.hpp"
+#include "config/owned.hpp"
+#include "sandbox/ending.hpp"
 #include "sandbox/stdio_relay.hpp"
 #include "sandbox/supervise.hpp"
 #include "sandbox/terminal.hpp"
@@ -102,15 +104,13 @@ int await_trace_listener(int sock, std::string& why) {
 // The idmapped workspace and volumes of a sandbox root started (idmap.hpp),
 // made before the clone so the sandbox inherits them. Without them root's
 // project would not be the command's: fail closed and say why.
-Result<void> make_trees(ns::Plan& plan) {
+Result<std::vector<UniqueFd>> make_trees(ns::Plan& plan) {
   std::string why;
-  int userns = ns::make_idmap_userns(plan.outer_uid, plan.outer_gid, why);
-  if (userns >= 0) {
-    plan.tree_fds = ns::make_idmapped_trees(plan, userns, why);
-    close(userns);
-  }
-  if (why.empty()) return {};
-  for (int fd : plan.tree_fds) close(fd);
+  UniqueFd userns(ns::make_idmap_userns(plan.outer_uid, plan.outer_gid, why));
+  if (userns.valid()) plan.tree_fds = ns::make_idmapped_trees(plan, userns.get(), why);
+  std::vector<UniqueFd> owned;
+  for (int fd : plan.tree_fds) owned.emplace_back(fd);
+  if (why.empty()) return owned;
   plan.tree_fds.clear();
   return make_error("as root, the sandbox runs as an unprivileged id and sees the workspace through idmapped "
                     "mounts, and they could not be made: " + why +
@@ -197,45 +197,124 @@ class Timing {
   timespec m_last{};
 };
 
+// The sandbox as vg holds it once it is cloned.
+struct Started {
+  ChildProcess init;          // the sandbox's pid 1, a child of vg on both paths
+  ChildProcess intermediate;  // the multithreaded path's forked helper (exits at once)
+  UniqueFd sock;              // vg's end of the setup channel (channel.hpp)
+};
+
+Result<void> send_msg(int sock, char msg) {
+  if (send(sock, &msg, 1, MSG_NOSIGNAL) == 1) return {};
+  return make_error(std::string("send(setup socket): ") + std::strerror(errno));
+}
+
+// Clone the sandbox's init (through an intermediate process when vg has
+// other threads) and let it go on: into the cgroups, ids mapped, 'go'.
+Result<Started> start_sandbox(ns::Plan& plan, const SignalGuard& guard, const std::vector<sock_filter>* trace,
+                              ns::Cgroup& cgroup) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+    return make_error(std::string("socketpair: ") + std::strerror(errno));
+  }
+  Started s;
+  s.sock.reset(sv[0]);
+  UniqueFd theirs(sv[1]);
+  std::fflush(nullptr);
+  // A raw clone skips glibc's fork handlers: with other threads around, a
+  // malloc or stdio lock one of them holds would stay locked in the child.
+  // Then fork through glibc first and clone from that single thread.
+  bool via_intermediate = multithreaded();
+  int pid_pipe[2] = {-1, -1};
+  if (via_intermediate && pipe2(pid_pipe, O_CLOEXEC) != 0) return make_error(std::string("pipe2: ") + std::strerror(errno));
+  UniqueFd pid_r(pid_pipe[0]), pid_w(pid_pipe[1]);
+  long pid = via_intermediate ? fork_then_clone(plan, sv, guard, pid_pipe, trace)
+                              : syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (pid == 0) {
+    close(sv[0]);
+    ns::run_child(plan, sv[1], guard.previous(), trace);
+  }
+  int err = errno;
+  theirs.reset();
+  pid_w.reset();
+  if (pid < 0) {
+    std::string hint = userns_hint(err);
+    return make_error(std::string("clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|...): ") + std::strerror(err) +
+                      (hint.empty() ? "" : "; " + hint));
+  }
+  (via_intermediate ? s.intermediate : s.init) = ChildProcess(static_cast<pid_t>(pid));
+  if (plan.wait_for_parent) {
+    // The cgroups take the process that makes init (the intermediate) or
+    // init itself; init's ids are mapped here on the direct path.
+    if (cgroup.active()) {
+      if (std::string why = cgroup.add(static_cast<pid_t>(pid)); !why.empty()) return make_error("cgroup: " + why);
+    }
+    if (!via_intermediate && plan.maps_by_parent) {
+      if (std::string why = write_id_maps(plan, static_cast<pid_t>(pid)); !why.empty()) return make_error(why);
+    }
+    if (auto r = send_msg(s.sock.get(), ns::k_msg_go); !r) return r.error();
+  }
+  if (!via_intermediate) return s;
+  pid_t init = -1;
+  ssize_t n;
+  do {
+    n = read(pid_r.get(), &init, sizeof init);
+  } while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(sizeof init)) {
+    s.intermediate.wait();
+    auto failed = await_ready(s.sock.get());  // the intermediate's report, if it made one
+    return make_error("sandbox setup failed: " + (failed ? std::string("the sandbox's init was not started")
+                                                          : failed.error().message));
+  }
+  s.init = ChildProcess(init);
+  if (plan.maps_by_parent) {
+    if (std::string why = write_id_maps(plan, init); !why.empty()) return make_error(why);
+    if (auto r = send_msg(s.sock.get(), ns::k_msg_go); !r) return r.error();
+  }
+  return s;
+}
+
+// The restricted network: vg's allow-list proxy (sandbox/proxy), listening
+// from here on. Its sockets are mounted in one by one (onto empty files in
+// the root, read-only once set up), so that their host directory can go as
+// soon as the sandbox is set up; the network step starts the bridge to them.
+Result<std::unique_ptr<proxy::HostNetwork>> prepare_network(const Spec& spec, ns::Plan& plan) {
+  if (plan.network != config::NetworkMode::restricted) return std::unique_ptr<proxy::HostNetwork>();
+  auto prepared = proxy::HostNetwork::prepare(spec.profile.network, spec.network_observer);
+  if (!prepared) return prepared.error();
+  auto net = std::move(*prepared);
+  if (auto admitted = net->admit(plan.outer_uid, plan.outer_gid); !admitted) return admitted.error();
+  for (const auto& s : net->sandbox_sockets()) {
+    plan.mounts.push_back({ns::MountOp::Kind::bind_dev, std::string(ns::k_old_root) + s.host_path, s.sandbox_path, "", -1});
+  }
+  proxy::apply_proxy_environment(plan.env, proxy::k_bridge_port);
+  return net;
+}
+
+// Cgroups for the limits, or the rlimit fallbacks, with a note for each
+// limit that no longer holds for the whole sandbox (and a refusal when the
+// config requires them).
+Result<void> apply_limits(const Spec& spec, ns::Plan& plan, ns::Cgroup& cgroup) {
+  static std::atomic<int> counter{0};
+  bool memory_ok = false, pids_ok = false;
+  cgroup.create(plan.limits, "vg-" + std::to_string(getpid()) + "-" + std::to_string(counter++), memory_ok, pids_ok,
+                plan.notes);
+  if (spec.profile.resources.require_limits && !cgroup.unenforced().empty()) {
+    return make_error("sandbox.resources.require_limits is true, and these limits cannot hold for the sandbox as a "
+                      "whole: " + cgroup.unenforced());
+  }
+  plan.rlimit_memory = !memory_ok;
+  plan.rlimit_pids = !pids_ok;
+  plan.wait_for_parent = cgroup.active() || plan.maps_by_parent;
+  for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
+  return {};
+}
+
 class NamespaceLauncher : public Launcher {
  public:
   const char* name() const override { return "namespace"; }
   Result<Outcome> run(const Spec& spec) override;
-
- private:
-  void commit(const Spec& spec, const ns::Plan& plan, int upper_fd, const timespec& started, Outcome& out);
 };
-
-void NamespaceLauncher::commit(const Spec& spec, const ns::Plan& plan, int upper_fd, const timespec& started,
-                               Outcome& out) {
-  // resources.disk bounds what all layers may commit together, by apparent
-  // size as well as blocks: a sparse 2 GiB file took 4 KiB of the tmpfs.
-  std::uint64_t used = 0;
-  for (size_t i = 0; i < plan.layers.size(); ++i) {
-    const auto& layer = plan.layers[i];
-    policy::Rules rules;
-    if (i == 0) rules.exclude = spec.profile.exclude;
-    rules.started_at = started;
-    rules.quarantine_base = config::dirs().state + "/quarantine";
-    rules.apply = spec.dry_run_writes ? policy::Apply::dry_run : policy::Apply::commit;
-    rules.sandbox_root = layer.sandbox_path;
-    rules.max_total_size = spec.profile.resources.disk;
-    rules.total_before = used;
-    std::string upper = "/proc/self/fd/" + std::to_string(upper_fd) + "/" + std::to_string(i) + "/upper";
-    auto report = policy::commit_write_set(upper, layer.host_path, rules);
-    if (!report) {
-      std::fprintf(stderr, "vg: error: the sandbox's writes to %s could not be checked: %s\n", layer.host_path.c_str(),
-                   report.error().message.c_str());
-      if (out.exit_code == 0) out.exit_code = exit_code::k_internal;
-      continue;
-    }
-    used = report->total_size;
-    std::string text = policy::format_report(*report, spec.dry_run_writes);
-    if (!text.empty()) std::fputs(text.c_str(), stderr);
-    for (auto& c : report->changes) out.changes.push_back(std::move(c));
-    if (!report->quarantine.empty()) out.quarantine = report->quarantine;
-  }
-}
 
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // The conflict clock: host changes at or after `started` happened during
@@ -251,41 +330,14 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   Timing timing(spec.timing);
   auto planned = ns::make_plan(spec);
   if (!planned) return planned.error();
-  timing.mark("plan");
   ns::Plan& plan = *planned;
-  // restricted network: vg's allow-list proxy (sandbox/proxy), listening from
-  // here on. Its sockets are mounted in one by one (onto empty files in the
-  // root, read-only once set up), so that their host directory can go as soon
-  // as the sandbox is set up (release_socket_dir below); the network step
-  // starts the bridge to them.
-  std::unique_ptr<proxy::HostNetwork> net;
-  if (plan.network == config::NetworkMode::restricted) {
-    auto prepared = proxy::HostNetwork::prepare(spec.profile.network, spec.network_observer);
-    if (!prepared) return prepared.error();
-    net = std::move(*prepared);
-    if (auto admitted = net->admit(plan.outer_uid, plan.outer_gid); !admitted) return admitted.error();
-    for (const auto& s : net->sandbox_sockets()) {
-      plan.mounts.push_back({ns::MountOp::Kind::bind_dev, std::string(ns::k_old_root) + s.host_path, s.sandbox_path, "", -1});
-    }
-    proxy::apply_proxy_environment(plan.env, proxy::k_bridge_port);
-  }
+  timing.mark("plan");
 
-  static std::atomic<int> counter{0};
+  auto net = prepare_network(spec, plan);
+  if (!net) return net.error();
   ns::Cgroup cgroup;
-  bool memory_ok = false, pids_ok = false;
-  cgroup.create(plan.limits, "vg-" + std::to_string(getpid()) + "-" + std::to_string(counter++), memory_ok, pids_ok,
-                plan.notes);
-  if (spec.profile.resources.require_limits && !cgroup.unenforced().empty()) {
-    return make_error("sandbox.resources.require_limits is true, and these limits cannot hold for the sandbox as a "
-                      "whole: " + cgroup.unenforced());
-  }
-  plan.rlimit_memory = !memory_ok;
-  plan.rlimit_pids = !pids_ok;
-  plan.wait_for_parent = cgroup.active() || plan.maps_by_parent;
-  for (const auto& n : plan.notes) std::fprintf(stderr, "vg: note: %s\n", n.c_str());
+  if (auto r = apply_limits(spec, plan, cgroup); !r) return r.error();
   timing.mark("cgroups");
-
-  Outcome out;
 
   // Only bytes cross for the caller's stdio, never a host file or directory
   // (stdio_relay.hpp); the terminal is lent to the sandbox's own group.
@@ -295,135 +347,48 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   if (plan.maps_by_parent) relay.lend_pipes_to(plan.outer_uid, plan.outer_gid);
   ForegroundTerminal terminal;
   plan.hand_terminal = terminal.active();
-
   plan.start_after = ns::take_run_begun(begun);  // or earlier: when vg began (plan.hpp)
+
+  std::vector<UniqueFd> trees;  // the sandbox takes its own copies at the clone
   if (plan.tree_count) {
-    if (auto trees = make_trees(plan); !trees) return trees.error();
+    auto made = make_trees(plan);
+    if (!made) return made.error();
+    trees = std::move(*made);
   }
   timing.mark("idmap");
+
   SignalGuard guard;
-  int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-    return make_error(std::string("socketpair: ") + std::strerror(errno));
-  }
-  std::fflush(nullptr);
-  // A raw clone skips glibc's fork handlers: with other threads around, a
-  // malloc or stdio lock one of them holds would stay locked in the child.
-  // Then fork through glibc first and clone from that single thread.
-  int pid_pipe[2] = {-1, -1};
-  bool via_intermediate = multithreaded();
-  if (via_intermediate && pipe2(pid_pipe, O_CLOEXEC) != 0) {
-    int err = errno;
-    close(sv[0]);
-    close(sv[1]);
-    return make_error(std::string("pipe2: ") + std::strerror(err));
-  }
   // Spec::trace: the filter compiled at build time (seccomp_program.hpp).
   const std::vector<sock_filter>* trace = spec.trace ? &ns::precompiled_trace_filter() : nullptr;
-  long pid = via_intermediate ? fork_then_clone(plan, sv, guard, pid_pipe, trace)
-                              : syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-  if (via_intermediate) close(pid_pipe[1]);
-  if (pid < 0) {
-    int err = errno;
-    close(sv[0]);
-    close(sv[1]);
-    for (int fd : plan.tree_fds) close(fd);
-    if (via_intermediate) close(pid_pipe[0]);
-    std::string hint = userns_hint(err);
-    return make_error(std::string("clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|...): ") + std::strerror(err) +
-                      (hint.empty() ? "" : "; " + hint));
-  }
-  if (pid == 0) {
-    close(sv[0]);
-    ns::run_child(plan, sv[1], guard.previous(), trace);
-  }
-  close(sv[1]);
-  relay.start();
-  // The sandbox has its own copies of the idmapped trees now.
-  for (int fd : plan.tree_fds) close(fd);
+  auto started_sandbox = start_sandbox(plan, guard, trace, cgroup);
+  trees.clear();
   plan.tree_fds.clear();
+  if (!started_sandbox) return started_sandbox.error();
+  Started& sandbox = *started_sandbox;
+  relay.start();
   timing.mark("clone");
-  auto abort_child = [&](Error e) -> Result<Outcome> {
-    kill(static_cast<pid_t>(pid), SIGKILL);
-    waitpid(static_cast<pid_t>(pid), nullptr, 0);
-    close(sv[0]);
-    return e;
-  };
-  if (net) {  // the proxy's threads start after the clone; it is listening already
-    if (auto r = net->start(); !r) return abort_child(r.error());
-  }
-  if (plan.wait_for_parent) {
-    if (cgroup.active()) {
-      if (std::string why = cgroup.add(static_cast<pid_t>(pid)); !why.empty()) {
-        return abort_child(make_error("cgroup: " + why));
-      }
-    }
-    if (!via_intermediate && plan.maps_by_parent) {
-      if (std::string why = write_id_maps(plan, static_cast<pid_t>(pid)); !why.empty()) return abort_child(make_error(why));
-    }
-    char go = ns::k_msg_go;
-    if (write(sv[0], &go, 1) != 1) {
-      return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
-    }
-  }
-  // The intermediate is reaped once the run is over: its exit (the teardown
-  // of a copy of vg's address space) need not delay the sandbox's start.
-  pid_t intermediate = -1;
-  struct Reap {
-    const pid_t& pid;
-    ~Reap() {
-      if (pid > 0) waitpid(pid, nullptr, 0);
-    }
-  } reap{intermediate};
-  if (via_intermediate) {
-    // From here on vg deals with init itself; the intermediate is done.
-    pid_t init = -1;
-    ssize_t n;
-    do {
-      n = read(pid_pipe[0], &init, sizeof init);
-    } while (n < 0 && errno == EINTR);
-    close(pid_pipe[0]);
-    intermediate = static_cast<pid_t>(pid);
-    if (n != static_cast<ssize_t>(sizeof init)) {
-      waitpid(intermediate, nullptr, 0);
-      auto failed = await_ready(sv[0]);  // the intermediate's report, if it made one
-      close(sv[0]);
-      return make_error("sandbox setup failed: " + (failed ? std::string("the sandbox's init was not started")
-                                                            : failed.error().message));
-    }
-    pid = init;
-    if (plan.maps_by_parent) {
-      if (std::string why = write_id_maps(plan, init); !why.empty()) return abort_child(make_error(why));
-      char go = ns::k_msg_go;
-      if (write(sv[0], &go, 1) != 1) {
-        return abort_child(make_error(std::string("write(setup socket): ") + std::strerror(errno)));
-      }
-    }
+
+  if (*net) {  // the proxy's threads start after the clone; it is listening already
+    if (auto r = (*net)->start(); !r) return r.error();
   }
   timespec started{};
-  auto ready = await_ready(sv[0], &started);
+  auto ready = await_ready(sandbox.sock.get(), &started);
   if (!ready) {
-    close(sv[0]);
-    waitpid(static_cast<pid_t>(pid), nullptr, 0);
+    sandbox.init.wait();  // it reported and exits
     return make_error("sandbox setup failed: " + ready.error().message);
   }
-  int upper_fd = *ready;
-  // The sandbox has mounted the proxy's sockets: their host names can go.
-  if (net) net->release_socket_dir();
+  UniqueFd upper(*ready);
+  if (*net) (*net)->release_socket_dir();  // the sandbox has mounted the proxy's sockets
   if (plan.hand_terminal) {
     // init made its group (pgid = its pid) before the ready message, and
     // starts the command once the group has the terminal.
-    terminal.give(static_cast<pid_t>(pid));
-    char msg = ns::k_msg_foreground;
-    if (send(sv[0], &msg, 1, MSG_NOSIGNAL) != 1) {
-      int err = errno;
-      close(upper_fd);
-      return abort_child(make_error(std::string("send(setup socket): ") + std::strerror(err)));
-    }
+    terminal.give(sandbox.init.pid());
+    if (auto r = send_msg(sandbox.sock.get(), ns::k_msg_foreground); !r) return r.error();
   }
+  Outcome out;
   std::optional<trace::Tracer> tracer;
   if (trace) {
-    int listener = await_trace_listener(sv[0], out.untraced_reason);
+    int listener = await_trace_listener(sandbox.sock.get(), out.untraced_reason);
     if (listener >= 0) tracer.emplace(listener);
   }
   timing.mark("setup");
@@ -431,26 +396,18 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // The setup socket stays open while the command runs: through it init is
   // told to end the sandbox at the time limit, and sees vg go if vg dies.
   bool reported = false;  // init told the code; its exit (the namespaces' teardown) is still going on
-  ns::TimeLimit limit{spec.profile.resources.timeout, sv[0], ns::k_timeout_grace_ms, &reported,
+  ns::TimeLimit limit{spec.profile.resources.timeout, sandbox.sock.get(), ns::k_timeout_grace_ms, &reported,
                       plan.hand_terminal ? &terminal : nullptr};
-  out.exit_code = ns::wait_child(guard, static_cast<pid_t>(pid), limit, out.timed_out);
-  close(sv[0]);
+  out.exit_code = ns::wait_child(guard, sandbox.init.pid(), limit, out.timed_out);
+  // Reaped by wait_child, or (reported) after the commit: a cgroup can only
+  // be removed once init is gone; without one it is reaped if done by then.
+  pid_t exiting = sandbox.init.release();
+  ScopeGuard late_reap([&] {
+    if (reported) waitpid(exiting, nullptr, cgroup.active() ? 0 : WNOHANG);
+  });
+  sandbox.sock.reset();
   relay.finish();  // every writer is gone: what is left in the pipes is all there is
   terminal.take_back();
-  // Reaped after the commit, or (without cgroups to remove) only if done by then.
-  struct LateReap {
-    pid_t pid;
-    bool pending;
-    bool wait;
-    ~LateReap() {
-      if (pending) waitpid(pid, nullptr, wait ? 0 : WNOHANG);
-    }
-  } late_reap{static_cast<pid_t>(pid), reported, cgroup.active()};
-  if (out.timed_out) {
-    std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",
-                 static_cast<unsigned long long>(spec.profile.resources.timeout));
-    out.exit_code = exit_code::k_timed_out;
-  }
   if (tracer) {
     trace::Trace seen = tracer->finish();
     out.traced = seen.complete;
@@ -459,15 +416,14 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     out.inputs = ns::host_inputs(plan, seen);
     tracer.reset();
   }
-  if (net) {
-    std::string note = net->finish(out.exit_code);
-    if (!note.empty()) std::fprintf(stderr, "vg: note: %s\n", note.c_str());
-    out.used_network = net->stats().allowed > 0;
-  }
   timing.mark("run");
   if (cgroup.oom_killed()) std::fprintf(stderr, "vg: the command hit the sandbox's memory limit and was killed\n");
-  commit(spec, plan, upper_fd, started, out);
-  close(upper_fd);
+  std::vector<WriteLayer> layers;
+  for (size_t i = 0; i < plan.layers.size(); ++i) {
+    std::string dir = "/proc/self/fd/" + std::to_string(upper.get()) + "/" + std::to_string(i) + "/upper";
+    layers.push_back({dir, plan.layers[i].host_path, plan.layers[i].sandbox_path, i == 0});
+  }
+  finish_run(spec, layers, started, net->get(), out);
   timing.mark("commit");
   return out;
 }

@@ -10,35 +10,12 @@
 #include <string_view>
 #include <utility>
 
+#include "config/owned.hpp"
+
 namespace vg::sandbox::policy {
 
-// An owned file descriptor, closed on destruction.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      m_fd = std::exchange(o.m_fd, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-  bool valid() const { return m_fd >= 0; }
-  // Close the descriptor now.
-  void reset() {
-    if (m_fd >= 0) ::close(m_fd);
-    m_fd = -1;
-  }
-
- private:
-  int m_fd = -1;
-};
+// The engine's descriptors: the base library's owning type.
+using Fd = vg::UniqueFd;
 
 // The resolve flags every workspace lookup uses: stay beneath the root,
 // never follow a symlink (upper paths never contain one), no /proc magic.

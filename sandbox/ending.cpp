@@ -1,0 +1,53 @@
+#include "sandbox/ending.hpp"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "config/exit_codes.hpp"
+#include "config/load.hpp"
+#include "config/printable.hpp"
+#include "sandbox/policy/policy.hpp"
+#include "sandbox/proxy/sandbox_network.hpp"
+
+namespace vg::sandbox {
+
+void finish_run(const Spec& spec, const std::vector<WriteLayer>& layers, const timespec& started,
+                proxy::HostNetwork* net, Outcome& out) {
+  if (out.timed_out) {
+    std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",
+                 static_cast<unsigned long long>(spec.profile.resources.timeout));
+    out.exit_code = exit_code::k_timed_out;
+  }
+  if (net) {
+    std::string note = net->finish(out.exit_code);
+    if (!note.empty()) std::fprintf(stderr, "vg: note: %s\n", note.c_str());
+    out.used_network = net->stats().allowed > 0;
+  }
+  // resources.disk bounds what all layers commit together, by apparent size
+  // as well as blocks (a sparse 2 GiB file takes no block of a tmpfs).
+  std::uint64_t used = 0;
+  for (const WriteLayer& layer : layers) {
+    policy::Rules rules;
+    if (layer.workspace) rules.exclude = spec.profile.exclude;
+    rules.started_at = started;
+    rules.quarantine_base = config::dirs().state + "/quarantine";
+    rules.apply = spec.dry_run_writes ? policy::Apply::dry_run : policy::Apply::commit;
+    rules.sandbox_root = layer.sandbox_path;
+    rules.max_total_size = spec.profile.resources.disk;
+    rules.total_before = used;
+    auto report = policy::commit_write_set(layer.upper, layer.host_path, rules);
+    if (!report) {
+      std::fprintf(stderr, "vg: error: the sandbox's writes to %s could not be checked: %s\n",
+                   printable(layer.host_path).c_str(), report.error().message.c_str());
+      if (out.exit_code == 0) out.exit_code = exit_code::k_internal;
+      continue;
+    }
+    used = report->total_size;
+    std::string text = policy::format_report(*report, spec.dry_run_writes);
+    if (!text.empty()) std::fputs(text.c_str(), stderr);
+    for (auto& c : report->changes) out.changes.push_back(std::move(c));
+    if (!report->quarantine.empty()) out.quarantine = report->quarantine;
+  }
+}
+
+}  // namespace vg::sandbox
