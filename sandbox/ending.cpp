@@ -1,6 +1,8 @@
 #include "sandbox/ending.hpp"
 
 #include <cstdint>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "config/exit_codes.hpp"
@@ -11,16 +13,34 @@
 
 namespace vg::sandbox {
 
+namespace {
+
+// vg's lines after a run follow whatever the command printed: on a
+// terminal, reset the colours and attributes it left (an "invisible text"
+// escape would hide vg's report) before the first of them.
+void reset_terminal_attributes() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  if (isatty(2)) std::fputs("\033[0m", stderr);
+}
+
+}  // namespace
+
 void finish_run(const Spec& spec, const std::vector<WriteLayer>& layers, const timespec& started,
                 proxy::HostNetwork* net, Outcome& out) {
   if (out.timed_out) {
+    reset_terminal_attributes();
     std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",
                  static_cast<unsigned long long>(spec.profile.resources.timeout));
     out.exit_code = exit_code::k_timed_out;
   }
   if (net) {
     std::string note = net->finish(out.exit_code);
-    if (!note.empty()) std::fprintf(stderr, "vg: note: %s\n", note.c_str());
+    if (!note.empty()) {
+      reset_terminal_attributes();
+      std::fprintf(stderr, "vg: note: %s\n", note.c_str());
+    }
     out.used_network = net->stats().allowed > 0;
   }
   // resources.disk bounds what all layers commit together, by apparent size
@@ -35,8 +55,10 @@ void finish_run(const Spec& spec, const std::vector<WriteLayer>& layers, const t
     rules.sandbox_root = layer.sandbox_path;
     rules.max_total_size = spec.profile.resources.disk;
     rules.total_before = used;
+    rules.refuse_all = layer.refuse_all;
     auto report = policy::commit_write_set(layer.upper, layer.host_path, rules);
     if (!report) {
+      reset_terminal_attributes();
       std::fprintf(stderr, "vg: error: the sandbox's writes to %s could not be checked: %s\n",
                    printable(layer.host_path).c_str(), report.error().message.c_str());
       if (out.exit_code == 0) out.exit_code = exit_code::k_internal;
@@ -44,7 +66,10 @@ void finish_run(const Spec& spec, const std::vector<WriteLayer>& layers, const t
     }
     used = report->total_size;
     std::string text = policy::format_report(*report, spec.dry_run_writes);
-    if (!text.empty()) std::fputs(text.c_str(), stderr);
+    if (!text.empty()) {
+      reset_terminal_attributes();
+      std::fputs(text.c_str(), stderr);
+    }
     for (auto& c : report->changes) out.changes.push_back(std::move(c));
     if (!report->quarantine.empty()) out.quarantine = report->quarantine;
   }

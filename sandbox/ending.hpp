@@ -22,6 +22,7 @@ struct WriteLayer {
   std::string host_path;     // where accepted changes land
   std::string sandbox_path;  // where the command saw `host_path`
   bool workspace = false;    // the workspace (the `exclude` globs apply)
+  std::string refuse_all;    // refuse every change with this reason (no workspace)
 };
 
 // Finish `out` for a run of `spec` that started at `started` (the conflict

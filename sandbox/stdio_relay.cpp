@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -96,12 +97,33 @@ void drain_output(int pipe_r, int dst, int stop) {
   }
 }
 
+// A connection-oriented unix socket already connected to its peer (a
+// socketpair, as Node.js and other agents give their children): it can
+// talk to that peer only. Any other socket is a way onto a network: an
+// unconnected or listening inet socket reaches the host's loopback whatever
+// the network mode says, and a datagram socket can connect() again, to an
+// abstract name in the host's network namespace.
+bool connected_unix_socket(int fd) {
+  int domain = 0, type = 0, listening = 0;
+  socklen_t len = sizeof domain;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 || domain != AF_UNIX) return false;
+  len = sizeof type;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || (type != SOCK_STREAM && type != SOCK_SEQPACKET)) {
+    return false;
+  }
+  len = sizeof listening;
+  if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening) return false;
+  sockaddr_storage peer{};
+  len = sizeof peer;
+  return getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0;
+}
+
 }  // namespace
 
 bool may_cross_as_is(int fd) {
   struct stat st{};
   if (fstat(fd, &st) != 0) return true;  // closed: nothing to pass
-  if (S_ISSOCK(st.st_mode)) return true;
+  if (S_ISSOCK(st.st_mode)) return connected_unix_socket(fd);
   if (S_ISFIFO(st.st_mode)) {
     struct statfs fs{};
     return fstatfs(fd, &fs) == 0 && fs.f_type == k_pipefs_magic;  // anonymous, not a named FIFO

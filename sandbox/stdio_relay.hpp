@@ -5,11 +5,13 @@
 // `< file` could reopen it for writing through /proc/self/fd/0, and one
 // given a directory could walk the host tree from it (openat, "fd/0/..").
 // So only descriptors that cannot be reopened or walked into something new
-// cross as they are: a terminal, an anonymous pipe, a socket, and the
-// harmless character devices (/dev/null, zero, full, random, urandom). Any
-// other standard descriptor (a regular file, a directory, a named FIFO, a
-// block or other device) is replaced by a pipe that vg pumps on a thread of
-// its own, so the command sees the bytes and never the inode.
+// cross as they are: a terminal, an anonymous pipe, a unix socket connected
+// to its peer, and the harmless character devices (/dev/null, zero, full,
+// random, urandom). Any other standard descriptor (a regular file, a
+// directory, a named FIFO, a block or other device, an inet or listening
+// socket, which would reach the host's network whatever the network mode)
+// is replaced by a pipe that vg pumps on a thread of its own, so the command
+// sees the bytes and never the object.
 
 #include <sys/types.h>
 

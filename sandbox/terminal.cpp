@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -24,18 +25,34 @@ bool set_foreground(int fd, pid_t pgid) {
 
 ForegroundTerminal::ForegroundTerminal() {
   pid_t session = getsid(0);
-  for (int fd = 0; fd < 3; ++fd) {
-    if (isatty(fd) && tcgetsid(fd) == session) {
-      m_fd = fd;
-      return;
-    }
+  for (int fd = 0; fd < 3 && m_fd < 0; ++fd) {
+    if (isatty(fd) && tcgetsid(fd) == session) m_fd = fd;
   }
-  // No terminal on stdio (`vg exec -- less f < x > y`), but maybe a
-  // controlling one that a program opens as /dev/tty.
-  int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return;
-  m_fd = fd;
-  m_owned = true;
+  if (m_fd < 0) {
+    // No terminal on stdio (`vg exec -- less f < x > y`), but maybe a
+    // controlling one that a program opens as /dev/tty.
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return;
+    m_fd = fd;
+    m_owned = true;
+  }
+  m_saved = tcgetattr(m_fd, &m_modes) == 0 && ioctl(m_fd, TIOCGETD, &m_ldisc) == 0;
+}
+
+void ForegroundTerminal::restore_state() {
+  // Only while vg's group holds the foreground: from the background it
+  // would overwrite the modes of whatever the shell is doing now.
+  if (m_fd < 0 || !m_saved || !vg_in_foreground()) return;
+  sigset_t ttou, old;
+  sigemptyset(&ttou);
+  sigaddset(&ttou, SIGTTOU);
+  pthread_sigmask(SIG_BLOCK, &ttou, &old);
+  int ldisc = 0;
+  if (ioctl(m_fd, TIOCGETD, &ldisc) == 0 && ldisc != m_ldisc) ioctl(m_fd, TIOCSETD, &m_ldisc);
+  ioctl(m_fd, TIOCNXCL);
+  tcflow(m_fd, TCOON);
+  tcsetattr(m_fd, TCSANOW, &m_modes);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 ForegroundTerminal::~ForegroundTerminal() {

@@ -9,6 +9,7 @@
 // on the host, and it is taken back when the run ends or stops.
 
 #include <sys/types.h>
+#include <termios.h>
 
 namespace vg::sandbox {
 
@@ -30,8 +31,14 @@ class ForegroundTerminal {
   void take_back();
   // Whether vg's own group is the terminal's foreground group now.
   bool vg_in_foreground() const;
+  // Put the terminal back as vg lent it: its modes, line discipline, output
+  // flow and exclusive mode (what a sandboxed command may have changed).
+  void restore_state();
 
  private:
+  bool m_saved = false;
+  termios m_modes{};
+  int m_ldisc = 0;
   int m_fd = -1;
   bool m_owned = false;  // m_fd was opened here (/dev/tty)
   bool m_given = false;

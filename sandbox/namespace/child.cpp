@@ -216,13 +216,16 @@ void apply(const MountOp& op, const std::vector<int>& trees) {
       if (symlink(op.data.c_str(), op.target.c_str()) != 0 && errno != EEXIST) fail("mounts", "symlink", op.target, errno);
       return;
     case Kind::hide_file:
-      // A secret reads as an empty file; writes get EROFS.
+      // A secret reads as an empty file; writes get EROFS. One that is not
+      // there (under the fresh home) is not visible: nothing to hide.
+      if (access(op.target.c_str(), F_OK) != 0 && errno == ENOENT) return;
       if (mount(k_empty_file, op.target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
         fail("secrets", "mount(MS_BIND)", op.target, errno);
       }
       set_attr(op.target, MOUNT_ATTR_RDONLY | safe | MOUNT_ATTR_NOEXEC, false);
       return;
     case Kind::hide_dir:
+      if (access(op.target.c_str(), F_OK) != 0 && errno == ENOENT) return;
       if (mount("tmpfs", op.target.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k") != 0) {
         fail("secrets", "mount(tmpfs)", op.target, errno);
       }

@@ -408,6 +408,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   sandbox.sock.reset();
   relay.finish();  // every writer is gone: what is left in the pipes is all there is
   terminal.take_back();
+  terminal.restore_state();
   if (tracer) {
     trace::Trace seen = tracer->finish();
     out.traced = seen.complete;
@@ -421,7 +422,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   std::vector<WriteLayer> layers;
   for (size_t i = 0; i < plan.layers.size(); ++i) {
     std::string dir = "/proc/self/fd/" + std::to_string(upper.get()) + "/" + std::to_string(i) + "/upper";
-    layers.push_back({dir, plan.layers[i].host_path, plan.layers[i].sandbox_path, i == 0});
+    layers.push_back({dir, plan.layers[i].host_path, plan.layers[i].sandbox_path, i == 0, plan.layers[i].refuse_all});
   }
   finish_run(spec, layers, started, net->get(), out);
   timing.mark("commit");

@@ -221,7 +221,7 @@ std::string protected_workspace(const std::string& ws, const std::string& home) 
   for (const std::string* own : {&d.config, &d.state, &d.data, &d.cache}) {
     std::string real = real_path(*own);
     if (!own->empty() && (is_within(*own, ws) || (!real.empty() && is_within(real, ws)))) {
-      return "it holds vg's own files (" + *own + ")";
+      return "a directory that holds vg's own files (" + *own + ")";
     }
   }
   return {};
@@ -297,16 +297,24 @@ Result<Plan> make_plan(const Spec& spec) {
     return op;
   };
   std::string why_not = protected_workspace(ws, real_home);
-  if (!why_not.empty()) {
-    // Visible read-only, as host files of no one's: nothing written, and
-    // nothing read that its permission bits do not give to everyone.
-    trees.push_back({Kind::bind_ro, host(ws), ws, "", -1});
-    plan.notes.push_back(ws + " is " + why_not + ", not a project: the sandbox sees it read-only and cannot " +
-                         "write to it (run from a project directory for a writable workspace)");
+  if (ws == "/") {
+    // The sandbox's own root: its system directories, nothing else of the host.
+    plan.notes.push_back("/ is the root directory, not a project: the command runs in the sandbox's own root, "
+                         "which has the system directories and nothing else of the host");
+  } else if (!why_not.empty()) {
+    // Seen through an overlay that is never committed (not idmapped: only
+    // what permission bits give everyone is readable; and through an
+    // overlay a host socket cannot be connected to, as through a bind).
+    std::string reason = ws + " is " + why_not + ", not a project: nothing is written there";
+    plan.layers.push_back({ws, ws, reason});
+    trees.push_back({Kind::overlay, host(ws), ws, "", static_cast<int>(plan.layers.size() - 1)});
+    plan.notes.push_back(ws + " is " + why_not + ", not a project: the sandbox sees it, but whatever the " +
+                         "command writes there is refused and kept aside (run from a project directory to " +
+                         "write to it)");
   } else if (p.isolation.filesystem == "readonly") {
     trees.push_back(idmapped({Kind::bind_ro, host(ws), ws, "", -1}));
   } else {
-    plan.layers.push_back({ws, ws});
+    plan.layers.push_back({ws, ws, ""});
     trees.push_back(idmapped({Kind::overlay, host(ws), ws, "", 0}));
   }
   visible.push_back({ws, ws});
@@ -332,7 +340,7 @@ Result<Plan> make_plan(const Spec& spec) {
       case config::VolumeMode::overlay:
         op.kind = Kind::overlay;
         op.layer = static_cast<int>(plan.layers.size());
-        plan.layers.push_back({src, target});
+        plan.layers.push_back({src, target, ""});
         break;
     }
     trees.push_back(idmapped(op));

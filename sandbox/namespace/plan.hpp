@@ -48,6 +48,9 @@ struct MountOp {
 struct OverlayLayer {
   std::string host_path;     // the lower directory, where accepted writes go
   std::string sandbox_path;  // where it appears inside
+  // When not empty, no write lands: each is refused with this reason and
+  // kept aside (a working directory that is no workspace).
+  std::string refuse_all;
 };
 
 // Limits applied by cgroups or, where none can be made, rlimits.

@@ -82,24 +82,31 @@ TEST_F(PlanTest, DefaultsRunAsNobodyWithEveryNamespace) {
 }
 
 TEST_F(PlanTest, SystemHomeAndRootDirectoriesAreNeverAWritableWorkspace) {
-  for (std::string dir : {"/", "/etc", "/usr/lib", "/root", "/var"}) {
+  // Seen through an overlay that is never committed (a read-only bind would
+  // let the command connect to the host's sockets there), not idmapped.
+  auto expect_refused = [&](const std::string& dir) {
     spec.workspace = dir;
     spec.cwd = dir;
     auto p = plan_ok();
-    EXPECT_TRUE(p.layers.empty()) << dir;
-    const MountOp* ro = find(p, MountOp::Kind::bind_ro, dir);
-    ASSERT_NE(ro, nullptr) << dir;
-    EXPECT_EQ(ro->tree, -1) << dir << ": not idmapped, so root-only files stay unreadable";
+    ASSERT_EQ(p.layers.size(), 1u) << dir;
+    EXPECT_NE(p.layers[0].refuse_all.find("not a project"), std::string::npos) << dir;
+    const MountOp* ov = find(p, MountOp::Kind::overlay, dir);
+    ASSERT_NE(ov, nullptr) << dir;
+    EXPECT_EQ(ov->tree, -1) << dir << ": not idmapped, so root-only files stay unreadable";
     ASSERT_FALSE(p.notes.empty()) << dir;
-    EXPECT_NE(p.notes.back().find("read-only"), std::string::npos) << p.notes.back();
-  }
+    EXPECT_NE(p.notes.back().find("refused and kept aside"), std::string::npos) << p.notes.back();
+  };
+  for (std::string dir : {"/etc", "/usr/lib", "/root", "/var", "/tmp"}) expect_refused(dir);
   // The home directory and a directory above it.
-  std::string parent = home.substr(0, home.rfind('/'));
-  for (const std::string& dir : {home, parent}) {
-    spec.workspace = dir;
-    spec.cwd = dir;
-    EXPECT_TRUE(plan_ok().layers.empty()) << dir;
-  }
+  expect_refused(home);
+  expect_refused(home.substr(0, home.rfind('/')));
+  // The root: no workspace mount at all, the sandbox's own root.
+  spec.workspace = "/";
+  spec.cwd = "/";
+  auto p = plan_ok();
+  EXPECT_TRUE(p.layers.empty());
+  EXPECT_EQ(find(p, MountOp::Kind::bind_ro, "/"), nullptr);
+  EXPECT_EQ(find(p, MountOp::Kind::overlay, "/"), nullptr);
 }
 
 TEST_F(PlanTest, FullNetworkKeepsTheHostNamespace) {

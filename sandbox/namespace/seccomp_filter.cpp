@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -63,9 +64,28 @@ Result<std::vector<sock_filter>> compile_seccomp_filter() {
       return make_error(std::string("seccomp_rule_add(clone3): ") + std::strerror(-rc));
     }
   }
-  for (unsigned long req : {static_cast<unsigned long>(TIOCSTI), static_cast<unsigned long>(TIOCLINUX)}) {
+  // The terminal is the user's, lent: no typing into it (TIOCSTI), no
+  // console tricks (TIOCLINUX, TIOCCONS), no line discipline swapped under
+  // the shell that gets it back (TIOCSETD: N_NULL swallowed all its output).
+  for (unsigned long req : {static_cast<unsigned long>(TIOCSTI), static_cast<unsigned long>(TIOCLINUX),
+                            static_cast<unsigned long>(TIOCCONS), static_cast<unsigned long>(TIOCSETD)}) {
     int rc = seccomp_rule_add(c.ctx, eperm, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, req));
     if (rc < 0) return make_error(std::string("seccomp_rule_add(ioctl): ") + std::strerror(-rc));
+  }
+  // io_uring does its opens and connects where no filter sees them (the
+  // tracer refuses it too); AF_VSOCK reaches the hypervisor whatever the
+  // network namespace.
+  for (const char* name : {"io_uring_setup", "io_uring_enter", "io_uring_register"}) {
+    int nr = seccomp_syscall_resolve_name(name);
+    if (nr == __NR_SCMP_ERROR) continue;
+    if (int rc = seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0); rc < 0) {
+      return make_error(std::string("seccomp_rule_add(") + name + "): " + std::strerror(-rc));
+    }
+  }
+  if (int rc = seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+                                SCMP_A0(SCMP_CMP_EQ, AF_VSOCK));
+      rc < 0) {
+    return make_error(std::string("seccomp_rule_add(socket(AF_VSOCK)): ") + std::strerror(-rc));
   }
   return export_seccomp_program(c.ctx);
 }

@@ -54,12 +54,23 @@ std::string size_text(const Item& it) {
 
 std::optional<std::string> check_item(const Item& it, const Rules& rules, const std::string& volume_root,
                                       TreeView& merged, std::uint64_t& total) {
+  if (!rules.refuse_all.empty()) return rules.refuse_all;
   for (const std::string* path : {&it.change.path, &it.change.from}) {
     if (path->empty()) continue;
     if (const auto* p = first_match(builtin_secret_patterns(), *path)) return "secret file (matches '" + *p + "')";
     if (const auto* p = first_match(rules.exclude, *path)) return "excluded path (matches '" + *p + "')";
   }
   if (it.change.kind == Change::Kind::deleted) return std::nullopt;
+  // A new directory or link takes an inode and a block on the host.
+  if (it.change.kind == Change::Kind::created || it.change.kind == Change::Kind::symlink) {
+    if (it.type == EntryType::directory || it.type == EntryType::symlink) {
+      if (rules.max_total_size && (total > rules.max_total_size || rules.max_total_size - total < k_entry_cost)) {
+        return "write set exceeds the size limit (" + std::to_string(rules.max_total_size) +
+               " bytes; every new directory or link counts " + std::to_string(k_entry_cost) + ")";
+      }
+      total += k_entry_cost;
+    }
+  }
   switch (it.type) {
     case EntryType::fifo:
     case EntryType::socket:
@@ -76,8 +87,9 @@ std::optional<std::string> check_item(const Item& it, const Rules& rules, const 
       if (rules.max_file_size && bytes > rules.max_file_size) {
         return "file too large (" + size_text(it) + ", limit " + std::to_string(rules.max_file_size) + ")";
       }
-      // A mode change or a rename writes no bytes.
+      // A mode change or a rename writes no bytes; a new file takes an inode.
       if (it.change.kind == Change::Kind::mode_changed || it.change.kind == Change::Kind::renamed) break;
+      if (it.change.kind == Change::Kind::created) bytes = std::max(bytes, k_entry_cost);
       if (rules.max_total_size && (bytes > rules.max_total_size || total > rules.max_total_size - bytes)) {
         return "write set exceeds the size limit (" + size_text(it) + " more than the " +
                std::to_string(rules.max_total_size - std::min(total, rules.max_total_size)) + " bytes left of " +

@@ -44,7 +44,15 @@ struct Rules {
   // targets (an absolute path under it means the same place in the volume);
   // "" = the same path as `target_root`.
   std::string sandbox_root;
+  // When not empty, every change is refused with this reason (and kept in
+  // the quarantine): the directory is no writable workspace.
+  std::string refuse_all;
 };
+
+// What every entry a run creates costs against `max_total_size` at least:
+// a directory, a link or an empty file takes an inode and a block on the
+// host, so thousands of them are not free.
+inline constexpr std::uint64_t k_entry_cost = 4096;
 
 // The outcome of committing one write set.
 struct Report {

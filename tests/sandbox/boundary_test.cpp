@@ -224,3 +224,59 @@ TEST_F(Messages, NamesTheCommandChoseCannotForgeVgsLines) {
 
 }  // namespace
 }  // namespace vg::test
+
+namespace vg::test {
+namespace {
+
+class Sockets : public Boundary {};
+
+TEST_F(Sockets, AnInetSocketGivenAsStdinDoesNotReachTheHostNetwork) {
+  // A UDP socket as stdin was handed over as it was: the command sent
+  // datagrams to the host's loopback despite `network: none`.
+  std::string script =
+      "import socket,os,sys,subprocess\n"
+      "l=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); l.bind(('127.0.0.1',0)); l.settimeout(1.5)\n"
+      "port=l.getsockname()[1]\n"
+      "s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+      "inner=\"import socket\\ntry:\\n s=socket.socket(fileno=0); s.sendto(b'FROM-SANDBOX',('127.0.0.1',%d)); print('sent')\\n"
+      "except Exception as e: print('refused', e)\" % port\n"
+      "r=subprocess.run(sys.argv[1:]+['/usr/bin/python3','-c',inner], stdin=s.fileno(), capture_output=True, text=True)\n"
+      "print(r.stdout, r.stderr)\n"
+      "try: print('received', l.recv(100))\n"
+      "except socket.timeout: print('nothing-received')\n";
+  std::vector<std::string> argv = {"/usr/bin/python3", "-c", script};
+  auto d = driver({}, {});  // ends with "--": the inner command follows
+  argv.insert(argv.end(), d.begin(), d.end());
+  Ran r = run(argv, base_env());
+  EXPECT_NE(r.out.find("refused"), std::string::npos) << "the attempt was not made: " << r.out << r.err;
+  EXPECT_NE(r.out.find("nothing-received"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("FROM-SANDBOX"), std::string::npos) << r.out;
+}
+
+TEST_F(Sockets, AHostSocketInANonProjectDirectoryCannotBeConnectedTo) {
+  // From a directory that is no project (here the one above HOME), the
+  // sandbox sees the directory but must not reach a host service listening
+  // on a unix socket in it (a read-only bind let it: tmux run-shell ran on
+  // the host).
+  std::string above_home = home.substr(0, home.rfind('/'));
+  std::string script =
+      "import socket,os,sys,subprocess\n"
+      "l=socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); l.bind(sys.argv[1]); l.listen(1); l.settimeout(2)\n"
+      "os.chmod(sys.argv[1], 0o777)\n"
+      "inner=\"import socket\\ns=socket.socket(socket.AF_UNIX)\\ntry:\\n s.connect('%s'); s.send(b'x'); print('connected')\\n"
+      "except Exception as e: print('refused', e)\" % sys.argv[1]\n"
+      "r=subprocess.run(sys.argv[2:]+['/usr/bin/python3','-c',inner], capture_output=True, text=True)\n"
+      "print(r.stdout, r.stderr)\n"
+      "try: c,_=l.accept(); print('host-accepted')\n"
+      "except socket.timeout: print('nothing-accepted')\n";
+  std::vector<std::string> argv = {"/usr/bin/python3", "-c", script, above_home + "/service.sock",
+                                   driver_path(), "--workspace", above_home, "--cwd", above_home, "--"};
+  Ran r = run(argv, base_env());
+  EXPECT_NE(r.out.find("refused"), std::string::npos) << "the attempt was not made: " << r.out << r.err;
+  EXPECT_NE(r.out.find("nothing-accepted"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("host-accepted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not a project"), std::string::npos) << "vg should say what it did instead: " << r.out;
+}
+
+}  // namespace
+}  // namespace vg::test

@@ -7,24 +7,24 @@ namespace vg::test {
 
 namespace {
 
-// The driver and the probe: the build's, or copies named in the
-// environment (as_user.sh runs the suites as an ordinary user from copies
-// that user can reach).
-std::string driver_path() {
-  const char* p = std::getenv("VG_TEST_SANDBOX_RUN");
-  return p && *p ? p : VG_SANDBOX_RUN;
-}
-
 // Can the sandbox start at all on this machine? Asked once.
 const Ran& startup() {
   static Ran r = [] {
     TempDir dir("startup");
-    return run({driver_path(), "--workspace", dir.path(), "--cwd", dir.path(), "--", "true"});
+    return run({SandboxTest::driver_path(), "--workspace", dir.path(), "--cwd", dir.path(), "--", "true"});
   }();
   return r;
 }
 
 }  // namespace
+
+// The driver and the probe: the build's, or copies named in the
+// environment (as_user.sh runs the suites as an ordinary user from copies
+// that user can reach).
+std::string SandboxTest::driver_path() {
+  const char* p = std::getenv("VG_TEST_SANDBOX_RUN");
+  return p && *p ? p : VG_SANDBOX_RUN;
+}
 
 std::string SandboxTest::probe_path() {
   const char* p = std::getenv("VG_TEST_SANDBOX_PROBE");

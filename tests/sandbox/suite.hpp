@@ -31,6 +31,10 @@ class SandboxTest : public ::testing::Test {
   TempDir m_root{"suite"};
   std::string ws, outside, home, state, m_outcome;
   static std::string probe_path();
+
+ public:
+  // The driver (vg-sandbox-run): the build's, or VG_TEST_SANDBOX_RUN.
+  static std::string driver_path();
 };
 
 // Expect the probe to report a denial (exit 0, "DENIED") and, when `errno_name`

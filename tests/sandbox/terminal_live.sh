@@ -82,5 +82,18 @@ tm send-keys -t t q
 wait_until "prompt P$N after top" last_is "P$N\$"
 ok "top draws and quits on q"
 
+# The terminal comes back as it was lent: a command that turned echo off
+# (or any other mode) does not leave the user's shell without it.
+type_line "$VG stty -echo -icanon"
+tm send-keys -t t -l -- "cat"
+tm send-keys -t t Enter
+N=$((N + 1))
+tm send-keys -t t -l -- "typed-after-stty"
+tm send-keys -t t Enter
+wait_until "a host cat's output" count_at_least "typed-after-stty" 1
+tm send-keys -t t C-d
+wait_until "prompt P$N after cat" last_is "P$N\$"
+check "the terminal echoes again after the sandboxed stty -echo" count_at_least "typed-after-stty" 2
+
 echo "# $PASS passed, $FAIL failed"
 ((FAIL == 0))
