@@ -266,6 +266,8 @@ proto::ExitStatus run_command(Port& port, const proto::Start& start, bool& port_
           case proto::Type::net_open:
           case proto::Type::net_data:
           case proto::Type::net_close:
+          case proto::Type::change_hole:
+          case proto::Type::unsent:
             break;  // not meaningful from the host at this point; ignored
         }
       }

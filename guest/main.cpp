@@ -1,10 +1,13 @@
 // vg-guest: the agent inside the microVM, started by the kernel as /init.
 // It prepares the guest, greets the host over the virtio-serial port
 // "vg.ctl", runs the one command of the start frame, reports its exit and
-// the workspace write set, and powers the VM off.
+// the workspace write set, and waits for the host to end the VM.
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <ctime>
 #include <string>
 
@@ -27,6 +30,29 @@ std::uint64_t uptime_ms() {
 [[noreturn]] void fail(const std::string& message) {
   vg::guest::console("fatal: " + message);
   vg::guest::power_off();
+}
+
+// After its last frame the guest waits for the host to end the VM: a write
+// to a virtio-serial port returns once the data is queued, and a power-off
+// would drop what QEMU has not yet passed on (the tail of a write set the
+// host is still busy writing to disk).
+[[noreturn]] void end_session(vg::guest::Port& port) {
+  port.wait_host_gone();
+  vg::guest::power_off();
+}
+
+// End every process the command left behind, as a pid namespace's end does
+// on the host, so the write set is not sent while something still changes it.
+void kill_leftovers() {
+  kill(-1, SIGKILL);
+  timespec pause{0, 10 * 1000 * 1000};
+  for (int i = 0; i < 500; ++i) {  // at most 5 s for processes stuck in the kernel
+    pid_t w;
+    while ((w = waitpid(-1, nullptr, WNOHANG)) > 0) {
+    }
+    if (w < 0 && errno == ECHILD) return;
+    nanosleep(&pause, nullptr);
+  }
 }
 
 int serve() {
@@ -54,18 +80,21 @@ int serve() {
   guest::refresh_clock_and_entropy(start);
   if (auto e = guest::mount_workspace(start); !e.empty()) {
     port.send(proto::Type::error, "guest workspace: " + e);
-    guest::power_off();
+    end_session(port);
   }
   if (start.net_port != 0) {
     if (auto e = guest::start_net_bridge(start.net_port); !e.empty()) {
       port.send(proto::Type::error, "guest network: " + e);
-      guest::power_off();
+      end_session(port);
     }
   }
   bool port_ok = true;
   proto::ExitStatus status = guest::run_command(port, start, port_ok);
-  if (port_ok && port.send(proto::Type::exit, proto::encode(status))) {
-    guest::send_write_set(port, guest::k_upper_dir, start.max_write_bytes);
+  if (!port_ok) guest::power_off();  // the host is gone: nobody reads the rest
+  kill_leftovers();
+  if (port.send(proto::Type::exit, proto::encode(status)) &&
+      guest::send_write_set(port, guest::k_upper_dir, start.max_write_bytes)) {
+    end_session(port);
   }
   guest::power_off();
 }

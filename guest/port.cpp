@@ -60,4 +60,16 @@ bool Port::wait_frame(proto::Frame& out, int timeout_ms) {
   }
 }
 
+void Port::wait_host_gone() {
+  char buf[4096];
+  for (;;) {
+    pollfd p{m_fd, POLLIN, 0};
+    int r = poll(&p, 1, -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 || (p.revents & (POLLHUP | POLLERR | POLLNVAL))) return;
+    ssize_t n = read(m_fd, buf, sizeof buf);
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return;
+  }
+}
+
 }  // namespace vg::guest

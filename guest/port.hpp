@@ -22,6 +22,9 @@ class Port {
   // Block up to `timeout_ms` (-1 = forever) for the next frame; false on EOF,
   // timeout or a corrupt stream (then error() says why).
   bool wait_frame(proto::Frame& out, int timeout_ms);
+  // Discard what the host sends until it disconnects (POLLHUP, EOF or an
+  // error on the port); the host ending the VM ends this wait too.
+  void wait_host_gone();
   const std::string& error() const { return m_error; }
 
  private:

@@ -20,7 +20,7 @@ std::uint64_t get_le(const char* p, int bytes) {
 }
 }  // namespace
 
-bool known_type(std::uint8_t t) { return t >= 1 && t <= 18; }
+bool known_type(std::uint8_t t) { return t >= 1 && t <= 20; }
 
 const char* type_name(Type t) {
   switch (t) {
@@ -42,6 +42,8 @@ const char* type_name(Type t) {
     case Type::net_open: return "net_open";
     case Type::net_data: return "net_data";
     case Type::net_close: return "net_close";
+    case Type::change_hole: return "change_hole";
+    case Type::unsent: return "unsent";
   }
   return "unknown";
 }
@@ -231,6 +233,18 @@ bool decode(std::string_view payload, Change& m) {
   m.kind = static_cast<Change::Kind>(kind);
   if (m.kind != Change::Kind::file && m.size != 0) return false;
   return safe_relative_path(m.path);
+}
+
+std::string encode(const Unsent& m) { return Writer().str(m.path).str(m.reason).data(); }
+bool decode(std::string_view payload, Unsent& m) {
+  Reader r(payload);
+  return r.str(m.path) && r.str(m.reason) && r.done() && safe_relative_path(m.path);
+}
+
+std::string encode_hole(std::uint64_t length) { return Writer().u64(length).data(); }
+bool decode_hole(std::string_view payload, std::uint64_t& length) {
+  Reader r(payload);
+  return r.u64(length) && r.done() && length > 0;
 }
 
 std::string encode(const Resize& m) { return Writer().u32(m.rows).u32(m.cols).data(); }

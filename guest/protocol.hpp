@@ -14,7 +14,8 @@
 namespace vg::proto {
 
 // Protocol revision; the guest announces it in its hello frame.
-inline constexpr std::uint32_t k_version = 2;
+// 3: change_hole and unsent frames; the guest waits for the host to end the VM.
+inline constexpr std::uint32_t k_version = 3;
 // Largest payload accepted; a bigger length means a corrupt stream.
 inline constexpr std::uint32_t k_max_payload = 1u << 20;
 // Bytes of the frame header (length + type).
@@ -22,10 +23,19 @@ inline constexpr std::size_t k_header_size = 5;
 // Largest data chunk senders put in one stdout/stderr/stdin/file frame.
 inline constexpr std::size_t k_chunk = 64 * 1024;
 
-// Frame types. Host -> guest: start, stdin_data, stdin_eof, resize, signal,
-// mount. Guest -> host: hello, stdout_data, stderr_data, exit, change,
-// change_data, changes_end, error, log, heartbeat (sent every second while
-// the command runs, so the host can tell a hung guest from a quiet command).
+// Frame types. Host -> guest: start, stdin_data, stdin_eof, resize, signal.
+// Guest -> host: hello, stdout_data, stderr_data, exit, change, change_data,
+// change_hole, unsent, changes_end, error, log, heartbeat (sent every second
+// while the command runs, so the host can tell a hung guest from a quiet
+// command).
+//
+// After the exit frame the guest sends the write set: per entry a change
+// frame; a file's `size` bytes then follow, in order, as change_data (bytes)
+// and change_hole (a run of zeros that is not sent: a hole) frames. An entry
+// the guest cannot send is named in an unsent frame instead. changes_end (or
+// an error) ends the stream. Writes to a virtio-serial port return once the
+// data is queued, not delivered: the guest never powers off after the exit
+// frame, the host ends the VM once it has read the end of the stream.
 enum class Type : std::uint8_t {
   hello = 1,
   start = 2,
@@ -47,6 +57,11 @@ enum class Type : std::uint8_t {
   net_open = 16,
   net_data = 17,
   net_close = 18,
+  // The next bytes of the current file are zeros that are not sent (a hole):
+  // payload is the u64 length.
+  change_hole = 19,
+  // An entry of the write set the guest does not send, and why (Unsent).
+  unsent = 20,
 };
 
 // Return true when `t` is one of the known frame types.
@@ -136,7 +151,7 @@ struct Start {
   std::uint32_t cols = 0;
   std::uint8_t tty = 0;             // 1: run the command on a pty
   std::uint8_t share = 0;           // 1: a 9p share tagged "ws" holds the workspace
-  std::uint64_t max_write_bytes = 0;  // stop collecting the write set past this (0 = no limit)
+  std::uint64_t max_write_bytes = 0;  // bytes of file data (holes excluded) the guest sends at most; files past it are unsent (0 = no limit)
   std::uint64_t host_time_ns = 0;   // host wall clock (a restored clone resets its clock)
   std::string seed;                 // fresh entropy mixed into the guest's pool (clones re-seed)
   std::uint32_t net_port = 0;       // restricted network: bridge 127.0.0.1:net_port over "vg.net" (0 = no network)
@@ -160,8 +175,15 @@ struct Change {
   Kind kind = Kind::file;
   std::string path;      // relative, '/'-separated, no "." or ".." components
   std::uint32_t mode = 0;
-  std::uint64_t size = 0;  // file: bytes that follow in change_data frames
+  std::uint64_t size = 0;  // file: its apparent size, covered by the change_data and change_hole frames that follow
   std::string target;    // symlink target
+};
+
+// An entry the guest leaves out of the write set (unreadable, a special
+// file, past the data limit), so the host can name it as refused.
+struct Unsent {
+  std::string path;    // workspace-relative, as in Change
+  std::string reason;  // why ("cannot read: Input/output error")
 };
 
 // Terminal size.
@@ -184,6 +206,12 @@ bool decode(std::string_view payload, NetFrame& m);
 bool decode(std::string_view payload, ExitStatus& m);
 bool decode(std::string_view payload, Change& m);
 bool decode(std::string_view payload, Resize& m);
+std::string encode(const Unsent& m);
+bool decode(std::string_view payload, Unsent& m);
+
+// Encode / decode a change_hole payload: the hole's length (> 0).
+std::string encode_hole(std::uint64_t length);
+bool decode_hole(std::string_view payload, std::uint64_t& length);
 
 // Encode / decode a signal number frame payload (1..64).
 std::string encode_signal(int sig);

@@ -211,5 +211,22 @@ TEST(Protocol, StartCarriesTheNetworkPortAndRejectsImpossibleOnes) {
   EXPECT_FALSE(decode(encode(s), d));
 }
 
+TEST(Protocol, HolesAndUnsentEntriesRoundTripAndAreChecked) {
+  std::uint64_t length = 0;
+  ASSERT_TRUE(decode_hole(encode_hole(1ull << 40), length));
+  EXPECT_EQ(length, 1ull << 40);
+  EXPECT_FALSE(decode_hole(encode_hole(0), length)) << "an empty hole";
+  EXPECT_FALSE(decode_hole("abc", length));
+  Unsent u{"dir/fifo", "a fifo is not brought back from the guest"};
+  Unsent d;
+  ASSERT_TRUE(decode(encode(u), d));
+  EXPECT_EQ(d.path, u.path);
+  EXPECT_EQ(d.reason, u.reason);
+  EXPECT_FALSE(decode(encode(Unsent{"../escape", "x"}), d));
+  EXPECT_FALSE(decode(encode(u) + "x", d));
+  EXPECT_TRUE(known_type(static_cast<std::uint8_t>(Type::unsent)));
+  EXPECT_STREQ(type_name(Type::change_hole), "change_hole");
+}
+
 }  // namespace
 }  // namespace vg::proto

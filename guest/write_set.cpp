@@ -16,64 +16,148 @@ namespace vg::guest {
 
 namespace {
 
+std::string errno_text() { return std::strerror(errno); }
+
+class Fd {
+ public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() {
+    if (m_fd >= 0) close(m_fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+
+ private:
+  int m_fd;
+};
+
+// The next data range of `fd` at or after `pos` and below `size`, as
+// [begin, end); false at the end of the data. A file system that cannot
+// tell holes (EINVAL) has one range: the whole file.
+bool next_data(int fd, std::uint64_t pos, std::uint64_t size, std::uint64_t& begin, std::uint64_t& end,
+               std::string& why) {
+  if (pos >= size) return false;
+  off_t data = lseek(fd, static_cast<off_t>(pos), SEEK_DATA);
+  if (data < 0) {
+    if (errno == ENXIO) return false;  // only a hole from `pos` on
+    if (errno == EINVAL) {
+      begin = pos;
+      end = size;
+      return true;
+    }
+    why = "lseek(SEEK_DATA): " + errno_text();
+    return false;
+  }
+  if (static_cast<std::uint64_t>(data) >= size) return false;
+  off_t hole = lseek(fd, data, SEEK_HOLE);
+  if (hole < 0) {
+    why = "lseek(SEEK_HOLE): " + errno_text();
+    return false;
+  }
+  begin = static_cast<std::uint64_t>(data);
+  end = std::min(static_cast<std::uint64_t>(hole), size);
+  return true;
+}
+
+bool all_zero(const char* p, std::size_t n) {
+  static const char zeros[proto::k_chunk] = {};
+  return std::memcmp(p, zeros, n) == 0;
+}
+
 struct Walker {
   Port& port;
   std::uint64_t max_bytes;
-  std::uint64_t sent = 0;
+  std::uint64_t reserved = 0;  // data bytes of the files sent so far (an upper bound of what was sent)
   bool port_ok = true;
-  bool over_limit = false;
+  std::vector<char> buf = std::vector<char>(proto::k_chunk);
 
-  bool send_change(const proto::Change& c) {
-    port_ok = port_ok && port.send(proto::Type::change, proto::encode(c));
+  bool send(proto::Type type, std::string_view payload) {
+    port_ok = port_ok && port.send(type, payload);
     return port_ok;
   }
 
-  void log(const std::string& message) { port_ok = port_ok && port.send(proto::Type::log, message); }
+  bool send_change(const proto::Change& c) { return send(proto::Type::change, proto::encode(c)); }
+
+  void unsent(const std::string& rel, const std::string& reason) {
+    send(proto::Type::unsent, proto::encode(proto::Unsent{rel, reason}));
+  }
+
+  // The bytes of file data in `fd` below `size` (holes excluded).
+  bool count_data(int fd, std::uint64_t size, std::uint64_t& total, std::string& why) {
+    total = 0;
+    std::uint64_t begin = 0, end = 0;
+    for (std::uint64_t pos = 0; next_data(fd, pos, size, begin, end, why); pos = end) total += end - begin;
+    return why.empty();
+  }
+
+  // Send `fd` from `off` to `end`, advancing `off`: all-zero chunks join
+  // `hole`, which is sent before the next bytes. False (with `why`) when the
+  // file could not be read to `end`: it changed or failed while being sent.
+  bool send_range(int fd, std::uint64_t& off, std::uint64_t end, std::uint64_t& hole, std::string& why) {
+    while (off < end && port_ok) {
+      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(end - off, buf.size()));
+      ssize_t n = pread(fd, buf.data(), want, static_cast<off_t>(off));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        why = n < 0 ? "read at offset " + std::to_string(off) + ": " + errno_text()
+                    : "it became shorter while it was being sent";
+        return false;
+      }
+      auto got = static_cast<std::size_t>(n);
+      if (all_zero(buf.data(), got)) {
+        hole += got;
+      } else {
+        if (hole != 0) send(proto::Type::change_hole, proto::encode_hole(hole));
+        hole = 0;
+        send(proto::Type::change_data, std::string_view(buf.data(), got));
+      }
+      off += got;
+    }
+    return true;
+  }
 
   void send_file(const std::string& abs, const std::string& rel, const struct stat& st) {
-    int fd = open(abs.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-      log("cannot read " + rel + ": " + std::strerror(errno));
-      return;
+    Fd fd(open(abs.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (fd.get() < 0) return unsent(rel, "cannot open it in the guest: " + errno_text());
+    auto size = static_cast<std::uint64_t>(st.st_size);
+    std::uint64_t data = 0;
+    std::string why;
+    if (!count_data(fd.get(), size, data, why)) return unsent(rel, "cannot find its data in the guest: " + why);
+    if (max_bytes != 0 && data > max_bytes - reserved) {
+      return unsent(rel, "its " + std::to_string(data) + " bytes of data are more than the " +
+                             std::to_string(max_bytes - reserved) + " bytes left of the write set's limit (" +
+                             std::to_string(max_bytes) + " bytes, resources.disk); not brought back from the guest");
     }
+    reserved += data;
     proto::Change c;
     c.kind = proto::Change::Kind::file;
     c.path = rel;
     c.mode = st.st_mode & 07777;
-    c.size = static_cast<std::uint64_t>(st.st_size);
-    if (max_bytes != 0 && sent + c.size > max_bytes) {
-      over_limit = true;
-      close(fd);
-      return;
-    }
-    if (!send_change(c)) {
-      close(fd);
-      return;
-    }
-    // Exactly `size` bytes follow, padded with zeros if the file shrank meanwhile.
-    std::uint64_t left = c.size;
-    std::vector<char> buf(proto::k_chunk);
-    while (left > 0 && port_ok) {
-      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
-      ssize_t n = read(fd, buf.data(), want);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        std::fill(buf.begin(), buf.begin() + static_cast<long>(want), 0);
-        n = static_cast<ssize_t>(want);
+    c.size = size;
+    if (!send_change(c)) return;
+    // Exactly `size` bytes follow, as data and holes; a file that cannot be
+    // read to its end is completed with a hole and then named unsent, so the
+    // host drops it.
+    std::uint64_t pos = 0, hole = 0, begin = 0, end = 0;
+    bool complete = true;
+    while (port_ok && next_data(fd.get(), pos, size, begin, end, why)) {
+      hole += begin - pos;
+      pos = begin;
+      if (!send_range(fd.get(), pos, end, hole, why)) {
+        complete = false;
+        break;
       }
-      port_ok = port.send(proto::Type::change_data, std::string_view(buf.data(), static_cast<std::size_t>(n)));
-      left -= static_cast<std::uint64_t>(n);
     }
-    sent += c.size;
-    close(fd);
+    complete = complete && why.empty();
+    hole += size - pos;
+    if (hole != 0) send(proto::Type::change_hole, proto::encode_hole(hole));
+    if (!complete) unsent(rel, "cannot read it in the guest: " + why);
   }
 
   void walk(const std::string& abs, const std::string& rel) {
     DIR* d = opendir(abs.c_str());
-    if (!d) {
-      log("cannot list " + (rel.empty() ? std::string(".") : rel) + ": " + std::strerror(errno));
-      return;
-    }
+    if (!d) return unsent(rel, "cannot list this directory in the guest: " + errno_text());
     std::vector<std::string> names;
     while (dirent* e = readdir(d)) {
       std::string n = e->d_name;
@@ -82,11 +166,14 @@ struct Walker {
     closedir(d);
     std::sort(names.begin(), names.end());
     for (const auto& n : names) {
-      if (!port_ok || over_limit) return;
+      if (!port_ok) return;
       std::string child_abs = abs + "/" + n;
       std::string child_rel = rel.empty() ? n : rel + "/" + n;
       struct stat st{};
-      if (lstat(child_abs.c_str(), &st) != 0) continue;
+      if (lstat(child_abs.c_str(), &st) != 0) {
+        unsent(child_rel, "cannot stat it in the guest: " + errno_text());
+        continue;
+      }
       proto::Change c;
       c.path = child_rel;
       c.mode = st.st_mode & 07777;
@@ -106,7 +193,11 @@ struct Walker {
       } else if (S_ISLNK(st.st_mode)) {
         std::vector<char> target(4096);
         ssize_t len = readlink(child_abs.c_str(), target.data(), target.size());
-        if (len < 0) continue;
+        if (len < 0 || static_cast<std::size_t>(len) == target.size()) {
+          unsent(child_rel, len < 0 ? "cannot read the symlink in the guest: " + errno_text()
+                                    : std::string("the symlink's target is longer than 4095 bytes"));
+          continue;
+        }
         c.kind = proto::Change::Kind::symlink;
         c.target.assign(target.data(), static_cast<std::size_t>(len));
         c.mode = 0777;
@@ -116,7 +207,8 @@ struct Walker {
         c.mode = 0;
         send_change(c);
       } else {
-        log("special file " + child_rel + " (device, fifo or socket) is not brought back");
+        const char* what = S_ISFIFO(st.st_mode) ? "a fifo" : S_ISSOCK(st.st_mode) ? "a socket" : "a device node";
+        unsent(child_rel, std::string(what) + " is not brought back from the guest");
       }
     }
   }
@@ -125,13 +217,11 @@ struct Walker {
 }  // namespace
 
 bool send_write_set(Port& port, const std::string& upper, std::uint64_t max_bytes) {
+  DIR* top = opendir(upper.c_str());
+  if (!top) return port.send(proto::Type::error, "cannot list the guest's upper directory " + upper + ": " + errno_text());
+  closedir(top);
   Walker w{port, max_bytes};
   w.walk(upper, "");
-  if (w.over_limit) {
-    w.port_ok = w.port_ok && port.send(proto::Type::error, "the write set exceeds the limit of " +
-                                                              std::to_string(max_bytes) + " bytes");
-    return w.port_ok;
-  }
   return w.port_ok && port.send(proto::Type::changes_end, "");
 }
 

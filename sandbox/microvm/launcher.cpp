@@ -2,6 +2,7 @@
 
 #include "config/exit_codes.hpp"
 #include "config/load.hpp"
+#include "config/printable.hpp"
 
 #include <sys/ioctl.h>
 #include <sys/random.h>
@@ -27,6 +28,20 @@
 namespace vg::sandbox::microvm {
 
 namespace {
+
+// `text` escaped line by line: a failure's description keeps its console
+// lines, and nothing the guest wrote can forge or erase one of vg's.
+std::string printable_lines(const std::string& text) {
+  std::string out;
+  for (std::size_t at = 0; at <= text.size();) {
+    std::size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    if (at != 0) out += '\n';
+    out += printable(std::string_view(text).substr(at, nl - at));
+    at = nl + 1;
+  }
+  return out;
+}
 
 std::string fresh_seed() {
   std::string seed(32, '\0');
@@ -60,7 +75,7 @@ void MicrovmLauncher::commit(const Spec& spec, const std::string& upper, const s
   if (!report) {
     std::fprintf(stderr, "vg: error: the microVM's writes to %s could not be checked: %s\n", workspace.c_str(),
                  report.error().message.c_str());
-    if (out.exit_code == 0) out.exit_code = 70;
+    if (out.exit_code == 0) out.exit_code = exit_code::k_internal;
     return;
   }
   std::string text = policy::format_report(*report, spec.dry_run_writes);
@@ -189,15 +204,21 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
     out.used_network = net->stats().allowed > 0;
   }
   if (!end->write_set_error.empty()) {
+    // The command ran, but what it wrote cannot be known: nothing is
+    // committed, and a success would hide the loss.
     Change c;
     c.path = ".";
     c.reason = "the guest's write set was not brought back: " + end->write_set_error;
     out.changes.push_back(c);
-    std::fprintf(stderr, "vg: microvm: no change was committed: %s\n", end->write_set_error.c_str());
+    std::fprintf(stderr,
+                 "vg: error: microvm: the command ran (exit status %d) but its write set could not be brought back "
+                 "from the guest, so none of its changes were committed: %s\n",
+                 out.exit_code, printable_lines(end->write_set_error).c_str());
+    if (out.exit_code == 0) out.exit_code = exit_code::k_internal;
     return out;
   }
   for (const auto& r : writer.refused()) {
-    std::fprintf(stderr, "vg: refused: %s: %s\n", r.path.c_str(), r.reason.c_str());
+    std::fprintf(stderr, "vg: refused: %s: %s\n", printable(r.path).c_str(), printable(r.reason).c_str());
     out.changes.push_back(r);
   }
   commit(spec, upper, workspace, started, out);

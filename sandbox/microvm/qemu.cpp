@@ -183,7 +183,10 @@ bool adopted_alive(pid_t pid) {
 }  // namespace
 
 bool vm_running(Vm& vm, int& status) {
-  if (vm.pid <= 0) return false;
+  if (vm.pid <= 0) {
+    if (vm.exit_status >= 0) status = vm.exit_status;
+    return false;
+  }
   if (vm.adopted) {
     if (adopted_alive(vm.pid)) return true;
     vm.pid = -1;
@@ -191,6 +194,7 @@ bool vm_running(Vm& vm, int& status) {
   }
   pid_t r = waitpid(vm.pid, &status, WNOHANG);
   if (r == vm.pid || (r < 0 && errno == ECHILD)) {
+    if (r == vm.pid) vm.exit_status = status;
     vm.pid = -1;
     return false;
   }

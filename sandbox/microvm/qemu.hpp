@@ -45,6 +45,7 @@ struct Vm {
   std::string qemu_log;     // QEMU's own stderr
   std::string qmp_socket;   // "" unless VmOptions::qmp
   bool adopted = false;     // QEMU is another process's child (handed over by the pool)
+  int exit_status = -1;     // QEMU's wait status once vm_running reaped it (-1 = not reaped by us)
 };
 
 // The QEMU command line for `options` (exposed for tests).
@@ -60,7 +61,8 @@ Result<int> connect_socket(const Vm& vm, const std::string& path, int timeout_ms
 // Kill QEMU (if still running), reap it and remove the run directory.
 void stop_vm(Vm& vm);
 
-// True while QEMU runs; fills `status` (waitpid) once it has ended and was reaped.
+// True while QEMU runs; fills `status` (waitpid) once it has ended and was
+// reaped, on this call or an earlier one (the status is kept in `vm`).
 bool vm_running(Vm& vm, int& status);
 
 // Describe why the guest failed for an error message: `what`, QEMU's exit,

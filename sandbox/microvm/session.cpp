@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "config/fd_io.hpp"
@@ -102,7 +103,9 @@ bool Channel::flush() {
 }
 bool Channel::fill() {
   char buf[65536];
-  for (;;) {
+  // A bounded amount per call: the caller writes out the frames before it
+  // reads more, so a guest sending fast cannot grow the buffer without end.
+  for (int reads = 0; reads < 16; ++reads) {
     ssize_t n = read(m_fd, buf, sizeof buf);
     if (n > 0) {
       m_decoder.feed(buf, static_cast<std::size_t>(n));
@@ -113,6 +116,7 @@ bool Channel::fill() {
     if (n < 0 && errno == EAGAIN) return true;
     return false;
   }
+  return true;
 }
 
 Result<proto::Hello> wait_hello(Channel& channel, Vm& vm, int timeout_ms) {
@@ -173,15 +177,30 @@ Result<SessionEnd> run_session(Channel& channel, Vm& vm, const proto::Start& sta
   auto started = Clock::now();
   auto last_frame = Clock::now();
   bool kill_sent = false;
+  // When QEMU ended: what it had passed to the socket is still read.
+  std::optional<Clock::time_point> qemu_ended;
 
-  auto failure = [&](const std::string& what) {
+  // Before the exit frame a failure is the session's (an Error); after it
+  // the command has run and only its write set is lost: the caller reports
+  // the exit status and that no change was committed.
+  auto failure = [&](const std::string& what) -> Result<SessionEnd> {
     int status = 0;
     bool running = vm_running(vm, status);
-    return make_error(describe_failure(vm, what, status, !running));
+    std::string described = describe_failure(vm, what, status, !running && vm.exit_status >= 0);
+    if (!got_exit) return make_error(described);
+    end.write_set_error = described;
+    return end;
+  };
+  auto ended_early = [&] {
+    return failure(got_exit ? "the microVM ended before sending all of the write set" : "the microVM ended unexpectedly");
   };
 
   for (;;) {
-    if (!channel.flush()) return failure("the microVM's control port broke");
+    if (!channel.flush()) {
+      // QEMU is going away; what it passed on before is still read below.
+      channel.discard_queued();
+      if (!qemu_ended) qemu_ended = Clock::now();
+    }
     pollfd fds[3] = {
         {channel.fd(), static_cast<short>(POLLIN | (channel.queued() ? POLLOUT : 0)), 0},
         {(stdin_open && !got_exit && channel.queued() < (1u << 20)) ? 0 : -1, POLLIN, 0},
@@ -251,6 +270,18 @@ Result<SessionEnd> run_session(Channel& channel, Vm& vm, const proto::Start& sta
             if (!in_file) return failure("the guest sent file data outside a file");
             if (auto w = writer.data(f.payload); !w) return failure(w.error().message);
             break;
+          case proto::Type::change_hole: {
+            std::uint64_t length = 0;
+            if (!in_file || !proto::decode_hole(f.payload, length)) return failure("the guest sent a malformed hole");
+            if (auto w = writer.hole(length); !w) return failure(w.error().message);
+            break;
+          }
+          case proto::Type::unsent: {
+            proto::Unsent u;
+            if (!got_exit || !proto::decode(f.payload, u)) return failure("the guest sent a malformed unsent frame");
+            if (auto w = writer.unsent(u); !w) return failure(w.error().message);
+            break;
+          }
           case proto::Type::changes_end:
             if (!got_exit) return failure("the guest sent its write set before the exit status");
             if (auto w = writer.finish(); !w) return failure(w.error().message);
@@ -279,13 +310,14 @@ Result<SessionEnd> run_session(Channel& channel, Vm& vm, const proto::Start& sta
       }
       if (!alive) {
         usleep(50000);  // let QEMU finish exiting so its status is known
-        return failure(got_exit ? "the microVM ended before sending the write set" : "the microVM ended unexpectedly");
+        return ended_early();
       }
     }
+    // QEMU may end with frames still in the socket: they are read (the poll
+    // above sees them, then EOF) before its end counts, for at most 2 s.
     int status = 0;
-    if (!vm_running(vm, status)) {
-      return failure(got_exit ? "the microVM ended before sending the write set" : "the microVM ended unexpectedly");
-    }
+    if (!qemu_ended && !vm_running(vm, status)) qemu_ended = Clock::now();
+    if (qemu_ended && Clock::now() - *qemu_ended > std::chrono::seconds(2)) return ended_early();
     int silent = ms_since(last_frame);
     if (silent > (got_exit ? limits.write_set_ms : limits.hang_ms)) {
       return failure("the guest stopped responding (nothing for " + std::to_string(silent / 1000) + " s; hung)");

@@ -47,6 +47,8 @@ class Channel {
   // Send queued bytes without blocking; false when the socket is broken.
   bool flush();
   std::size_t queued() const { return m_out.size(); }
+  // Drop what is queued (the socket broke: nothing more can be sent).
+  void discard_queued() { m_out.clear(); }
   // Read what is available; false on EOF or error.
   bool fill();
   proto::Decoder& decoder() { return m_decoder; }

@@ -36,7 +36,9 @@ UpperWriter::~UpperWriter() {
 
 void UpperWriter::close_file() {
   if (m_file >= 0) close(m_file);
+  if (m_parent >= 0) close(m_parent);
   m_file = -1;
+  m_parent = -1;
 }
 
 void UpperWriter::refuse(const std::string& path, const std::string& reason) {
@@ -45,6 +47,31 @@ void UpperWriter::refuse(const std::string& path, const std::string& reason) {
   c.accepted = false;
   c.reason = reason;
   m_refused.push_back(c);
+}
+
+// Remove the current (or just completed) file and refuse it; its remaining
+// bytes are discarded.
+void UpperWriter::drop_file(const std::string& reason) {
+  if (m_file >= 0) {
+    close(m_file);
+    m_file = -1;
+  }
+  if (m_parent >= 0 && m_file_written && unlinkat(m_parent, m_leaf.c_str(), 0) == 0) m_data -= m_file_data;
+  m_file_written = false;
+  m_file_data = 0;
+  refuse(m_file_path, reason);
+}
+
+// The file has all its bytes: its length is set last, so a trailing hole
+// stays a hole.
+void UpperWriter::complete_file() {
+  if (m_file < 0) return;
+  if (ftruncate(m_file, static_cast<off_t>(m_size)) != 0) {
+    drop_file(std::string("ftruncate to ") + std::to_string(m_size) + " bytes: " + std::strerror(errno));
+    return;
+  }
+  close(m_file);
+  m_file = -1;
 }
 
 // Open the parent directory of `path` beneath the root, creating missing
@@ -82,11 +109,14 @@ int UpperWriter::open_parent(const std::string& path, std::string& leaf, std::st
 Result<void> UpperWriter::begin(const proto::Change& c) {
   if (m_left != 0) return make_error("the guest started '" + c.path + "' before finishing '" + m_file_path + "'");
   close_file();
+  m_file_written = false;
+  m_file_data = 0;
   if (m_root < 0) return make_error("cannot open the upper directory " + m_dir + ": " + std::strerror(errno));
   // decode() already refused unsafe paths; checked again, the guest is not trusted.
   if (!proto::safe_relative_path(c.path)) return make_error("the guest sent an unsafe path '" + c.path + "'");
   m_file_path = c.path;
   m_left = c.kind == proto::Change::Kind::file ? c.size : 0;
+  m_size = m_left;
   std::string leaf, why;
   int parent = open_parent(c.path, leaf, why);
   if (parent < 0) {
@@ -115,16 +145,15 @@ Result<void> UpperWriter::begin(const proto::Change& c) {
       break;
     }
     case proto::Change::Kind::file: {
-      if (m_max_bytes != 0 && m_total + c.size > m_max_bytes) {
-        refuse(c.path, "the write set exceeds the limit of " + std::to_string(m_max_bytes) + " bytes");
-        break;
-      }
-      m_total += c.size;
       // Special bits are never carried over from the guest.
       m_file = openat(parent, leaf.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, c.mode & 0777);
       if (m_file < 0) return fail("create");
       fchmod(m_file, c.mode & 0777);
-      break;
+      m_parent = parent;
+      m_leaf = leaf;
+      m_file_written = true;
+      if (m_left == 0) complete_file();
+      return {};
     }
     case proto::Change::Kind::symlink:
       if (symlinkat(c.target.c_str(), parent, leaf.c_str()) != 0) return fail("symlink");
@@ -137,22 +166,49 @@ Result<void> UpperWriter::begin(const proto::Change& c) {
   return {};
 }
 
+Result<void> UpperWriter::advance(std::uint64_t length) {
+  m_left -= length;
+  if (m_left == 0) complete_file();
+  return {};
+}
+
 Result<void> UpperWriter::data(std::string_view bytes) {
   if (bytes.size() > m_left) return make_error("the guest sent more bytes than announced for '" + m_file_path + "'");
-  m_left -= bytes.size();
-  if (m_file < 0) return {};
+  if (m_file >= 0 && m_max_bytes != 0 && bytes.size() > m_max_bytes - m_data) {
+    drop_file("its data goes past the write set's limit of " + std::to_string(m_max_bytes) +
+              " bytes (resources.disk); not brought back from the guest");
+  }
+  std::uint64_t at = m_size - m_left;
   std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = write(m_file, bytes.data() + done, bytes.size() - done);
+  while (m_file >= 0 && done < bytes.size()) {
+    ssize_t n = pwrite(m_file, bytes.data() + done, bytes.size() - done, static_cast<off_t>(at + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      refuse(m_file_path, std::string("write: ") + std::strerror(errno));
-      close_file();
-      return {};
+      drop_file(std::string("write: ") + std::strerror(n < 0 ? errno : ENOSPC));
+      break;
     }
     done += static_cast<std::size_t>(n);
+    m_data += static_cast<std::uint64_t>(n);
+    m_file_data += static_cast<std::uint64_t>(n);
   }
-  if (m_left == 0) close_file();
+  return advance(bytes.size());
+}
+
+Result<void> UpperWriter::hole(std::uint64_t length) {
+  if (length > m_left) return make_error("the guest sent a hole past the end of '" + m_file_path + "'");
+  return advance(length);
+}
+
+Result<void> UpperWriter::unsent(const proto::Unsent& entry) {
+  if (m_left != 0) return make_error("the guest named '" + entry.path + "' unsent in the middle of '" + m_file_path + "'");
+  if (!proto::safe_relative_path(entry.path)) return make_error("the guest sent an unsafe path '" + entry.path + "'");
+  // A file the guest could not read to its end was completed with a hole:
+  // it goes, and only the refusal stays.
+  if (entry.path == m_file_path && m_parent >= 0) {
+    drop_file(entry.reason);
+    return {};
+  }
+  refuse(entry.path, entry.reason);
   return {};
 }
 
