@@ -6,7 +6,9 @@
 //   --exclude GLOB (repeatable): the config's `exclude` list
 //   --allow HOST (repeatable): network: restricted with this allowed_hosts entry
 //   --timeout SECONDS: resources.timeout
-// Prints each change and its verdict to stderr as "change: <accepted|refused> <path> <reason>".
+//   --disk BYTES: resources.disk
+// Prints each change and its verdict to stderr as "change: <accepted|refused> <path> <reason>",
+// and "quarantine: DIR" when refused changes were kept.
 #include <unistd.h>
 
 #include <cstdio>
@@ -33,6 +35,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> exclude;
   std::vector<std::string> allow;
   std::uint64_t timeout = 0;
+  std::uint64_t disk = 0;
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -48,6 +51,8 @@ int main(int argc, char** argv) {
       allow.push_back(argv[++i]);
     } else if (a == "--timeout" && i + 1 < argc) {
       timeout = std::strtoull(argv[++i], nullptr, 10);
+    } else if (a == "--disk" && i + 1 < argc) {
+      disk = std::strtoull(argv[++i], nullptr, 10);
     } else if (a == "--exclude" && i + 1 < argc) {
       exclude.push_back(argv[++i]);
     } else if (a == "--template" || a == "--template-status") {
@@ -142,6 +147,7 @@ int main(int argc, char** argv) {
   spec.profile = config.sandbox;
   spec.profile.exclude = exclude;
   spec.profile.resources.timeout = timeout;
+  spec.profile.resources.disk = disk;
   if (!allow.empty()) {
     spec.profile.network.mode = config::NetworkMode::restricted;
     spec.profile.network.allowed_hosts = allow;
@@ -154,5 +160,6 @@ int main(int argc, char** argv) {
   for (const auto& c : out->changes) {
     std::fprintf(stderr, "change: %s %s %s\n", c.accepted ? "accepted" : "refused", c.path.c_str(), c.reason.c_str());
   }
+  if (!out->quarantine.empty()) std::fprintf(stderr, "quarantine: %s\n", out->quarantine.c_str());
   return out->exit_code;
 }

@@ -113,6 +113,19 @@ void Child::close_input() {
   }
 }
 
+bool Child::running(std::chrono::milliseconds period) {
+  auto deadline = std::chrono::steady_clock::now() + period;
+  while (!m_exited && std::chrono::steady_clock::now() < deadline) {
+    pump(50);
+    int status = 0;
+    if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
+      m_exited = true;
+      m_status = status;
+    }
+  }
+  return !m_exited;
+}
+
 int Child::wait(std::chrono::milliseconds timeout) {
   close_input();
   auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -27,6 +27,9 @@ class Child {
   void write_input(const std::string& text);
   // Close the child's stdin.
   void close_input();
+  // Read output for up to `period`; false once the child has exited (wait()
+  // then returns its code at once).
+  bool running(std::chrono::milliseconds period);
   // Wait for the exit up to `timeout`; return the exit code (128+N for a
   // signal), or -1 on timeout (the child is then killed).
   int wait(std::chrono::milliseconds timeout);
