@@ -19,6 +19,7 @@
 #include "sandbox/microvm/cpio.hpp"
 #include "sandbox/microvm/files.hpp"
 #include "sandbox/microvm/modules.hpp"
+#include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/tool.hpp"
 
 namespace vg::sandbox::microvm {
@@ -330,9 +331,10 @@ Result<Assets> build_assets(const AssetOptions& o) {
     rename(final_dir.c_str(), aside.c_str());
     remove_tree(aside);
   }
-  std::string tmpl = o.guest_root + "/.build-XXXXXX";
-  if (!mkdtemp(tmpl.data())) return make_error("mkdtemp(\"" + tmpl + "\"): " + std::strerror(errno));
-  std::string tmp = tmpl;
+  // Named after this vg, so a later build removes it if vg is killed meanwhile.
+  auto made = make_owned_dir(o.guest_root, ".build-");
+  if (!made) return made.error();
+  std::string tmp = *made;
   struct Cleanup {
     std::string dir;
     ~Cleanup() {
