@@ -16,6 +16,18 @@ namespace {
 
 void note(const std::string& line) { std::fprintf(stderr, "vg: microvm: %s\n", line.c_str()); }
 
+// A failure's description (describe_failure) in one line: its first line,
+// and QEMU's own last word when it said something.
+std::string one_line(const std::string& message) {
+  std::string line = message.substr(0, message.find('\n'));
+  auto qemu = message.find("\n--- qemu ---\n");
+  if (qemu == std::string::npos) return line;
+  std::string said = message.substr(qemu + 14);
+  while (!said.empty() && said.back() == '\n') said.pop_back();
+  if (auto nl = said.rfind('\n'); nl != std::string::npos) said = said.substr(nl + 1);
+  return said.empty() ? line : line + "; QEMU said: " + said;
+}
+
 VmOptions vm_options(const GuestRequest& r, const std::string& run_dir) {
   VmOptions vo;
   vo.assets = r.assets;
@@ -37,8 +49,8 @@ std::optional<Template> usable_template(const GuestRequest& r) {
   if (!found.missing) note(found.why + "; rebuilding it");
   auto built = build_template(options);
   if (!built) {
-    note("cannot build the guest template (" + built.error().message.substr(0, built.error().message.find('\n')) +
-         "); booting cold");
+    note("cannot build the guest template in " + options.root + " (" + one_line(built.error().message) +
+         "); booting cold instead");
     return std::nullopt;
   }
   return *built;
@@ -56,7 +68,16 @@ Result<Guest> acquire_guest(const GuestRequest& r) {
     return g;
   }
   if (templates_enabled()) {
-    if (auto tmpl = usable_template(r)) {
+    auto tmpl = usable_template(r);
+    if (tmpl) {
+      // Decided before QEMU starts, not learnt from its failure.
+      if (auto why = restore_blocker(*tmpl); !why.empty()) {
+        note(why + "; booting cold instead (make " + tmpl->dir +
+             " writable, or set VG_MICROVM_TEMPLATE=off to skip the template)");
+        tmpl.reset();
+      }
+    }
+    if (tmpl) {
       std::string dir = r.run_dir + "/clone";
       if (mkdir(dir.c_str(), 0700) != 0) return make_error("mkdir(\"" + dir + "\"): " + std::strerror(errno));
       auto clone = start_clone(*tmpl, vm_options(r, dir));
@@ -67,8 +88,8 @@ Result<Guest> acquire_guest(const GuestRequest& r) {
         g.source = GuestSource::clone;
         return g;
       }
-      const std::string& m = clone.error().message;
-      note("restoring the guest template failed (" + m.substr(0, m.find('\n')) + "); booting cold");
+      note("restoring the guest template from " + tmpl->dir + " failed (" + one_line(clone.error().message) +
+           "); booting cold instead");
     }
   }
   VmOptions vo = vm_options(r, r.run_dir + "/vm");

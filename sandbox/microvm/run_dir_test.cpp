@@ -1,5 +1,6 @@
 // What a killed vg leaves in the microVM's runtime and data directories is
-// removed by the next one, and nothing a live process owns.
+// removed by the next one, and nothing a live process owns; a template that
+// cannot be restored says which file and why.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 
 #include "sandbox/microvm/files.hpp"
 #include "sandbox/microvm/runtime_dir.hpp"
+#include "sandbox/microvm/template.hpp"
 
 namespace vg::sandbox::microvm {
 namespace {
@@ -74,6 +76,23 @@ TEST_F(RunDirTest, DirectoriesOfDeadCreatorsAreSweptAndOthersKept) {
   auto again = make_owned_dir(m_dir, "run-");
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(exists(*made));
+}
+
+TEST_F(RunDirTest, RestoreBlockerNamesTheMemoryImageAndTheError) {
+  Template t;
+  t.dir = m_dir;
+  t.memory = m_dir + "/memory";
+  // A directory in its place: open(O_RDWR) fails as on a read-only mount.
+  ASSERT_EQ(mkdir(t.memory.c_str(), 0700), 0);
+  std::string why = restore_blocker(t);
+  EXPECT_NE(why.find(t.memory), std::string::npos) << why;
+  EXPECT_NE(why.find("Is a directory"), std::string::npos) << why;
+  EXPECT_EQ(why.find('\n'), std::string::npos) << why;
+  rmdir(t.memory.c_str());
+  int fd = open(t.memory.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  EXPECT_EQ(restore_blocker(t), "");
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "guest/protocol.hpp"
 #include "sandbox/microvm/files.hpp"
 #include "sandbox/microvm/qmp.hpp"
+#include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/session.hpp"
 
 namespace vg::sandbox::microvm {
@@ -212,10 +213,18 @@ TemplateLookup find_template(const TemplateOptions& o) {
     return l;
   }
   int sf = open(t.state.c_str(), O_RDONLY | O_CLOEXEC);
+  if (sf < 0) {
+    l.why = "template " + key + ": open(\"" + t.state + "\"): " + std::strerror(errno);
+    return l;
+  }
   std::uint64_t size = 0;
-  auto digest = sf >= 0 ? sha256_fd(sf, size) : Result<std::string>(make_error("missing"));
-  if (sf >= 0) close(sf);
-  if (!digest || size != t.state_size || *digest != t.state_sha256) {
+  auto digest = sha256_fd(sf, size);
+  close(sf);
+  if (!digest) {
+    l.why = "template " + key + ": " + t.state + ": " + digest.error().message;
+    return l;
+  }
+  if (size != t.state_size || *digest != t.state_sha256) {
     l.why = "template " + key + ": the device state does not match its manifest digest (corrupt)";
     return l;
   }
@@ -235,8 +244,10 @@ Result<Template> build_template(const TemplateOptions& o) {
   std::string key = template_key(o);
   remove_others(o.root, "");
 
-  std::string build = o.root + "/.build-XXXXXX";
-  if (!mkdtemp(build.data())) return make_error("mkdtemp(\"" + build + "\"): " + std::strerror(errno));
+  // remove_others() above already cleared what a killed builder left.
+  auto made = make_owned_dir(o.root, ".build-");
+  if (!made) return made.error();
+  std::string build = *made;
   struct Cleanup {
     std::string dir;
     ~Cleanup() {
@@ -327,7 +338,19 @@ Result<Template> build_template(const TemplateOptions& o) {
   return found.tmpl;
 }
 
+std::string restore_blocker(const Template& t) {
+  // Opening for writing moves no timestamp: the manifest's identity holds.
+  int fd = open(t.memory.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd >= 0) {
+    close(fd);
+    return "";
+  }
+  return "the guest template's memory image " + t.memory + " cannot be opened read-write (open: " +
+         std::strerror(errno) + "), which QEMU needs even to map it copy-on-write";
+}
+
 Result<Clone> start_clone(const Template& t, const VmOptions& base) {
+  if (auto why = restore_blocker(t); !why.empty()) return make_error(why);
   // Hash the state through the descriptor QEMU will read: what was checked is what loads.
   int state_fd = open(t.state.c_str(), O_RDONLY | O_CLOEXEC);
   if (state_fd < 0) return make_error("open(\"" + t.state + "\"): " + std::strerror(errno));

@@ -78,8 +78,15 @@ struct Clone {
   int fd = -1;
 };
 
+// Why `tmpl` cannot be restored here, in one line naming the file and the
+// error, or "" when it can: QEMU opens the memory image read-write even to
+// map it copy-on-write, which a read-only mount or an immutable or
+// unwritable file refuses.
+std::string restore_blocker(const Template& tmpl);
+
 // Start a clone of `tmpl` with `base`'s run directory, share and hidden
-// paths. The state file is re-hashed through the descriptor QEMU reads.
+// paths (an Error saying restore_blocker() when it cannot be restored). The
+// state file is re-hashed through the descriptor QEMU reads.
 Result<Clone> start_clone(const Template& tmpl, const VmOptions& base);
 
 }  // namespace vg::sandbox::microvm

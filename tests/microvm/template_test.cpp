@@ -87,6 +87,36 @@ TEST_F(Microvm, ChangedTemplateMemoryIsNeverUsedAndIsRebuilt) {
   EXPECT_EQ(s.wait(k_run), 0) << s.out << s.err;
 }
 
+TEST_F(Microvm, ReadOnlyTemplateIsNotRestoredAndTheColdBootSaysWhy) {
+  std::string dir = ensure_template(env());
+  ASSERT_FALSE(dir.empty());
+  // The template directory read-only in a private mount namespace (as on a
+  // read-only data mount); the host's mounts are untouched.
+  std::string script = "mount --bind '" + dir + "' '" + dir + "' && mount -o remount,bind,ro '" + dir +
+                       "' && touch '" + dir + "/probe' 2>/dev/null && echo still-writable; exec \"$@\"";
+  std::vector<std::string> a = {"/usr/bin/unshare", "-m"};
+  if (geteuid() != 0) a.insert(a.begin() + 1, "-r");  // a user namespace of its own for the mounts
+  for (const std::string& arg : {std::string("/bin/sh"), std::string("-c"), script, std::string("sh")}) a.push_back(arg);
+  for (const auto& arg : argv({"sh", "-c", "echo from-cold; exit 4"})) a.push_back(arg);
+  Child c(a, env());
+  EXPECT_EQ(c.wait(k_run), 4) << c.err;
+  ASSERT_EQ(c.out.find("still-writable"), std::string::npos) << "the read-only bind mount did not take";
+  EXPECT_EQ(c.out, "from-cold\n");
+  // One line: the file, the error, what vg did instead.
+  std::string line = "vg: microvm: the guest template's memory image " + dir +
+                     "/memory cannot be opened read-write (open: Read-only file system)";
+  auto at = c.err.find(line);
+  ASSERT_NE(at, std::string::npos) << c.err;
+  std::string rest = c.err.substr(at, c.err.find('\n', at) - at);
+  EXPECT_NE(rest.find("; booting cold instead"), std::string::npos) << rest;
+  EXPECT_EQ(c.err.find("restoring the guest template"), std::string::npos) << "QEMU was tried anyway: " << c.err;
+  EXPECT_EQ(c.err.find("rebuilding"), std::string::npos) << c.err;
+  // The template itself is untouched and still verifies outside the namespace.
+  Child s({driver(), "--template-status"}, env());
+  EXPECT_EQ(s.wait(k_run), 0) << s.out << s.err;
+  EXPECT_EQ(s.out.rfind("ready ", 0), 0u) << s.out;
+}
+
 TEST_F(Microvm, EnvFilesAndExcludedPathsAreHiddenFromTheGuest) {
   write_text(m_workspace + "/.env", "SECRET=hunter2\n");
   ASSERT_EQ(mkdir((m_workspace + "/pkg").c_str(), 0755), 0);
