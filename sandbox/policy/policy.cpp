@@ -11,6 +11,7 @@
 #include "sandbox/policy/apply.hpp"
 #include "sandbox/policy/fs.hpp"
 #include "sandbox/policy/glob.hpp"
+#include "sandbox/policy/host_links.hpp"
 #include "sandbox/policy/quarantine.hpp"
 #include "sandbox/policy/resolve.hpp"
 #include "sandbox/policy/write_set.hpp"
@@ -197,10 +198,16 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
   const std::string volume_root = volume_root_of(rules, target_root);
   MergedView merged(upper.get(), target.get());
   std::uint64_t total = rules.total_before;
+  // New links that would lead existing ones out are refused, all of them.
+  std::string links_refused = host_link_led_out(target.get(), *scanned, merged, volume_root);
   for (const Item& it : *scanned) {
     Change c = it.change;
     std::string verdict;
-    if (auto why = check_item(it, rules, volume_root, merged, total)) {
+    bool new_link = it.type == EntryType::symlink && it.change.kind != Change::Kind::deleted;
+    if (new_link && !links_refused.empty()) {
+      c.reason = links_refused;
+      verdict = "refused";
+    } else if (auto why = check_item(it, rules, volume_root, merged, total)) {
       c.reason = *why;
       verdict = "refused";
     } else if (rules.apply == Apply::dry_run) {

@@ -629,3 +629,34 @@ TEST(Glob, MatchesNamesAtAnyDepthAndAnchoredPatterns) {
 }
 
 }  // namespace
+
+// --- a run's new links must not lead the host's existing links out
+
+TEST_F(PolicyTest, NewLinkThatLeadsAnExistingHostLinkOutIsRefused) {
+  // Across two runs: `l -> x/../outside/file` dangles harmlessly (x is
+  // missing), then a run adds `x -> .`; with it, l climbs out through x.
+  write(outside + "/file", "outside");
+  fs::create_symlink("x/../outside/file", ws + "/l");
+  fs::create_symlink(".", upper + "/x");
+  auto r = commit();
+  ASSERT_NE(find(r, "x"), nullptr);
+  EXPECT_FALSE(find(r, "x")->accepted);
+  EXPECT_NE(find(r, "x")->reason.find("existing link l"), std::string::npos) << find(r, "x")->reason;
+  EXPECT_FALSE(fs::exists(fs::symlink_status(ws + "/x")));
+  // The attempt is real: with x committed, l would name the outside file.
+  fs::create_symlink(".", ws + "/x-probe");
+  EXPECT_EQ(fs::weakly_canonical(ws + "/x-probe/../outside/file"), fs::weakly_canonical(outside + "/file"));
+}
+
+TEST_F(PolicyTest, NewLinksThatLeaveHostLinksInsideAreAccepted) {
+  // pnpm-style links to shallower directories, with host links using "..".
+  fs::create_directories(ws + "/packages/shared");
+  fs::create_directories(ws + "/app/node_modules/.bin");
+  fs::create_symlink("../tool/bin.js", ws + "/app/node_modules/.bin/tool");
+  fs::create_directories(upper + "/app/node_modules");
+  fs::create_symlink("../../packages/shared", upper + "/app/node_modules/shared");
+  auto r = commit();
+  ASSERT_NE(find(r, "app/node_modules/shared"), nullptr);
+  EXPECT_TRUE(find(r, "app/node_modules/shared")->accepted) << find(r, "app/node_modules/shared")->reason;
+  EXPECT_TRUE(fs::is_symlink(ws + "/app/node_modules/shared"));
+}
