@@ -237,6 +237,7 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
   }
   report.total_size = total;
   report.quarantine = quarantine.dir();
+  report.notes = quarantine.notes();
   return report;
 }
 
@@ -255,6 +256,7 @@ std::string format_report(const Report& report, bool verbose) {
     if (!c.reason.empty()) out += ": " + printable(c.reason);
     out += "\n";
   }
+  for (const auto& n : report.notes) out += "vg: note: " + n + "\n";
   if (report.refused > 0 || (verbose && !report.quarantine.empty())) {
     out += "vg: " + std::to_string(report.accepted) + " change(s) " + (verbose ? "checked" : "committed") + ", " +
            std::to_string(report.refused) + " refused";

@@ -61,6 +61,7 @@ struct Report {
   int accepted = 0;
   int refused = 0;              // includes conflicts
   int conflicts = 0;
+  std::vector<std::string> notes;  // the quarantine's housekeeping, one line each
   // Bytes counted against Rules::max_total_size, Rules::total_before included.
   std::uint64_t total_size = 0;
 };

@@ -17,7 +17,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/owned.hpp"
 #include "sandbox/policy/glob.hpp"
+#include "sandbox/policy/quarantine.hpp"
 
 namespace fs = std::filesystem;
 using vg::sandbox::Change;
@@ -659,4 +661,46 @@ TEST_F(PolicyTest, NewLinksThatLeaveHostLinksInsideAreAccepted) {
   ASSERT_NE(find(r, "app/node_modules/shared"), nullptr);
   EXPECT_TRUE(find(r, "app/node_modules/shared")->accepted) << find(r, "app/node_modules/shared")->reason;
   EXPECT_TRUE(fs::is_symlink(ws + "/app/node_modules/shared"));
+}
+
+// --- the quarantine is bounded
+
+TEST_F(PolicyTest, QuarantineRemovesTheOldestRunsToStayUnderItsCapAndSaysSo) {
+  std::string base = rules.quarantine_base;
+  fs::create_directories(base + "/20200101-000000-1");
+  write(base + "/20200101-000000-1/old.bin", std::string(48 * 1024, 'o'));
+  fs::create_directories(base + "/20990101-000000-2");  // a newer run: kept
+  write(base + "/20990101-000000-2/new.bin", std::string(4 * 1024, 'n'));
+  write(upper + "/refused.bin", std::string(32 * 1024, 'r'));
+  policy::Item it;
+  it.change.path = "refused.bin";
+  it.type = policy::EntryType::regular;
+  it.mode = 0644;
+  vg::UniqueFd up(open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  policy::Quarantine q(base, 80 * 1024);
+  ASSERT_TRUE(q.keep(up.get(), it, "refused", "test"));
+  EXPECT_TRUE(fs::exists(q.dir() + "/refused.bin"));
+  EXPECT_FALSE(fs::exists(base + "/20200101-000000-1")) << "the oldest run should have made room";
+  EXPECT_TRUE(fs::exists(base + "/20990101-000000-2"));
+  ASSERT_EQ(q.notes().size(), 1u);
+  EXPECT_NE(q.notes()[0].find("removed the oldest quarantine"), std::string::npos) << q.notes()[0];
+}
+
+TEST_F(PolicyTest, ChangeLargerThanTheQuarantineCapIsListedNotKept) {
+  write(upper + "/huge.bin", std::string(96 * 1024, 'h'));
+  policy::Item it;
+  it.change.path = "huge.bin";
+  it.type = policy::EntryType::regular;
+  it.mode = 0644;
+  vg::UniqueFd up(open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  policy::Quarantine q(rules.quarantine_base, 64 * 1024);
+  auto kept = q.keep(up.get(), it, "refused", "too big");
+  ASSERT_FALSE(kept);
+  EXPECT_NE(kept.error().message.find("cap"), std::string::npos) << kept.error().message;
+  EXPECT_FALSE(fs::exists(q.dir() + "/huge.bin"));
+  std::ifstream manifest(q.dir() + "/manifest.tsv");
+  std::string line;
+  std::getline(manifest, line);
+  EXPECT_NE(line.find("huge.bin"), std::string::npos) << line;
+  EXPECT_NE(line.find("not kept"), std::string::npos) << line;
 }

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 
 #include "config/files.hpp"
 #include "config/printable.hpp"
@@ -77,20 +79,72 @@ Result<void> Quarantine::copy_entry(int upper_fd, const Item& item) {
   return {};
 }
 
+namespace {
+
+// Bytes on disk of the tree at `path` (links not followed).
+std::uint64_t disk_usage(const std::filesystem::path& path) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st{};
+    if (lstat(it->path().c_str(), &st) == 0) total += static_cast<std::uint64_t>(st.st_blocks) * 512;
+  }
+  return total;
+}
+
+}  // namespace
+
+bool Quarantine::make_room(std::uint64_t bytes) {
+  if (!m_measured) {
+    m_used = disk_usage(m_base);
+    m_measured = true;
+  }
+  if (m_used + bytes <= m_cap) return true;
+  // The oldest runs first: directory names start with the UTC time.
+  std::vector<std::string> runs;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(m_base, ec)) {
+    if (e.is_directory(ec) && e.path().string() != m_dir) runs.push_back(e.path().string());
+  }
+  std::sort(runs.begin(), runs.end());
+  for (const auto& run : runs) {
+    if (m_used + bytes <= m_cap) break;
+    std::uint64_t size = disk_usage(run);
+    if (std::filesystem::remove_all(run, ec) == static_cast<std::uintmax_t>(-1) || ec) continue;
+    m_used = size > m_used ? 0 : m_used - size;
+    m_notes.push_back("removed the oldest quarantine " + printable(run) + " (" + std::to_string(size >> 20) +
+                      " MiB) to keep the quarantine under " + std::to_string(m_cap >> 20) + " MiB");
+  }
+  return m_used + bytes <= m_cap;
+}
+
 Result<void> Quarantine::keep(int upper_fd, const Item& item, const std::string& verdict, const std::string& reason) {
   auto r = ensure_dir();
   if (!r) return r;
+  std::string not_kept;
   if (item.change.kind != Change::Kind::deleted) {
-    r = copy_entry(upper_fd, item);
-    if (!r) return r;
+    struct stat st{};
+    std::uint64_t bytes = 4096;
+    if (fstatat(upper_fd, item.change.path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      bytes += static_cast<std::uint64_t>(st.st_blocks) * 512;  // holes cost nothing: they stay holes
+    }
+    if (make_room(bytes)) {
+      r = copy_entry(upper_fd, item);
+      if (!r) return r;
+      m_used += bytes;
+    } else {
+      not_kept = "the quarantine is at its cap of " + std::to_string(m_cap >> 20) + " MiB: the content was not kept";
+    }
   }
   std::string manifest = m_dir + "/manifest.tsv";
   FILE* f = std::fopen(manifest.c_str(), "ae");
   if (!f) return make_error("open(\"" + manifest + "\"): " + errno_text(errno));
   // Escaped, so a tab or newline in a name cannot add a field or a record.
   std::fprintf(f, "%s\t%s\t%s\t%s\n", verdict.c_str(), to_string(item.change.kind),
-               printable(item.change.path).c_str(), printable(reason).c_str());
+               printable(item.change.path).c_str(), printable(reason + (not_kept.empty() ? "" : "; " + not_kept)).c_str());
   std::fclose(f);
+  if (!not_kept.empty()) return make_error(not_kept);
   return {};
 }
 

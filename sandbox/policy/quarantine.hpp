@@ -1,7 +1,9 @@
 #pragma once
 // The quarantine: where refused changes are kept so nothing is lost.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "config/result.hpp"
 #include "sandbox/policy/write_set.hpp"
@@ -14,20 +16,36 @@ namespace vg::sandbox::policy {
 // `manifest.tsv` of verdict, kind, path and reason (path and reason escaped
 // with vg::printable, so each change is one line of four fields). Regular
 // files are copied with their holes.
+//
+// The quarantine is bounded: past `cap` bytes of disk (all runs' together),
+// the oldest runs' directories are removed first, each named in a note; a
+// change that still does not fit is listed in the manifest, its content not
+// kept, and keep() says so.
+inline constexpr std::uint64_t k_quarantine_cap = 1ull << 30;
+
 class Quarantine {
  public:
-  explicit Quarantine(std::string base) : m_base(std::move(base)) {}
+  explicit Quarantine(std::string base, std::uint64_t cap = k_quarantine_cap) : m_base(std::move(base)), m_cap(cap) {}
   // Keep the upper entry of `item` with `verdict` ("refused", "conflict",
   // "dry-run") and `reason`.
   Result<void> keep(int upper_fd, const Item& item, const std::string& verdict, const std::string& reason);
   // The directory, "" when nothing was kept.
   const std::string& dir() const { return m_dir; }
+  // What was removed to stay under the cap, one line each.
+  const std::vector<std::string>& notes() const { return m_notes; }
 
  private:
   Result<void> ensure_dir();
   Result<void> copy_entry(int upper_fd, const Item& item);
+  // Make room for `bytes` more; false when even removing every older run's
+  // directory would not.
+  bool make_room(std::uint64_t bytes);
   std::string m_base;
+  std::uint64_t m_cap;
   std::string m_dir;
+  bool m_measured = false;
+  std::uint64_t m_used = 0;  // bytes on disk under m_base
+  std::vector<std::string> m_notes;
 };
 
 }  // namespace vg::sandbox::policy
