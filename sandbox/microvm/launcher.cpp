@@ -21,6 +21,7 @@
 #include "sandbox/microvm/qemu.hpp"
 #include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/session.hpp"
+#include "sandbox/ending.hpp"
 #include "sandbox/policy/policy.hpp"
 #include "sandbox/proxy/bridge.hpp"
 #include "sandbox/proxy/sandbox_network.hpp"
@@ -56,33 +57,9 @@ class MicrovmLauncher : public Launcher {
   Result<Outcome> run(const Spec& spec) override;
 
  private:
-  void commit(const Spec& spec, const std::string& upper, const std::string& workspace, const timespec& started,
-              Outcome& out);
   config::Config m_config;
   Accel m_accel;
 };
-
-void MicrovmLauncher::commit(const Spec& spec, const std::string& upper, const std::string& workspace,
-                             const timespec& started, Outcome& out) {
-  policy::Rules rules;
-  rules.exclude = spec.profile.exclude;
-  rules.max_total_size = spec.profile.resources.disk;
-  rules.started_at = started;
-  rules.quarantine_base = config::dirs().state + "/quarantine";
-  rules.apply = spec.dry_run_writes ? policy::Apply::dry_run : policy::Apply::commit;
-  rules.sandbox_root = workspace;  // the guest sees the workspace at the host's path
-  auto report = policy::commit_write_set(upper, workspace, rules);
-  if (!report) {
-    std::fprintf(stderr, "vg: error: the microVM's writes to %s could not be checked: %s\n", workspace.c_str(),
-                 report.error().message.c_str());
-    if (out.exit_code == 0) out.exit_code = exit_code::k_internal;
-    return;
-  }
-  std::string text = policy::format_report(*report, spec.dry_run_writes);
-  if (!text.empty()) std::fputs(text.c_str(), stderr);
-  for (auto& c : report->changes) out.changes.push_back(std::move(c));
-  if (!report->quarantine.empty()) out.quarantine = report->quarantine;
-}
 
 Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   if (spec.argv.empty()) return make_error("microvm: no command to run");
@@ -191,19 +168,9 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   out.exit_code = end->exit.code;
   out.signaled = end->exit.signaled != 0;
   out.timed_out = end->timed_out;
-  if (out.timed_out) {
-    // The same line and exit code as the namespace backend.
-    std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",
-                 static_cast<unsigned long long>(spec.profile.resources.timeout));
-    out.exit_code = exit_code::k_timed_out;
-  }
   out.read_terminal = start.tty != 0;
-  if (net) {
-    std::string note = net->finish(out.exit_code);
-    if (!note.empty()) std::fprintf(stderr, "vg: note: %s\n", note.c_str());
-    out.used_network = net->stats().allowed > 0;
-  }
   if (!end->write_set_error.empty()) {
+    finish_run(spec, {}, started, net.get(), out);  // the time limit's line, the network's note
     // The command ran, but what it wrote cannot be known: nothing is
     // committed, and a success would hide the loss.
     Change c;
@@ -221,7 +188,8 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
     std::fprintf(stderr, "vg: refused: %s: %s\n", printable(r.path).c_str(), printable(r.reason).c_str());
     out.changes.push_back(r);
   }
-  commit(spec, upper, workspace, started, out);
+  // The guest sees the workspace at the host's path.
+  finish_run(spec, {{upper, workspace, workspace, true, ""}}, started, net.get(), out);
   return out;
 }
 
