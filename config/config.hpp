@@ -89,6 +89,9 @@ struct Sandbox {
   Isolation isolation;
   std::vector<Volume> volumes;
   std::vector<std::string> exclude;  // globs hidden from the sandbox and never committed
+  // Protected paths (.git/config and hooks, rc files, editor and agent
+  // settings) a sandboxed run may still write: globs.
+  std::vector<std::string> allow_protected;
   Network network;
 };
 

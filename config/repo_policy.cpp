@@ -6,6 +6,7 @@
 //   network.mode       none > restricted > full
 //   allowed_hosts      no host the lower layers do not allow
 //   blocked_hosts, exclude   entries may be added, not removed
+//   allow_protected    entries may be removed, not added
 //   volumes            none added, none widened (ro < overlay < rw)
 //   resources          limits only lowered, never removed (0 = no limit)
 //   isolation          readonly > overlay; network only true; nobody > current > root;
@@ -144,6 +145,7 @@ class Tightener {
     allowed_hosts();
     keep_removed("sandbox.network.blocked_hosts", s.network.blocked_hosts, b.network.blocked_hosts);
     keep_removed("sandbox.exclude", s.exclude, b.exclude);
+    only_existing("sandbox.allow_protected", s.allow_protected, b.allow_protected);
     volumes();
 
     only_existing("rules.paths", m_cand.rules.paths, m_base.rules.paths);

@@ -90,6 +90,7 @@ class Applier : public NodeReader {
       else if (key == "volumes") s.volumes = volumes(v, p + "", false);
       else if (key == "bind_mounts") s.volumes = volumes(v, path + ".volumes", true);
       else if (key == "exclude") s.exclude = strings(v, p);
+      else if (key == "allow_protected") s.allow_protected = strings(v, p);
       else if (key == "network") network(v, p);
       else if (key == "network_mode") s.network.mode = choose(v, path + ".network.mode", "network mode", k_network_modes);
       else if (key == "timeout") s.resources.timeout = duration(v, path + ".resources.timeout");

@@ -22,7 +22,7 @@ inline const std::vector<std::string> k_sandbox_keys{
     "enabled",        "mode",           "enable_cache", "cache_ttl",      "cache_size",
     "cache_strategy", "cache_salt",     "risk_threshold", "block_critical", "not_understood",
     "ask_fallback",   "allow_host_override", "fallback", "runtime",       "resources",
-    "isolation",      "volumes",        "exclude",      "network",
+    "isolation",      "volumes",        "exclude",      "allow_protected", "network",
     // Vectra Guard spellings of vg keys.
     "network_mode", "timeout", "bind_mounts"};
 // Vectra Guard `sandbox:` keys that vg accepts and does not use.

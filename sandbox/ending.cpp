@@ -56,6 +56,7 @@ void finish_run(const Spec& spec, const std::vector<WriteLayer>& layers, const t
     rules.max_total_size = spec.profile.resources.disk;
     rules.total_before = used;
     rules.refuse_all = layer.refuse_all;
+    rules.allow_protected = spec.profile.allow_protected;
     auto report = policy::commit_write_set(layer.upper, layer.host_path, rules);
     if (!report) {
       reset_terminal_attributes();

@@ -12,6 +12,7 @@
 #include "sandbox/policy/fs.hpp"
 #include "sandbox/policy/glob.hpp"
 #include "sandbox/policy/host_links.hpp"
+#include "sandbox/policy/protect.hpp"
 #include "sandbox/policy/quarantine.hpp"
 #include "sandbox/policy/resolve.hpp"
 #include "sandbox/policy/write_set.hpp"
@@ -204,8 +205,14 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
     Change c = it.change;
     std::string verdict;
     bool new_link = it.type == EntryType::symlink && it.change.kind != Change::Kind::deleted;
+    std::string guarded = rules.protect && rules.refuse_all.empty()
+                              ? protected_change(it, upper.get(), target.get(), rules.allow_protected)
+                              : "";
     if (new_link && !links_refused.empty()) {
       c.reason = links_refused;
+      verdict = "refused";
+    } else if (!guarded.empty()) {
+      c.reason = guarded;
       verdict = "refused";
     } else if (auto why = check_item(it, rules, volume_root, merged, total)) {
       c.reason = *why;

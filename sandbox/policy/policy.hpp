@@ -47,6 +47,10 @@ struct Rules {
   // When not empty, every change is refused with this reason (and kept in
   // the quarantine): the directory is no writable workspace.
   std::string refuse_all;
+  // Refuse writes the host would run or take as configuration (protect.hpp),
+  // but for the paths `allow_protected` names (sandbox.allow_protected).
+  bool protect = true;
+  std::vector<std::string> allow_protected;
 };
 
 // What every entry a run creates costs against `max_total_size` at least:

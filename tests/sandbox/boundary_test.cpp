@@ -280,3 +280,46 @@ TEST_F(Sockets, AHostSocketInANonProjectDirectoryCannotBeConnectedTo) {
 
 }  // namespace
 }  // namespace vg::test
+
+namespace vg::test {
+namespace {
+
+class Protected : public SandboxTest {};
+
+TEST_F(Protected, TrapsForTheHostAreRefusedKeptAndExplained) {
+  // Each would run on the host later: git's fsmonitor on the next `git
+  // status`, a hook on the next commit, direnv's .envrc, an editor task, an
+  // agent's settings, a shell rc file.
+  ASSERT_EQ(run({"/bin/sh", "-c", "cd " + ws + " && git init -q ."}).exit_code, 0);
+  std::string marker = outside + "/ran";
+  Ran r = sandbox({"/bin/sh", "-c",
+                   "git config core.fsmonitor 'touch " + marker + " #' && "
+                   "printf '#!/bin/sh\\ntouch " + marker + "\\n' > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit && "
+                   "echo 'touch " + marker + "' > .envrc && mkdir -p .vscode .claude && echo '{}' > .vscode/tasks.json && "
+                   "echo '{}' > .claude/settings.json && echo 'touch " + marker + "' > .bashrc && echo fine > notes.txt"},
+                  {}, {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("core.fsmonitor would run"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("git would run this hook"), std::string::npos) << r.err;
+  for (const char* path : {".envrc", ".vscode/tasks.json", ".claude/settings.json", ".bashrc", ".git/hooks/pre-commit"}) {
+    EXPECT_FALSE(exists(ws + "/" + path)) << path << " landed";
+  }
+  EXPECT_TRUE(exists(ws + "/notes.txt")) << "an ordinary file must still land";
+  // The proof: git on the host runs nothing of it.
+  run({"/bin/sh", "-c", "cd " + ws + " && git status >/dev/null 2>&1; git commit -q --allow-empty -m x >/dev/null 2>&1"},
+      {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1", "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t",
+       "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t"});
+  EXPECT_FALSE(exists(marker)) << "a planted command ran on the host";
+  // Kept in the quarantine, named there.
+  EXPECT_NE(outcome().find("change refused modified .git/config"), std::string::npos) << outcome();
+}
+
+TEST_F(Protected, AllowProtectedLetsANamedPathThrough) {
+  Ran r = sandbox({"/bin/sh", "-c", "mkdir -p .vscode && echo '{}' > .vscode/settings.json"},
+                  {"--allow-protected", ".vscode"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(exists(ws + "/.vscode/settings.json")) << r.err;
+}
+
+}  // namespace
+}  // namespace vg::test

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
     }
     else if (a == "--outcome") outcome_file = need("--outcome");
     else if (a == "--exclude") spec.profile.exclude.push_back(need("--exclude"));
+    else if (a == "--allow-protected") spec.profile.allow_protected.push_back(need("--allow-protected"));
     else if (a == "--volume") {
       std::string v = need("--volume");
       auto c1 = v.find(':'), c2 = v.rfind(':');
