@@ -201,6 +201,17 @@ Result<void> set_ids(Plan& plan, const std::string& user) {
   return {};
 }
 
+// Whether every directory from / down to `path` lets others search it (the
+// sandbox of a root vg runs as an id that owns none of them).
+bool others_can_enter(const std::string& path) {
+  for (size_t at = 1; at <= path.size(); ++at) {
+    if (at != path.size() && path[at] != '/') continue;
+    struct stat st{};
+    if (stat(path.substr(0, at).c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || !(st.st_mode & S_IXOTH)) return false;
+  }
+  return true;
+}
+
 // Why `ws` may not be a writable workspace ("" when it may): the root, a
 // system directory, the home directory or one above it, or a directory that
 // holds vg's own configuration or state.
@@ -230,9 +241,16 @@ std::string protected_workspace(const std::string& ws, const std::string& home) 
 }  // namespace
 
 const std::vector<std::string>& home_secret_paths() {
-  static const std::vector<std::string> k_paths = {".ssh",        ".aws",  ".gnupg",
-                                                   ".config/gh",  ".netrc", ".docker/config.json",
-                                                   ".kube"};
+  // Keys, tokens, credentials and shell histories: whatever the working
+  // directory, a sandbox that can see them sees them empty.
+  static const std::vector<std::string> k_paths = {
+      ".ssh",           ".aws",          ".gnupg",          ".config/gh",       ".netrc",
+      ".docker/config.json", ".kube",    ".git-credentials", ".npmrc",          ".pypirc",
+      ".config/gcloud", ".azure",        ".vault-token",     ".pgpass",         ".my.cnf",
+      ".cargo/credentials", ".cargo/credentials.toml", ".gem/credentials", ".terraform.d",
+      ".password-store", ".local/share/keyrings", ".config/hub",  ".config/op",
+      ".bash_history",  ".zsh_history",  ".python_history",  ".psql_history",   ".mysql_history",
+      ".node_repl_history", ".lesshst",  ".viminfo"};
   return k_paths;
 }
 
@@ -301,6 +319,14 @@ Result<Plan> make_plan(const Spec& spec) {
     // The sandbox's own root: its system directories, nothing else of the host.
     plan.notes.push_back("/ is the root directory, not a project: the command runs in the sandbox's own root, "
                          "which has the system directories and nothing else of the host");
+  } else if (!why_not.empty() && plan.maps_by_parent && !others_can_enter(ws)) {
+    // Root's own (/root, a 0700 directory): the sandbox's id may not enter
+    // it, and it is no project to lend. An empty place stands in for it.
+    trees.push_back({Kind::tmpfs, "", ws,
+                     "mode=0700,size=1m,uid=" + std::to_string(plan.inner_uid) + ",gid=" + std::to_string(plan.inner_gid),
+                     -1});
+    plan.notes.push_back(ws + " is " + why_not + ", not a project, and not open to others: the command runs in " +
+                         "an empty directory in its place, and nothing it writes there is kept");
   } else if (!why_not.empty()) {
     // Seen through an overlay that is never committed (not idmapped: only
     // what permission bits give everyone is readable; and through an

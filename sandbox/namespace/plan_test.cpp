@@ -88,6 +88,13 @@ TEST_F(PlanTest, SystemHomeAndRootDirectoriesAreNeverAWritableWorkspace) {
     spec.workspace = dir;
     spec.cwd = dir;
     auto p = plan_ok();
+    if (p.layers.empty() && getuid() == 0) {
+      // Root's own directory, closed to others: an empty place instead.
+      EXPECT_NE(find(p, MountOp::Kind::tmpfs, dir), nullptr) << dir;
+      ASSERT_FALSE(p.notes.empty()) << dir;
+      EXPECT_NE(p.notes.back().find("empty directory"), std::string::npos) << p.notes.back();
+      return;
+    }
     ASSERT_EQ(p.layers.size(), 1u) << dir;
     EXPECT_NE(p.layers[0].refuse_all.find("not a project"), std::string::npos) << dir;
     const MountOp* ov = find(p, MountOp::Kind::overlay, dir);

@@ -323,3 +323,26 @@ TEST_F(Protected, AllowProtectedLetsANamedPathThrough) {
 
 }  // namespace
 }  // namespace vg::test
+
+namespace vg::test {
+namespace {
+
+class HomeSecrets : public SandboxTest {};
+
+TEST_F(HomeSecrets, FromTheHomeDirectoryItsSecretsReadEmptyAndNothingIsWritten) {
+  for (const char* f : {".git-credentials", ".bash_history", ".npmrc", ".netrc"}) write_file(home + "/" + f, "SECRET\n");
+  std::filesystem::create_directories(home + "/.aws");
+  write_file(home + "/.aws/credentials", "SECRET\n");
+  std::vector<std::string> argv = {driver_path(), "--workspace", home, "--cwd", home, "--outcome", m_outcome, "--",
+                                   "/bin/sh", "-c",
+                                   "cat .git-credentials .bash_history .npmrc .netrc .aws/credentials 2>&1; "
+                                   "echo 'alias ls=evil' >> .bashrc; echo done"};
+  Ran r = run(argv, base_env());
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
+  EXPECT_FALSE(exists(home + "/.bashrc")) << "the home's rc file was written";
+  EXPECT_NE(r.err.find("not a project"), std::string::npos) << "vg should say what it did instead: " << r.err;
+}
+
+}  // namespace
+}  // namespace vg::test
