@@ -70,6 +70,15 @@ struct RiskThreshold {
 };
 
 // The `sandbox:` block (Vectra Guard compatible, plus vg's own keys).
+// Which of the caller's environment variables a sandboxed command gets.
+// By default every variable but those whose names mark them as secrets
+// (sandbox/environment.hpp); `pass` names (or globs) let some through,
+// `drop` withholds more.
+struct EnvPolicy {
+  std::vector<std::string> pass;
+  std::vector<std::string> drop;
+};
+
 struct Sandbox {
   bool enabled = true;  // a file that omits it does NOT switch the sandbox off
   Mode mode = Mode::always;
@@ -92,6 +101,7 @@ struct Sandbox {
   // Protected paths (.git/config and hooks, rc files, editor and agent
   // settings) a sandboxed run may still write: globs.
   std::vector<std::string> allow_protected;
+  EnvPolicy env;
   Network network;
 };
 

@@ -61,6 +61,8 @@ std::vector<KeyInfo> make_all() {
     {"sandbox.volumes", [](const Config& c) { return list(volume_items(c.sandbox.volumes)); }},
     {"sandbox.exclude", [](const Config& c) { return list(c.sandbox.exclude); }},
     {"sandbox.allow_protected", [](const Config& c) { return list(c.sandbox.allow_protected); }},
+    {"sandbox.env.pass", [](const Config& c) { return list(c.sandbox.env.pass); }},
+    {"sandbox.env.drop", [](const Config& c) { return list(c.sandbox.env.drop); }},
     {"sandbox.network.mode", [](const Config& c) { return text(to_string(c.sandbox.network.mode)); }},
     {"sandbox.network.allowed_hosts", [](const Config& c) { return list(c.sandbox.network.allowed_hosts); }},
     {"sandbox.network.blocked_hosts", [](const Config& c) { return list(c.sandbox.network.blocked_hosts); }},

@@ -6,7 +6,8 @@
 //   network.mode       none > restricted > full
 //   allowed_hosts      no host the lower layers do not allow
 //   blocked_hosts, exclude   entries may be added, not removed
-//   allow_protected    entries may be removed, not added
+//   allow_protected, env.pass   entries may be removed, not added
+//   env.drop           entries may be added, not removed
 //   volumes            none added, none widened (ro < overlay < rw)
 //   resources          limits only lowered, never removed (0 = no limit)
 //   isolation          readonly > overlay; network only true; nobody > current > root;
@@ -146,6 +147,8 @@ class Tightener {
     keep_removed("sandbox.network.blocked_hosts", s.network.blocked_hosts, b.network.blocked_hosts);
     keep_removed("sandbox.exclude", s.exclude, b.exclude);
     only_existing("sandbox.allow_protected", s.allow_protected, b.allow_protected);
+    only_existing("sandbox.env.pass", s.env.pass, b.env.pass);
+    keep_removed("sandbox.env.drop", s.env.drop, b.env.drop);
     volumes();
 
     only_existing("rules.paths", m_cand.rules.paths, m_base.rules.paths);

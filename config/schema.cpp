@@ -92,6 +92,7 @@ class Applier : public NodeReader {
       else if (key == "exclude") s.exclude = strings(v, p);
       else if (key == "allow_protected") s.allow_protected = strings(v, p);
       else if (key == "network") network(v, p);
+      else if (key == "env") env_policy(v, p);
       else if (key == "network_mode") s.network.mode = choose(v, path + ".network.mode", "network mode", k_network_modes);
       else if (key == "timeout") s.resources.timeout = duration(v, path + ".resources.timeout");
       else if (contains(k_sandbox_vectra_unused, key)) note_unused(p, key_node);
@@ -178,6 +179,16 @@ class Applier : public NodeReader {
       out[i] = c.canonical;
     }
     return out;
+  }
+
+  void env_policy(const YAML::Node& node, const std::string& path) {
+    EnvPolicy& e = m_config.sandbox.env;
+    for_each(node, path, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& v) {
+      const std::string p = path + "." + key;
+      if (key == "pass") e.pass = strings(v, p);
+      else if (key == "drop") e.drop = strings(v, p);
+      else unknown_key(key_node, key, path, k_env_keys);
+    });
   }
 
   void network(const YAML::Node& node, const std::string& path) {

@@ -22,7 +22,7 @@ inline const std::vector<std::string> k_sandbox_keys{
     "enabled",        "mode",           "enable_cache", "cache_ttl",      "cache_size",
     "cache_strategy", "cache_salt",     "risk_threshold", "block_critical", "not_understood",
     "ask_fallback",   "allow_host_override", "fallback", "runtime",       "resources",
-    "isolation",      "volumes",        "exclude",      "allow_protected", "network",
+    "isolation",      "volumes",        "exclude",      "allow_protected", "env", "network",
     // Vectra Guard spellings of vg keys.
     "network_mode", "timeout", "bind_mounts"};
 // Vectra Guard `sandbox:` keys that vg accepts and does not use.
@@ -33,6 +33,7 @@ inline const std::vector<std::string> k_resources_keys{"cpu", "memory", "disk", 
                                                       "require_limits"};
 inline const std::vector<std::string> k_isolation_keys{"filesystem", "network", "user", "capabilities"};
 inline const std::vector<std::string> k_network_keys{"mode", "allowed_hosts", "blocked_hosts"};
+inline const std::vector<std::string> k_env_keys{"pass", "drop"};
 inline const std::vector<std::string> k_threshold_keys{"low", "medium", "high", "critical"};
 inline const std::vector<std::string> k_volume_keys{"source", "target", "mode"};
 inline const std::vector<std::string> k_bind_mount_keys{"host_path", "container_path", "read_only"};

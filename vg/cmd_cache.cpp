@@ -20,6 +20,7 @@
 #include "config/printable.hpp"
 #include "config/result.hpp"
 #include "risk/engine.hpp"
+#include "sandbox/environment.hpp"
 #include "vg/command.hpp"
 #include "vg/context.hpp"
 
@@ -298,6 +299,7 @@ int cache_why(Context& ctx, const CacheOptions& o) {
     if (!std::string_view(*e).starts_with("VG_ACTIVE=")) env.emplace_back(*e);
   }
   env.emplace_back("VG_ACTIVE=1");
+  env = sandbox::sandbox_environment(env, config.sandbox.env);
   char cwd[4096];
   if (!::getcwd(cwd, sizeof cwd)) throw Fatal(exit_code::k_internal, "getcwd failed");
   auto inputs = cache::key_inputs(config, argv, env, cwd, assessment.executables);

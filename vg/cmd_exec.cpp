@@ -14,6 +14,7 @@
 
 #include "config/exit_codes.hpp"
 #include "config/printable.hpp"
+#include "sandbox/environment.hpp"
 #include "config/load.hpp"
 #include "config/result.hpp"
 #include "risk/engine.hpp"
@@ -249,7 +250,16 @@ class ExecRun {
     if (!launcher) return sandbox_unavailable(launcher.error().message);
     sandbox::Spec& spec = *new sandbox::Spec;  // kept to the end, as ExecRun is
     spec.argv = m_argv;
-    spec.env = child_environment();
+    // Not the caller's secrets (sandbox/environment.hpp); the cache keys
+    // on what was passed.
+    std::vector<std::string> withheld;
+    spec.env = sandbox::sandbox_environment(child_environment(), m_config.sandbox.env, &withheld);
+    if (m_ctx.stats.enabled && !withheld.empty()) {
+      std::string names;
+      for (const auto& n : withheld) names += (names.empty() ? "" : " ") + n;
+      std::fprintf(stderr, "vg: withheld from the sandbox's environment (secrets; sandbox.env.pass lets them through): %s\n",
+                   names.c_str());
+    }
     spec.cwd = current_dir();
     spec.workspace = m_config.project_root.empty() ? spec.cwd : m_config.project_root;
     spec.profile = m_config.sandbox;

@@ -54,6 +54,26 @@ TEST_F(VgExecSandbox, HostIgnoredByModeAlwaysRunsInTheSandboxThroughTheCache) {
   EXPECT_EQ(r.err.find("contradict"), std::string::npos) << r.err;
 }
 
+TEST_F(VgExecSandbox, SecretVariablesAreWithheldOrdinaryOnesPass) {
+  // Through the cache and without it: the command's `env` shows none of the
+  // secret names, and the ordinary variable.
+  std::string vars = "AWS_SECRET_ACCESS_KEY=s1 GITHUB_TOKEN=s2 OPENAI_API_KEY=s3 ANTHROPIC_API_KEY=s4 NPM_TOKEN=s5 "
+                     "DB_PASSWORD=s6 DATABASE_URL=postgres://u:s7@h/d ORDINARY_SETTING=visible";
+  for (const char* cache : {"--no-cache", "--sandbox"}) {
+    Ran r = vg_raw({"/usr/bin/env", "sh", "-c", vars + " exec '" + std::string(VG_BIN) + "' exec --sandbox " + cache + " -- env"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("ORDINARY_SETTING=visible"), std::string::npos) << cache << ": " << r.out;
+    for (const char* secret : {"s1", "s2", "s3", "s4", "s5", "s6", "s7"}) {
+      EXPECT_EQ(r.out.find(std::string("=") + secret), std::string::npos) << cache << ": " << secret << " passed";
+    }
+  }
+  // Named in sandbox.env.pass, one gets through.
+  fs::create_directories(m_root / "config/vg");
+  write_file(m_root / "config/vg/config.yaml", "sandbox:\n  env: {pass: [NPM_TOKEN]}\n");
+  Ran r = vg_raw({"/usr/bin/env", "sh", "-c", "NPM_TOKEN=s5 exec '" + std::string(VG_BIN) + "' exec --sandbox --no-cache -- env"});
+  EXPECT_NE(r.out.find("NPM_TOKEN=s5"), std::string::npos) << r.out << r.err;
+}
+
 TEST_F(VgExecSandbox, EnvFileIsEmptyInside) {
   write_file(ws + "/.env", "TOKEN=FAKE-SECRET\n");
   Ran r = vg({"--", "cat", ".env"});

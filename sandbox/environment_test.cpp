@@ -1,0 +1,56 @@
+#include "sandbox/environment.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace vg::sandbox {
+namespace {
+
+bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+TEST(SandboxEnvironment, SecretsAreWithheldAndOrdinaryVariablesPass) {
+  std::vector<std::string> env = {"PATH=/usr/bin",
+                                  "HOME=/home/u",
+                                  "AWS_SECRET_ACCESS_KEY=x",
+                                  "AWS_ACCESS_KEY_ID=x",
+                                  "AWS_SESSION_TOKEN=x",
+                                  "GITHUB_TOKEN=x",
+                                  "GH_TOKEN=x",
+                                  "OPENAI_API_KEY=x",
+                                  "ANTHROPIC_API_KEY=x",
+                                  "NPM_TOKEN=x",
+                                  "PGPASSWORD=x",
+                                  "GOOGLE_APPLICATION_CREDENTIALS=/k.json",
+                                  "SSH_AUTH_SOCK=/tmp/agent",
+                                  "DATABASE_URL=postgres://app:hunter2@db:5432/app",
+                                  "REDIS_URL=redis://localhost:6379",
+                                  "LANG=C.UTF-8",
+                                  "CI=true"};
+  std::vector<std::string> withheld;
+  auto out = sandbox_environment(env, {}, &withheld);
+  for (const char* kept : {"PATH=/usr/bin", "HOME=/home/u", "REDIS_URL=redis://localhost:6379", "LANG=C.UTF-8", "CI=true"}) {
+    EXPECT_TRUE(has(out, kept)) << kept;
+  }
+  for (const char* name : {"AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "GH_TOKEN",
+                           "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "NPM_TOKEN", "PGPASSWORD",
+                           "GOOGLE_APPLICATION_CREDENTIALS", "SSH_AUTH_SOCK", "DATABASE_URL"}) {
+    EXPECT_TRUE(has(withheld, name)) << name;
+    for (const auto& kv : out) EXPECT_NE(kv.rfind(std::string(name) + "=", 0), 0u) << name << " passed";
+  }
+}
+
+TEST(SandboxEnvironment, PassAndDropPatternsDecide) {
+  config::EnvPolicy policy;
+  policy.pass = {"NPM_TOKEN"};
+  policy.drop = {"CI", "MY_*"};
+  std::vector<std::string> withheld;
+  auto out = sandbox_environment({"NPM_TOKEN=t", "CI=true", "MY_THING=1", "PATH=/bin"}, policy, &withheld);
+  EXPECT_TRUE(has(out, "NPM_TOKEN=t"));
+  EXPECT_TRUE(has(out, "PATH=/bin"));
+  EXPECT_TRUE(has(withheld, "CI"));
+  EXPECT_TRUE(has(withheld, "MY_THING"));
+}
+
+}  // namespace
+}  // namespace vg::sandbox
