@@ -51,6 +51,13 @@ bool ExecCache::prepare() {
     skip("terminal");  // it may read the terminal, and vg cannot tell whether it did
     return false;
   }
+  // A pipe, socket or file on stdin is in no key, and a run can read it
+  // where no tracer sees (a copy of fd 0 passed to another process over a
+  // socket): such a run is never stored, nor replayed.
+  if (m_request.key.stdin_data) {
+    skip("stdin");
+    return false;
+  }
   if (m_request.writable_volumes) {
     skip("wrote_outside");
     return false;
@@ -264,12 +271,6 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   RunReport report = run();
   tee.stop();
   if (!report.started) return report.exit_code;
-  // What it read from a pipe or file on stdin is in no key: a run that read
-  // it (or may have: untraced) is not stored.
-  if (m_request.key.stdin_data && (!report.traced || report.read_stdin)) {
-    skip("stdin");
-    return report.exit_code;
-  }
   if (!teeing) {
     skip("recording");
     return report.exit_code;
