@@ -102,11 +102,16 @@ void mount_overlay(const MountOp& op, const std::string& lower) {
   if (fs < 0) fail("overlay", "fsopen", "overlay", errno, "overlayfs is not available in this kernel");
   std::string layer = std::string(k_upper_mount) + "/" + std::to_string(op.layer);
   std::string upper = layer + "/upper", work = layer + "/work";
+  // Layer -1: read-only, as two lower layers and no upper (a second, empty
+  // lower layer, since overlayfs wants two without an upper directory).
+  std::string empty = std::string(k_upper_mount) + "/empty";
   struct Opt {
     const char* key;
     const std::string* value;
   };
-  for (Opt o : {Opt{"lowerdir+", &lower}, Opt{"upperdir", &upper}, Opt{"workdir", &work}}) {
+  std::vector<Opt> opts = {Opt{"lowerdir+", &lower}, Opt{"upperdir", &upper}, Opt{"workdir", &work}};
+  if (op.layer < 0) opts = {Opt{"lowerdir+", &lower}, Opt{"lowerdir+", &empty}};
+  for (Opt o : opts) {
     if (fsconfig(fs, FSCONFIG_SET_STRING, o.key, o.value->c_str(), 0) != 0) {
       int err = errno;
       std::string log = fs_log(fs);
@@ -122,7 +127,8 @@ void mount_overlay(const MountOp& op, const std::string& lower) {
     std::string log = fs_log(fs);
     fail("overlay", "fsconfig(CREATE)", op.target, err, log.empty() ? nullptr : log.c_str());
   }
-  int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  int mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+                    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (op.layer < 0 ? MOUNT_ATTR_RDONLY : 0));
   if (mnt < 0) fail("overlay", "fsmount", op.target, errno);
   make_dirs(op.target);
   if (move_mount(mnt, "", AT_FDCWD, op.target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0) {
@@ -182,7 +188,7 @@ void apply(const MountOp& op, const std::vector<int>& trees) {
       if (tree >= 0) {
         // The idmapped lower layer is attached beside the upper directories
         // and goes when they are detached (overlayfs keeps its own clone).
-        std::string lower = std::string(k_upper_mount) + "/lower-" + std::to_string(op.layer);
+        std::string lower = std::string(k_upper_mount) + "/lower-" + std::to_string(op.tree);
         attach_tree(tree, lower);
         mount_overlay(op, lower);
         return;
@@ -260,6 +266,8 @@ int make_upper(const Plan& plan) {
       if (mkdirat(mnt, d.c_str(), 0755) != 0) fail("upper directory", "mkdirat", d, errno);
     }
   }
+  // The read-only overlays' empty second lower layer.
+  if (mkdirat(mnt, "empty", 0555) != 0) fail("upper directory", "mkdirat", "empty", errno);
   // The scratch places (MountOp::Kind::scratch); the commit never looks here.
   for (const char* d : {"tmp", "shm"}) {
     if (mkdirat(mnt, d, 0700) != 0 || fchmodat(mnt, d, 01777, 0) != 0) fail("upper directory", "mkdirat", d, errno);

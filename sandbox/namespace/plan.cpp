@@ -338,7 +338,10 @@ Result<Plan> make_plan(const Spec& spec) {
                          "command writes there is refused and kept aside (run from a project directory to " +
                          "write to it)");
   } else if (p.isolation.filesystem == "readonly") {
-    trees.push_back(idmapped({Kind::bind_ro, host(ws), ws, "", -1}));
+    // A read-only overlay, not a read-only bind: through a bind the command
+    // could connect to a host socket or write to a FIFO in the workspace (a
+    // tmux socket ran its commands on the host).
+    trees.push_back(idmapped({Kind::overlay, host(ws), ws, "", -1}));
   } else {
     plan.layers.push_back({ws, ws, ""});
     trees.push_back(idmapped({Kind::overlay, host(ws), ws, "", 0}));
@@ -361,7 +364,11 @@ Result<Plan> make_plan(const Spec& spec) {
     op.source = host(src);
     op.target = target;
     switch (v.mode) {
-      case config::VolumeMode::ro: op.kind = Kind::bind_ro; break;
+      case config::VolumeMode::ro:
+        // A read-only overlay too: no host socket or FIFO reachable.
+        op.kind = Kind::overlay;
+        op.layer = -1;
+        break;
       case config::VolumeMode::rw: op.kind = Kind::bind_rw; break;
       case config::VolumeMode::overlay:
         op.kind = Kind::overlay;

@@ -25,7 +25,7 @@ struct MountOp {
     bind_ro,         // host `source` read-only (recursive) at `target`
     bind_rw,         // host `source` read-write at `target`
     bind_dev,        // a host device node at `target` (an empty file first)
-    overlay,         // lower = host `source`, upper/work = layer `layer`
+    overlay,         // lower = host `source`, upper/work = layer `layer`; layer -1: read-only
     tmpfs,           // a tmpfs with options `data`
     scratch,         // the directory `data` (tmp, shm, home) of the upper tmpfs: on the disk budget
     proc,            // the pid namespace's /proc, /proc/sys read-only

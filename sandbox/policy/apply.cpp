@@ -44,11 +44,20 @@ std::string temp_name() {
 
 // Remove the tree `name` in `dir_fd`; a conflict if anything in it changed
 // on the host during the run (that part is kept).
+// True when `name` in `dir_fd` is the root of a mount (a bind mount of the
+// same file system too): what is mounted there is not the workspace's.
+bool mount_root(int dir_fd, const std::string& name) {
+  struct statx sx{};
+  if (statx(dir_fd, name.c_str(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) != 0) return false;
+  return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 Applied remove_tree(int dir_fd, const std::string& name, const std::string& rel, const timespec& t0) {
   struct stat st{};
   if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     return errno == ENOENT ? Applied{} : refused("fstatat(\"" + rel + "\"): " + errno_text(errno));
   }
+  if (mount_root(dir_fd, name)) return refused("a mount point on the host: what is mounted there is not deleted");
   if (!S_ISDIR(st.st_mode)) {
     if (changed_since(st, t0)) return conflict("changed on the host during the run; not deleted");
     if (unlinkat(dir_fd, name.c_str(), 0) != 0) return refused("unlinkat(\"" + rel + "\"): " + errno_text(errno));

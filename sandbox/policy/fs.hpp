@@ -19,8 +19,11 @@ using Fd = vg::UniqueFd;
 
 // The resolve flags every workspace lookup uses: stay beneath the root,
 // never follow a symlink (upper paths never contain one), no /proc magic.
+// Nor cross a mount point: the sandbox saw the directory under a mount, so
+// a change there must not land in (or a deletion empty) the mounted file
+// system.
 inline constexpr std::uint64_t k_resolve_strict = 0x08 /*RESOLVE_BENEATH*/ | 0x04 /*RESOLVE_NO_SYMLINKS*/ |
-                                                  0x02 /*RESOLVE_NO_MAGICLINKS*/;
+                                                  0x02 /*RESOLVE_NO_MAGICLINKS*/ | 0x01 /*RESOLVE_NO_XDEV*/;
 
 // Call openat2(2) on `dirfd`/`path`; returns the fd or -1 with errno set.
 int openat2_raw(int dirfd, const char* path, std::uint64_t flags, std::uint64_t mode, std::uint64_t resolve);

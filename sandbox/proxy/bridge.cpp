@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
@@ -175,6 +176,14 @@ Result<BridgeProcess> spawn_bridge(const BridgeOptions& options) {
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct caps[2] = {};
     ::syscall(SYS_capset, &header, caps);
+    // It runs beside the command, as its uid: not dumpable, so the command
+    // cannot write its memory through /proc/PID/mem (or ptrace it) and run
+    // code outside the filter; and under the same filter all the same.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (options.seccomp) {
+      sock_fprog prog{static_cast<unsigned short>(options.seccomp->size()), const_cast<sock_filter*>(options.seccomp->data())};
+      if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) ::_exit(1);
+    }
     run_bridge(lfd, options.proxy_socket, -1);
     ::_exit(0);
   }

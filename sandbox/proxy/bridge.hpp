@@ -8,6 +8,7 @@
 // network namespace (and mount namespace, with the socket visible), before it
 // execs the command; then it adds proxy_environment(port) to the command's env.
 
+#include <linux/filter.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -23,6 +24,9 @@ struct BridgeOptions {
   std::string proxy_socket;       // the proxy's unix socket, as seen by the caller
   std::uint16_t port = 0;         // loopback port to listen on; 0 picks a free one
   bool bring_up_loopback = true;  // set `lo` up first (a new netns starts with it down)
+  // The sandbox's seccomp program, loaded by the bridge before it serves (it
+  // lives among the command's processes, with their uid); null for none.
+  const std::vector<sock_filter>* seccomp = nullptr;
 };
 
 // A running bridge process.

@@ -96,6 +96,7 @@ class HostNetwork {
 // Start the bridge on 127.0.0.1:k_bridge_port relaying to k_sandbox_socket,
 // in the caller's (the sandbox's) network namespace, and send that
 // namespace's no-route counters to the host.
-Result<BridgeProcess> start_sandbox_bridge();
+// The bridge loads `seccomp` (the sandbox's filter) before it serves.
+Result<BridgeProcess> start_sandbox_bridge(const std::vector<sock_filter>* seccomp);
 
 }  // namespace vg::sandbox::proxy

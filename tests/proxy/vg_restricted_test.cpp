@@ -95,6 +95,20 @@ int number(const router::Json& r, const char* key) {
   return v && v->is_number() ? static_cast<int>(v->number) : -1;
 }
 
+TEST_F(VgRestricted, TheBridgeCannotBeTakenOverByTheCommand) {
+  // The bridge runs beside the command, as its uid: writing its memory
+  // through /proc/PID/mem would run code outside the seccomp filter.
+  Ran r = sandboxed(
+      "for p in /proc/[0-9]*; do [ \"$(cat $p/comm)\" = vg-net-bridge ] && b=$p; done; "
+      "echo bridge=$b; grep Seccomp: $b/status; "
+      "if exec 3<>$b/mem; then echo OPENED; else echo denied; fi");
+  if (unavailable(r)) GTEST_SKIP() << "no namespace sandbox here";
+  EXPECT_NE(r.out.find("bridge=/proc/"), std::string::npos) << "the attempt was not made: " << r.out << r.err;
+  EXPECT_NE(r.out.find("denied"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("OPENED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Seccomp:\t2"), std::string::npos) << "the bridge runs without the filter: " << r.out;
+}
+
 TEST_F(VgRestricted, ProxyEnvironmentIsSet) {
   Ran r = sandboxed("env | grep -iE '^(https?_proxy|no_proxy|npm_config_|pip_proxy|git_config_)' | sort");
   if (unavailable(r)) GTEST_SKIP() << r.err;

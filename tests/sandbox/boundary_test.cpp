@@ -253,6 +253,27 @@ TEST_F(Sockets, AnInetSocketGivenAsStdinDoesNotReachTheHostNetwork) {
   EXPECT_EQ(r.out.find("FROM-SANDBOX"), std::string::npos) << r.out;
 }
 
+TEST_F(Sockets, AHostSocketInAReadOnlyWorkspaceCannotBeConnectedTo) {
+  // isolation.filesystem: readonly was a read-only bind, through which a
+  // socket (or a FIFO) of the host stays usable.
+  std::string script =
+      "import socket,os,sys,subprocess\n"
+      "l=socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); l.bind(sys.argv[1]); l.listen(1); l.settimeout(2)\n"
+      "os.chmod(sys.argv[1], 0o777)\n"
+      "inner=\"import socket\\ns=socket.socket(socket.AF_UNIX)\\ntry:\\n s.connect('%s'); s.send(b'x'); print('connected')\\n"
+      "except Exception as e: print('refused', e)\\nopen('/proc/self/cwd/try-write','w')\" % sys.argv[1]\n"
+      "r=subprocess.run(sys.argv[2:]+['/usr/bin/python3','-c',inner], capture_output=True, text=True)\n"
+      "print(r.stdout, r.stderr)\n"
+      "try: c,_=l.accept(); print('host-accepted')\n"
+      "except socket.timeout: print('nothing-accepted')\n";
+  std::vector<std::string> argv = {"/usr/bin/python3", "-c", script, ws + "/service.sock"};
+  for (const auto& a : driver({"--readonly"}, {})) argv.push_back(a);
+  Ran r = run(argv, base_env());
+  EXPECT_NE(r.out.find("refused"), std::string::npos) << "the attempt was not made: " << r.out << r.err;
+  EXPECT_NE(r.out.find("nothing-accepted"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("Read-only file system"), std::string::npos) << "the workspace should be read-only: " << r.out;
+}
+
 TEST_F(Sockets, AHostSocketInANonProjectDirectoryCannotBeConnectedTo) {
   // From a directory that is no project (here the one above HOME), the
   // sandbox sees the directory but must not reach a host service listening
@@ -342,6 +363,36 @@ TEST_F(HomeSecrets, FromTheHomeDirectoryItsSecretsReadEmptyAndNothingIsWritten) 
   EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
   EXPECT_FALSE(exists(home + "/.bashrc")) << "the home's rc file was written";
   EXPECT_NE(r.err.find("not a project"), std::string::npos) << "vg should say what it did instead: " << r.err;
+}
+
+}  // namespace
+}  // namespace vg::test
+
+namespace vg::test {
+namespace {
+
+class MountsInside : public SandboxTest {};
+
+TEST_F(MountsInside, TheCommitNeverWritesOrDeletesThroughAMountInTheWorkspace) {
+  if (getuid() != 0) GTEST_SKIP() << "making a bind mount needs root (its own mount namespace)";
+  // A file system mounted in the workspace (a build chroot's bind mount, an
+  // sshfs): the sandbox sees the empty directory under it, and its writes
+  // and deletions there must not land in the mounted file system.
+  std::string other = m_root / "other";
+  std::filesystem::create_directories(other);
+  write_file(other + "/canary", "other\n");
+  std::filesystem::create_directories(ws + "/mnt");
+  for (const char* cmd : {"echo NEW > mnt/newfile; echo MOD >> mnt/canary; mkdir -p mnt/sub", "rm -rf mnt"}) {
+    std::string line;
+    for (const auto& a : driver({}, {"/bin/sh", "-c", cmd})) line += "'" + a + "' ";
+    Ran r = run({"/usr/bin/unshare", "-m", "/bin/sh", "-c",
+                 "mount --make-rprivate / && mount --bind '" + other + "' '" + ws + "/mnt' && exec " + line},
+                base_env());
+    EXPECT_NE(r.exit_code, 127) << r.err;
+    EXPECT_EQ(read_file(other + "/canary"), "other\n") << cmd << "\n" << r.err;
+    EXPECT_FALSE(exists(other + "/newfile")) << cmd;
+    EXPECT_FALSE(exists(other + "/sub")) << cmd;
+  }
 }
 
 }  // namespace
