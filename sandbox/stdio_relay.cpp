@@ -157,7 +157,10 @@ bool StdioRelay::active() const {
 
 Result<void> StdioRelay::prepare() {
   for (int n = 0; n < 3; ++n) {
-    if (may_cross_as_is(n)) continue;
+    if (may_cross_as_is(n)) {
+      m_flags[static_cast<size_t>(n)] = fcntl(n, F_GETFL);
+      continue;
+    }
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) return make_error(std::string("pipe2: ") + std::strerror(errno));
     // stdin: the sandbox reads p[0]; stdout/stderr: it writes p[1].
@@ -195,6 +198,11 @@ void StdioRelay::start() {
 }
 
 void StdioRelay::finish() {
+  for (int n = 0; n < 3; ++n) {
+    int flags = m_flags[static_cast<size_t>(n)];
+    if (flags >= 0 && fcntl(n, F_GETFL) != flags) fcntl(n, F_SETFL, flags);
+    m_flags[static_cast<size_t>(n)] = -1;
+  }
   if (m_stop >= 0) {
     std::uint64_t one = 1;
     (void)!write(m_stop, &one, sizeof one);

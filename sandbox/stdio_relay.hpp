@@ -48,13 +48,17 @@ class StdioRelay {
   // pumping.
   void start();
   // After the sandbox's last process ended: copy what is still buffered in
-  // the output pipes, stop feeding stdin, join the threads.
+  // the output pipes, stop feeding stdin, join the threads; and give the
+  // caller's descriptors that crossed back their file status flags (a
+  // command that set O_NONBLOCK on a shared terminal or pipe left the
+  // caller's next program failing with EAGAIN).
   void finish();
 
  private:
   std::array<int, 3> m_child{-1, -1, -1};  // the sandbox's ends
   std::array<int, 3> m_ours{-1, -1, -1};   // vg's ends
   int m_stop = -1;                          // an eventfd: the run is over
+  std::array<int, 3> m_flags{-1, -1, -1};   // F_GETFL of the caller's 0..2 that cross as they are
   std::vector<std::thread> m_threads;
 };
 

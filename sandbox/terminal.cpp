@@ -37,6 +37,7 @@ ForegroundTerminal::ForegroundTerminal() {
     m_owned = true;
   }
   m_saved = tcgetattr(m_fd, &m_modes) == 0 && ioctl(m_fd, TIOCGETD, &m_ldisc) == 0;
+  m_have_size = ioctl(m_fd, TIOCGWINSZ, &m_size) == 0;
 }
 
 void ForegroundTerminal::restore_state() {
@@ -52,6 +53,11 @@ void ForegroundTerminal::restore_state() {
   ioctl(m_fd, TIOCNXCL);
   tcflow(m_fd, TCOON);
   tcsetattr(m_fd, TCSANOW, &m_modes);
+  winsize now{};
+  if (m_have_size && ioctl(m_fd, TIOCGWINSZ, &now) == 0 &&
+      (now.ws_row != m_size.ws_row || now.ws_col != m_size.ws_col)) {
+    ioctl(m_fd, TIOCSWINSZ, &m_size);
+  }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
@@ -71,9 +77,10 @@ bool ForegroundTerminal::give(pid_t pgid) {
 void ForegroundTerminal::take_back() {
   if (!m_given) return;
   m_given = false;
-  // Only from the sandbox: a shell that took the terminal back meanwhile
-  // (vg was stopped and put in the background) keeps it.
-  if (tcgetpgrp(m_fd) == m_pgid) set_foreground(m_fd, getpgrp());
+  // Still lent (a stop takes it back first, and `bg` does not lend it
+  // again): whichever group holds it now is the sandbox's — its own, or one
+  // a command made and handed it to (setpgid, tcsetpgrp) before it exited.
+  set_foreground(m_fd, getpgrp());
 }
 
 bool ForegroundTerminal::vg_in_foreground() const { return m_fd >= 0 && tcgetpgrp(m_fd) == getpgrp(); }

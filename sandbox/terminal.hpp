@@ -8,6 +8,7 @@
 // so that Ctrl-C, Ctrl-Z and full-screen programs work there as they would
 // on the host, and it is taken back when the run ends or stops.
 
+#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <termios.h>
 
@@ -39,6 +40,8 @@ class ForegroundTerminal {
   bool m_saved = false;
   termios m_modes{};
   int m_ldisc = 0;
+  bool m_have_size = false;
+  winsize m_size{};
   int m_fd = -1;
   bool m_owned = false;  // m_fd was opened here (/dev/tty)
   bool m_given = false;

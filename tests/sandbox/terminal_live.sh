@@ -95,5 +95,24 @@ tm send-keys -t t C-d
 wait_until "prompt P$N after cat" last_is "P$N\$"
 check "the terminal echoes again after the sandboxed stty -echo" count_at_least "typed-after-stty" 2
 
+# Nor with its foreground handed to a group the command made, its file
+# status flags changed (O_NONBLOCK is shared with the caller) or its size
+# changed.
+cat >"$T/steal.py" <<'PY'
+import os, fcntl
+fcntl.fcntl(0, fcntl.F_SETFL, fcntl.fcntl(0, fcntl.F_GETFL) | os.O_NONBLOCK)
+if os.fork() == 0:
+    os.setpgid(0, 0)
+    os.tcsetpgrp(0, os.getpgrp())
+    os._exit(0)
+os.wait()
+PY
+type_line "sh -c '$VG python3 $T/steal.py; stty sane && echo fg-back'"
+check "the shell's terminal is in the foreground again after a command took it" screen_has "fg-back"
+type_line "python3 -c 'import os,fcntl; print(\"nonblock\" if fcntl.fcntl(0,fcntl.F_GETFL)&os.O_NONBLOCK else \"still-blocking\")'"
+check "the terminal's O_NONBLOCK is undone" screen_has "still-blocking"
+type_line "stty size > $T/size-before; $VG stty rows 11 cols 22; stty size > $T/size-after"
+check "the terminal's size is put back" cmp -s "$T/size-before" "$T/size-after"
+
 echo "# $PASS passed, $FAIL failed"
 ((FAIL == 0))
