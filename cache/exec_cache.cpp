@@ -246,9 +246,10 @@ Result<std::vector<FileRecord>> ExecCache::capture_changes(const Tree& before, c
       }
       case TreeEntry::Kind::dir: r.kind = FileRecord::Kind::mkdir; break;
       case TreeEntry::Kind::symlink:
-        r.kind = FileRecord::Kind::symlink;
-        r.target = b->digest;
-        break;
+        // Where a link leads depends on the tree it lands in (links made
+        // since, a directory replaced by a link): the policy engine judges
+        // that at each commit, and a replay could not. Not stored.
+        return make_error("the run created the link " + b->path + ", which the cache does not store");
       case TreeEntry::Kind::other:
       case TreeEntry::Kind::addressed:
         return make_error("the run created " + b->path + ", which the cache does not store");

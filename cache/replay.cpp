@@ -152,6 +152,13 @@ Result<void> verify_blobs(const Entry& entry, const FetchBlob& fetch) {
 
 Result<ReplayReport> restore_files(const Entry& entry, const std::string& workspace, const FetchBlob& fetch) {
   ReplayReport report;
+  // An entry from before links were refused at store time: a link's meaning
+  // depends on the tree as it is now, which only the policy engine judges.
+  for (const auto& f : entry.files) {
+    if (f.kind == FileRecord::Kind::symlink) {
+      return make_error("the cached run made the link " + f.path + ", which is not replayed");
+    }
+  }
   int root = ::open(workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) return make_error(sys_error("open", workspace));
   Result<ReplayReport> result = report;

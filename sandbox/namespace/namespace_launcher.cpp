@@ -347,6 +347,15 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   if (plan.maps_by_parent) relay.lend_pipes_to(plan.outer_uid, plan.outer_gid);
   ForegroundTerminal terminal;
   plan.hand_terminal = terminal.active();
+  // While the sandbox holds the terminal, vg's own lines (the proxy's
+  // refusals) must not stop it: a command that sets TOSTOP would otherwise
+  // stop vg, and with it the time limit, with SIGTTOU.
+  struct sigaction ignore_ttou{}, old_ttou{};
+  ignore_ttou.sa_handler = SIG_IGN;
+  if (plan.hand_terminal) sigaction(SIGTTOU, &ignore_ttou, &old_ttou);
+  ScopeGuard restore_ttou([&] {
+    if (plan.hand_terminal) sigaction(SIGTTOU, &old_ttou, nullptr);
+  });
   plan.start_after = ns::take_run_begun(begun);  // or earlier: when vg began (plan.hpp)
 
   std::vector<UniqueFd> trees;  // the sandbox takes its own copies at the clone

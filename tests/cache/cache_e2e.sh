@@ -151,6 +151,16 @@ elif [ "$(cat ../o6)" != data ]; then fail "a /dev/null run was replayed for pip
 elif [ "$(stat_of uncacheable.stdin)" -lt 4 ]; then fail "not counted as stdin: $(stat_of uncacheable.stdin)"
 else pass; fi
 
+# --- a run that makes a link is never stored: where a link leads depends on
+# the tree it lands in, which only the commit's checks judge (a replayed
+# `ln -s . s` once completed a chain out of the workspace)
+setup link_made
+vgx sh -c 'ln -s . s' > /dev/null; rm -f s
+vgx sh -c 'ln -s . s' > /dev/null
+if [ "$(entries)" != 0 ] || [ "$(hits)" != 0 ]; then fail "a run that made a link was stored ($(entries) entries, $(hits) hits)"
+elif [ ! -L s ]; then fail "the link did not land"
+else pass; fi
+
 # --- changing an environment variable misses; a volatile one (SHLVL) does not
 setup env_change
 FOO=1 vgx sh -c 'echo $FOO' > ../o1
