@@ -704,3 +704,22 @@ TEST_F(PolicyTest, ChangeLargerThanTheQuarantineCapIsListedNotKept) {
   EXPECT_NE(line.find("huge.bin"), std::string::npos) << line;
   EXPECT_NE(line.find("not kept"), std::string::npos) << line;
 }
+
+TEST_F(PolicyTest, ManyRefusedEntriesCostTheQuarantineNoFileEachPastTheCap) {
+  // FIFOs are listed, never copied; and past k_quarantine_max_entries a
+  // run's refused files are listed without their content.
+  for (int i = 0; i < 50; ++i) {
+    std::string fifo = upper + "/f" + std::to_string(i);
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  }
+  auto r = commit();
+  ASSERT_FALSE(r.quarantine.empty());
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(r.quarantine)) files += e.path().filename() != "manifest.tsv";
+  EXPECT_EQ(files, 0u) << "a FIFO took a file of its own in the quarantine";
+  std::ifstream manifest(r.quarantine + "/manifest.tsv");
+  std::string line;
+  int lines = 0;
+  while (std::getline(manifest, line)) ++lines;
+  EXPECT_EQ(lines, 50);
+}

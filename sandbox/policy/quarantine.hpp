@@ -12,7 +12,7 @@ namespace vg::sandbox::policy {
 
 // A directory under `base` named after the time and vg's pid, created on the
 // first keep(). It holds each kept entry at its relative path (set-id bits
-// stripped; device nodes, fifos and sockets as a `.vg-note` text file) and a
+// stripped; device nodes, fifos and sockets only as their manifest line) and a
 // `manifest.tsv` of verdict, kind, path and reason (path and reason escaped
 // with vg::printable, so each change is one line of four fields). Regular
 // files are copied with their holes.
@@ -22,6 +22,8 @@ namespace vg::sandbox::policy {
 // change that still does not fit is listed in the manifest, its content not
 // kept, and keep() says so.
 inline constexpr std::uint64_t k_quarantine_cap = 1ull << 30;
+// At most this many entries of one run are kept (each takes an inode).
+inline constexpr std::size_t k_quarantine_max_entries = 10000;
 
 class Quarantine {
  public:
@@ -45,6 +47,7 @@ class Quarantine {
   std::string m_dir;
   bool m_measured = false;
   std::uint64_t m_used = 0;  // bytes on disk under m_base
+  std::size_t m_kept = 0;    // entries of this run kept
   std::vector<std::string> m_notes;
 };
 
