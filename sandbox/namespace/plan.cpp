@@ -63,15 +63,25 @@ void hide(Plan& plan, const std::string& host_path, const std::string& sandbox_p
   plan.mounts.push_back(op);
 }
 
-// Hide `.env*` files directly in host directory `dir`, seen at `sandbox_dir`.
-void hide_env_files(Plan& plan, const std::string& dir, const std::string& sandbox_dir) {
+// Hide `.env*` files directly in host directory `dir`, seen at `sandbox_dir`;
+// `root` is the host root of the tree the sandbox sees `dir` in, at
+// `sandbox_root`. A `.env*` that is a link hides what it points to, where
+// the sandbox sees that (within the same tree).
+void hide_env_files(Plan& plan, const std::string& dir, const std::string& sandbox_dir, const std::string& root,
+                    const std::string& sandbox_root) {
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
       std::string name = e->d_name;
       if (name == "." || name == "..") continue;
-      if (policy::first_match(policy::builtin_secret_patterns(), name)) {
-        hide(plan, dir + "/" + name, sandbox_dir + "/" + name);
+      if (!policy::first_match(policy::builtin_secret_patterns(), name)) continue;
+      std::string path = dir + "/" + name;
+      struct stat st{};
+      if (lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        std::string real = real_path(path);
+        if (!real.empty() && is_within(real, root)) hide(plan, real, sandbox_root + real.substr(root.size()));
+        continue;
       }
+      hide(plan, path, sandbox_dir + "/" + name);
     }
     closedir(d);
   }
@@ -86,7 +96,7 @@ void hide_secrets(Plan& plan, const Visible& v, const std::string& host_home) {
       hide(plan, secret, v.sandbox_path + tail);
     }
   }
-  hide_env_files(plan, v.host_path, v.sandbox_path);
+  hide_env_files(plan, v.host_path, v.sandbox_path, v.host_path, v.sandbox_path);
 }
 
 // Hide the workspace's `exclude` matches: literal paths directly, globs by a
@@ -391,7 +401,7 @@ Result<Plan> make_plan(const Spec& spec) {
     for (size_t at = ws.size() + 1; at <= plan.cwd.size(); ++at) {
       if (at == plan.cwd.size() || plan.cwd[at] == '/') {
         std::string dir = plan.cwd.substr(0, at);
-        hide_env_files(plan, dir, dir);
+        hide_env_files(plan, dir, dir, ws, ws);
       }
     }
   }

@@ -397,3 +397,22 @@ TEST_F(MountsInside, TheCommitNeverWritesOrDeletesThroughAMountInTheWorkspace) {
 
 }  // namespace
 }  // namespace vg::test
+
+namespace vg::test {
+namespace {
+
+class EnvFiles : public SandboxTest {};
+
+TEST_F(EnvFiles, AnEnvFileThatIsALinkHidesWhatItPointsTo) {
+  // `.env.production -> config/prod.secrets`: hiding the link's own name
+  // hid nothing; the file it names is the secret.
+  std::filesystem::create_directories(ws + "/config");
+  write_file(ws + "/config/prod.secrets", "API_KEY=SECRET\n");
+  std::filesystem::create_symlink("config/prod.secrets", ws + "/.env.production");
+  Ran r = sandbox({"/bin/sh", "-c", "cat .env.production config/prod.secrets; echo done"});
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "the secret was readable: " << r.out;
+}
+
+}  // namespace
+}  // namespace vg::test
