@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,7 @@ struct Plan {
   std::vector<std::string> argv;
   std::vector<std::string> env;
   std::vector<std::string> notes;  // told to the user on stderr (fallbacks)
+  std::set<std::string> hidden;    // sandbox paths a hide_* mount covers
 };
 
 // The host uid and gid a sandbox started by root runs as: an id that owns

@@ -403,6 +403,22 @@ namespace {
 
 class EnvFiles : public SandboxTest {};
 
+TEST_F(EnvFiles, WithExcludeGlobsEnvFilesAndExcludedFilesAreHiddenAtEveryDepth) {
+  // With `exclude` globs the workspace is walked, and `.env*` files are
+  // hidden at every depth too (without, app/api/.env is refused at commit
+  // but readable: the walk's cost is not paid on every start).
+  std::filesystem::create_directories(ws + "/app/api/deep/er");
+  write_file(ws + "/app/api/.env", "TOKEN=SECRET-1\n");
+  write_file(ws + "/app/api/deep/er/.env.local", "TOKEN=SECRET-2\n");
+  write_file(ws + "/app/api/deep/key.pem", "SECRET-3\n");
+  write_file(ws + "/app/api/deep/plain.txt", "visible\n");
+  Ran r = sandbox({"/bin/sh", "-c", "cat app/api/.env app/api/deep/er/.env.local app/api/deep/key.pem "
+                                    "app/api/deep/plain.txt; echo done"},
+                  {"--exclude", "*.pem"});
+  EXPECT_NE(r.out.find("visible"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
+}
+
 TEST_F(EnvFiles, AnEnvFileThatIsALinkHidesWhatItPointsTo) {
   // `.env.production -> config/prod.secrets`: hiding the link's own name
   // hid nothing; the file it names is the secret.
