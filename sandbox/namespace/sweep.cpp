@@ -84,13 +84,10 @@ bool creator_gone(pid_t pid, const timespec& made) {
   return started.tv_sec > made.tv_sec + k_clock_slack_s;
 }
 
-std::vector<std::string> sweep_dead(int dir_fd, std::string_view prefix,
-                                    const std::function<bool(int dir_fd, const std::string& name)>& remove,
-                                    const std::function<bool(const std::string& name)>& keep) {
+std::vector<std::string> list_entries(int dir_fd, const std::function<bool(unsigned char type)>& take) {
   // getdents64 on the caller's descriptor: no second open, no DIR buffer.
-  // Candidates are collected first; removing while listing may skip entries.
-  std::vector<std::string> candidates;
-  if (lseek(dir_fd, 0, SEEK_SET) != 0) return {};
+  std::vector<std::string> names;
+  if (lseek(dir_fd, 0, SEEK_SET) != 0) return names;
   alignas(dirent64) char buf[8192];
   for (;;) {
     ssize_t n = getdents64(dir_fd, buf, sizeof buf);
@@ -98,9 +95,20 @@ std::vector<std::string> sweep_dead(int dir_fd, std::string_view prefix,
     for (ssize_t off = 0; off < n;) {
       const auto* e = reinterpret_cast<const dirent64*>(buf + off);
       off += e->d_reclen;
-      if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) continue;
-      if (creator_pid(e->d_name, prefix) > 0) candidates.emplace_back(e->d_name);
+      std::string_view name = e->d_name;
+      if (name != "." && name != ".." && take(e->d_type)) names.emplace_back(name);
     }
+  }
+  return names;
+}
+
+std::vector<std::string> sweep_dead(int dir_fd, std::string_view prefix,
+                                    const std::function<bool(int dir_fd, const std::string& name)>& remove,
+                                    const std::function<bool(const std::string& name)>& keep) {
+  // Candidates are collected first; removing while listing may skip entries.
+  std::vector<std::string> candidates;
+  for (auto& name : list_entries(dir_fd, [](unsigned char t) { return t == DT_DIR || t == DT_UNKNOWN; })) {
+    if (creator_pid(name, prefix) > 0) candidates.push_back(std::move(name));
   }
   std::vector<std::string> removed;
   const pid_t self = getpid();

@@ -25,6 +25,11 @@ pid_t creator_pid(std::string_view name, std::string_view prefix);
 // cannot be told apart from it, is never reported gone.
 bool creator_gone(pid_t pid, const timespec& made);
 
+// The names in the directory `dir_fd` (read with getdents64 from its start,
+// no second open) whose dirent type `take` accepts (DT_DIR, DT_REG, ...,
+// DT_UNKNOWN when the file system does not say).
+std::vector<std::string> list_entries(int dir_fd, const std::function<bool(unsigned char type)>& take);
+
 // In the directory `dir_fd`, call `remove(dir_fd, name)` for each
 // subdirectory named `prefix` + pid + "-..." whose creator is gone (its
 // change time stands for `made`); `keep(name)`, when given, spares more.

@@ -39,19 +39,9 @@ bool made_in(const std::string& name, const std::string& pidns) {
 // Unlink every entry of the directory `dir_fd` but subdirectories (none are
 // made in a run directory).
 void unlink_entries(int dir_fd) {
-  std::vector<std::string> names;
-  if (lseek(dir_fd, 0, SEEK_SET) != 0) return;
-  alignas(dirent64) char buf[4096];
-  for (;;) {
-    ssize_t n = getdents64(dir_fd, buf, sizeof buf);
-    if (n <= 0) break;
-    for (ssize_t off = 0; off < n;) {
-      const auto* e = reinterpret_cast<const dirent64*>(buf + off);
-      off += e->d_reclen;
-      if (e->d_type != DT_DIR) names.emplace_back(e->d_name);
-    }
+  for (const auto& name : ns::list_entries(dir_fd, [](unsigned char t) { return t != DT_DIR; })) {
+    unlinkat(dir_fd, name.c_str(), 0);
   }
-  for (const auto& name : names) unlinkat(dir_fd, name.c_str(), 0);
 }
 
 bool remove_run_dir(int parent_fd, const std::string& name) {
