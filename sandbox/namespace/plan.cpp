@@ -54,9 +54,19 @@ struct Visible {
   std::string sandbox_path;
 };
 
-void hide(Plan& plan, const std::string& host_path, const std::string& sandbox_path) {
+// Hide host path `host_path` of the visible tree `tree` (an empty file or
+// directory over it). A secret's name on a link (`.env.production ->
+// config/prod.secrets`, `~/.aws -> /vault/aws`) hides what the link points
+// to, where the sandbox sees it in the same tree.
+void hide(Plan& plan, const std::string& host_path, const Visible& tree) {
   struct stat st{};
-  if (lstat(host_path.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return;
+  if (lstat(host_path.c_str(), &st) != 0) return;
+  if (S_ISLNK(st.st_mode)) {
+    std::string real = real_path(host_path);
+    if (!real.empty() && is_within(real, tree.host_path)) hide(plan, real, tree);
+    return;
+  }
+  std::string sandbox_path = tree.sandbox_path + host_path.substr(std::min(host_path.size(), tree.host_path.size()));
   if (!plan.hidden.insert(sandbox_path).second) return;  // hidden already
   MountOp op;
   op.kind = S_ISDIR(st.st_mode) ? Kind::hide_dir : Kind::hide_file;
@@ -64,25 +74,13 @@ void hide(Plan& plan, const std::string& host_path, const std::string& sandbox_p
   plan.mounts.push_back(op);
 }
 
-// Hide `.env*` files directly in host directory `dir`, seen at `sandbox_dir`;
-// `root` is the host root of the tree the sandbox sees `dir` in, at
-// `sandbox_root`. A `.env*` that is a link hides what it points to, where
-// the sandbox sees that (within the same tree).
-void hide_env_files(Plan& plan, const std::string& dir, const std::string& sandbox_dir, const std::string& root,
-                    const std::string& sandbox_root) {
+// Hide `.env*` files directly in host directory `dir` of the visible tree `tree`.
+void hide_env_files(Plan& plan, const std::string& dir, const Visible& tree) {
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
       std::string name = e->d_name;
       if (name == "." || name == "..") continue;
-      if (!policy::first_match(policy::builtin_secret_patterns(), name)) continue;
-      std::string path = dir + "/" + name;
-      struct stat st{};
-      if (lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-        std::string real = real_path(path);
-        if (!real.empty() && is_within(real, root)) hide(plan, real, sandbox_root + real.substr(root.size()));
-        continue;
-      }
-      hide(plan, path, sandbox_dir + "/" + name);
+      if (policy::first_match(policy::builtin_secret_patterns(), name)) hide(plan, dir + "/" + name, tree);
     }
     closedir(d);
   }
@@ -93,11 +91,10 @@ void hide_secrets(Plan& plan, const Visible& v, const std::string& host_home) {
   for (const auto& rel : home_secret_paths()) {
     std::string secret = host_home + "/" + rel;
     if (is_within(secret, v.host_path)) {
-      std::string tail = secret.substr(std::min(secret.size(), v.host_path.size()));
-      hide(plan, secret, v.sandbox_path + tail);
+      hide(plan, secret, v);
     }
   }
-  hide_env_files(plan, v.host_path, v.sandbox_path, v.host_path, v.sandbox_path);
+  hide_env_files(plan, v.host_path, v);
 }
 
 // Hide the workspace's `exclude` matches: literal paths directly, globs by a
@@ -120,7 +117,7 @@ Result<void> hide_in_workspace(Plan& plan, const std::string& ws, const std::vec
     } else if (policy::has_wildcard(p)) {
       paths.push_back(p);
     } else {
-      hide(plan, ws + "/" + p, ws + "/" + p);
+      hide(plan, ws + "/" + p, {ws, ws});
     }
   }
   // The walk costs about 1.7 us an entry here (2.6 ms for 1,600 entries):
@@ -157,11 +154,8 @@ Result<void> hide_in_workspace(Plan& plan, const std::string& ws, const std::vec
       for (const auto& g : names) matched = matched || policy::glob_match(g, name);
       std::string child = rel.empty() ? name : rel + "/" + name;
       for (const auto& g : paths) matched = matched || policy::glob_match(g, child);
-      if (matched && type == DT_LNK) {
-        std::string real = real_path(ws + "/" + child);
-        if (!real.empty() && is_within(real, ws)) hide(plan, real, real);
-      } else if (matched) {
-        hide(plan, ws + "/" + child, ws + "/" + child);
+      if (matched) {
+        hide(plan, ws + "/" + child, {ws, ws});
       } else if (type == DT_DIR) {
         stack.push_back(child);
       }
@@ -439,7 +433,7 @@ Result<Plan> make_plan(const Spec& spec) {
     for (size_t at = ws.size() + 1; at <= plan.cwd.size(); ++at) {
       if (at == plan.cwd.size() || plan.cwd[at] == '/') {
         std::string dir = plan.cwd.substr(0, at);
-        hide_env_files(plan, dir, dir, ws, ws);
+        hide_env_files(plan, dir, {ws, ws});
       }
     }
   }
