@@ -24,10 +24,16 @@ start_shell bash -i
 type_line "cd $T/work/proj"
 VG="vg exec --sandbox --no-cache --"
 
+# start_line TEXT: type TEXT and Enter, for a program that keeps the
+# terminal (its prompt comes later).
+start_line() {
+  tm send-keys -t t -l -- "$1"
+  tm send-keys -t t Enter
+  N=$((N + 1))
+}
+
 # Ctrl-Z stops the job, `fg` resumes it with the terminal, Ctrl-C ends it.
-tm send-keys -t t -l -- "$VG cat"
-tm send-keys -t t Enter
-N=$((N + 1))
+start_line "$VG cat"
 tm send-keys -t t -l -- "first-input"
 tm send-keys -t t Enter
 wait_until "cat echoes what was typed" count_at_least "first-input" 2
@@ -38,9 +44,7 @@ wait_until "prompt P$N after Ctrl-Z" last_is "P$N\$"
 ok "Ctrl-Z stops the sandboxed job and gives the shell back"
 type_line "jobs"
 check "jobs lists the stopped job" screen_has "Stopped                 vg exec"
-tm send-keys -t t -l -- "fg"
-tm send-keys -t t Enter
-N=$((N + 1))
+start_line "fg"
 tm send-keys -t t -l -- "after-fg"
 tm send-keys -t t Enter
 wait_until "cat echoes input after fg" count_at_least "after-fg" 2
@@ -51,9 +55,7 @@ type_line 'echo "rc=$?"'
 check "Ctrl-C ends the command with 130" screen_has "rc=130"
 
 # less: draws, pages to the end on G, quits on q.
-tm send-keys -t t -l -- "$VG less lines.txt"
-tm send-keys -t t Enter
-N=$((N + 1))
+start_line "$VG less lines.txt"
 wait_until "less shows the first lines" screen_has "line-1"
 tm send-keys -t t G
 wait_until "less pages to the end on G" screen_has "line-200"
@@ -62,9 +64,7 @@ wait_until "prompt P$N after less" last_is "P$N\$"
 ok "less draws, takes keys and quits"
 
 # vi: edit a file in the workspace; the write is committed.
-tm send-keys -t t -l -- "$VG vi -u NONE -N note.txt"
-tm send-keys -t t Enter
-N=$((N + 1))
+start_line "$VG vi -u NONE -N note.txt"
 wait_until "vi draws its screen" screen_has '"note.txt" [New]' 
 tm send-keys -t t -l -- "iwritten-in-vi"
 tm send-keys -t t Escape
@@ -74,9 +74,7 @@ wait_until "prompt P$N after vi" last_is "P$N\$"
 check "vi's write reached the workspace" grep -qx "written-in-vi" "$T/work/proj/note.txt"
 
 # top: a full-screen redraw loop, quit with q.
-tm send-keys -t t -l -- "$VG top -d 0.5"
-tm send-keys -t t Enter
-N=$((N + 1))
+start_line "$VG top -d 0.5"
 wait_until "top draws its header" screen_has "Tasks:"
 tm send-keys -t t q
 wait_until "prompt P$N after top" last_is "P$N\$"
@@ -85,9 +83,7 @@ ok "top draws and quits on q"
 # The terminal comes back as it was lent: a command that turned echo off
 # (or any other mode) does not leave the user's shell without it.
 type_line "$VG stty -echo -icanon"
-tm send-keys -t t -l -- "cat"
-tm send-keys -t t Enter
-N=$((N + 1))
+start_line "cat"
 tm send-keys -t t -l -- "typed-after-stty"
 tm send-keys -t t Enter
 wait_until "a host cat's output" count_at_least "typed-after-stty" 1
