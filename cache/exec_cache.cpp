@@ -276,6 +276,10 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
     skip("recording");
     return report.exit_code;
   }
+  if (tee.cut_short()) {  // its output went only partly out: a replay would repeat the cut
+    skip("output_cut");
+    return report.exit_code;
+  }
 
   RunFacts facts;
   facts.exit_code = report.exit_code;

@@ -128,8 +128,16 @@ void OutputTee::pump() {
         open[i] = false;
         continue;
       }
-      write_all(m_saved[i], std::string_view(buf, std::size_t(r)));  // a reader gone (EPIPE) does not stop the recording
       m_recorder.append(i == 0 ? Stream::out : Stream::err, buf, std::size_t(r));
+      if (!write_all(m_saved[i], std::string_view(buf, std::size_t(r)))) {
+        // The caller's end is gone (its reader left: EPIPE; a terminal hung
+        // up: EIO). Closing this pipe gives the command's next write EPIPE
+        // (SIGPIPE), as on the host; the recording is cut short.
+        m_cut_short = true;
+        open[i] = false;
+        ::close(m_read[i]);
+        m_read[i] = -1;
+      }
     }
     if (!finishing && (fds[2].revents & POLLIN)) {
       char grace[sizeof(int)];

@@ -49,6 +49,9 @@ class OutputTee {
   void stop(int grace_ms = 200);
   // True when something still held the pipes after the run.
   bool lingering() const { return m_lingering; }
+  // True when the caller's stdout or stderr stopped taking the output (a
+  // closed pipe): the command was cut off, and the recording is incomplete.
+  bool cut_short() const { return m_cut_short; }
 
  private:
   void pump();
@@ -58,6 +61,7 @@ class OutputTee {
   int m_wake[2] = {-1, -1};    // tells the pump to finish
   std::thread m_thread;
   bool m_lingering = false;
+  bool m_cut_short = false;
   bool m_started = false;
 };
 
