@@ -18,6 +18,8 @@
 #include "sandbox/namespace/seccomp_program.hpp"
 #include "sandbox/policy/glob.hpp"
 #include "sandbox/policy/policy.hpp"
+#include "sandbox/secret_walk.hpp"
+#include "sandbox/secrets.hpp"
 
 namespace vg::sandbox::ns {
 
@@ -40,12 +42,6 @@ std::string env_value(const std::vector<std::string>& env, const std::string& ke
     }
   }
   return {};
-}
-
-// True when `p` is `root` or below it.
-bool is_within(const std::string& p, const std::string& root) {
-  if (root == "/") return true;
-  return p == root || (p.size() > root.size() && p.compare(0, root.size(), root) == 0 && p[root.size()] == '/');
 }
 
 // A host tree made visible in the sandbox.
@@ -74,94 +70,27 @@ void hide(Plan& plan, const std::string& host_path, const Visible& tree) {
   plan.mounts.push_back(op);
 }
 
-// Hide `.env*` files directly in host directory `dir` of the visible tree `tree`.
-void hide_env_files(Plan& plan, const std::string& dir, const Visible& tree) {
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      std::string name = e->d_name;
-      if (name == "." || name == "..") continue;
-      if (policy::first_match(policy::builtin_secret_patterns(), name)) hide(plan, dir + "/" + name, tree);
-    }
-    closedir(d);
-  }
-}
-
-// Hide the home secrets that `v` makes visible, and `.env*` at its top.
-void hide_secrets(Plan& plan, const Visible& v, const std::string& host_home) {
+// Hide what `v` makes visible of the home's secrets and of vg's own files,
+// and, at every depth, its `.env*` files and (`exclude`) matches; a name on
+// a link hides what the link points to. An Error when the walk cannot be
+// complete: the sandbox does not start rather than start with holes.
+Result<void> hide_secrets(Plan& plan, const Visible& v, const std::string& host_home,
+                          const std::vector<std::string>& exclude) {
   for (const auto& rel : home_secret_paths()) {
     std::string secret = host_home + "/" + rel;
-    if (is_within(secret, v.host_path)) {
-      hide(plan, secret, v);
-    }
+    if (is_within(secret, v.host_path)) hide(plan, secret, v);
   }
-  hide_env_files(plan, v.host_path, v);
-}
-
-// Hide the workspace's `exclude` matches: literal paths directly, globs by a
-// walk of the workspace (skipping .git).
-// Hide, at every depth of the workspace (but .git), the `exclude` matches
-// and `.env*` files; a `.env*` link hides what it points to. The walk reads
-// directories only (d_type). Past k_hide_walk_limit entries hiding could
-// not be complete, and the sandbox does not start (it used to stop early
-// and start with excluded files readable).
-constexpr std::size_t k_hide_walk_limit = 1000000;
-
-Result<void> hide_in_workspace(Plan& plan, const std::string& ws, const std::vector<std::string>& patterns) {
-  // Patterns without '/' match a name at any depth: checked against the
-  // entry's name alone (its parents were checked on the way down), which
-  // keeps the walk to a few hundred nanoseconds an entry.
-  std::vector<std::string> names, paths;
-  for (const auto& p : patterns) {
-    if (p.find('/') == std::string::npos) {
-      names.push_back(p);
-    } else if (policy::has_wildcard(p)) {
-      paths.push_back(p);
-    } else {
-      hide(plan, ws + "/" + p, {ws, ws});
-    }
+  for (const auto& own : vg_own_dirs()) {
+    if (is_within(own, v.host_path) && own != v.host_path) hide(plan, own, v);
   }
-  // The walk costs about 1.7 us an entry here (2.6 ms for 1,600 entries):
-  // paid on every start only when `exclude` has globs, and then `.env*` is
-  // hidden at every depth as well. Without, `.env*` is hidden from the
-  // workspace's top down to the working directory (deeper ones are refused
-  // at commit).
-  if (names.empty() && paths.empty()) return {};
-  for (const auto& p : policy::builtin_secret_patterns()) names.push_back(p);
-  std::vector<std::string> stack{""};
-  std::size_t seen = 0;
-  while (!stack.empty()) {
-    std::string rel = stack.back();
-    stack.pop_back();
-    std::string dir = rel.empty() ? ws : ws + "/" + rel;
-    DIR* d = opendir(dir.c_str());
-    if (!d) continue;
-    while (dirent* e = readdir(d)) {
-      std::string name = e->d_name;
-      if (name == "." || name == ".." || name == ".git") continue;
-      if (++seen > k_hide_walk_limit) {
-        closedir(d);
-        return make_error(ws + " holds more than " + std::to_string(k_hide_walk_limit) +
-                          " entries: vg cannot make sure every .env* file and `exclude` match in it is hidden, so "
-                          "the sandbox does not start (run from a smaller directory)");
-      }
-      unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN) {
-        struct stat st{};
-        if (fstatat(dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-      }
-      bool matched = false;
-      for (const auto& g : names) matched = matched || policy::glob_match(g, name);
-      std::string child = rel.empty() ? name : rel + "/" + name;
-      for (const auto& g : paths) matched = matched || policy::glob_match(g, child);
-      if (matched) {
-        hide(plan, ws + "/" + child, {ws, ws});
-      } else if (type == DT_DIR) {
-        stack.push_back(child);
-      }
-    }
-    closedir(d);
-  }
+  SecretWalk walk;
+  walk.root = v.host_path;
+  walk.exclude = exclude;
+  walk.index_dir = config::dirs().cache + "/hidden";
+  auto found = find_secret_paths(walk);
+  if (!found) return found.error();
+  for (const auto& p : found->paths) hide(plan, p, v);
+  for (const auto& p : found->unlisted) hide(plan, p, v);
   return {};
 }
 
@@ -251,47 +180,7 @@ bool others_can_enter(const std::string& path) {
   return true;
 }
 
-// Why `ws` may not be a writable workspace ("" when it may): the root, a
-// system directory, the home directory or one above it, or a directory that
-// holds vg's own configuration or state.
-std::string protected_workspace(const std::string& ws, const std::string& home) {
-  if (ws == "/") return "the root directory";
-  for (const char* sys : {"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/dev",
-                          "/proc", "/sys", "/run", "/root", "/snap", "/var/log", "/var/spool", "/var/mail",
-                          "/var/lib/dpkg", "/var/lib/apt", "/var/lib/systemd", "/var/cache/apt"}) {
-    if (is_within(ws, sys)) return std::string("a system directory (") + sys + ")";
-  }
-  // /var itself, /var/lib, /var/cache; not a project kept below them
-  // (/var/lib/jenkins/workspace/app).
-  for (const char* sys : {"/var", "/var/lib", "/var/cache", "/home", "/tmp", "/srv", "/opt", "/mnt", "/media"}) {
-    if (ws == sys) return std::string("a system directory (") + sys + ")";
-  }
-  if (!home.empty() && is_within(home, ws)) return ws == home ? "the home directory" : "above the home directory";
-  config::Dirs d = config::dirs();
-  for (const std::string* own : {&d.config, &d.state, &d.data, &d.cache}) {
-    std::string real = real_path(*own);
-    if (!own->empty() && (is_within(*own, ws) || (!real.empty() && is_within(real, ws)))) {
-      return "a directory that holds vg's own files (" + *own + ")";
-    }
-  }
-  return {};
-}
-
 }  // namespace
-
-const std::vector<std::string>& home_secret_paths() {
-  // Keys, tokens, credentials and shell histories: whatever the working
-  // directory, a sandbox that can see them sees them empty.
-  static const std::vector<std::string> k_paths = {
-      ".ssh",           ".aws",          ".gnupg",          ".config/gh",       ".netrc",
-      ".docker/config.json", ".kube",    ".git-credentials", ".npmrc",          ".pypirc",
-      ".config/gcloud", ".azure",        ".vault-token",     ".pgpass",         ".my.cnf",
-      ".cargo/credentials", ".cargo/credentials.toml", ".gem/credentials", ".terraform.d",
-      ".password-store", ".local/share/keyrings", ".config/hub",  ".config/op",
-      ".bash_history",  ".zsh_history",  ".python_history",  ".psql_history",   ".mysql_history",
-      ".node_repl_history", ".lesshst",  ".viminfo"};
-  return k_paths;
-}
 
 namespace {
 
@@ -354,11 +243,14 @@ Result<Plan> make_plan(const Spec& spec) {
     return op;
   };
   std::string why_not = protected_workspace(ws, real_home);
+  bool ws_shown = true;  // the host's workspace is seen in the sandbox
   if (ws == "/") {
+    ws_shown = false;
     // The sandbox's own root: its system directories, nothing else of the host.
     plan.notes.push_back("/ is the root directory, not a project: the command runs in the sandbox's own root, "
                          "which has the system directories and nothing else of the host");
   } else if (!why_not.empty() && plan.maps_by_parent && !others_can_enter(ws)) {
+    ws_shown = false;
     // Root's own (/root, a 0700 directory): the sandbox's id may not enter
     // it, and it is no project to lend. An empty place stands in for it.
     trees.push_back({Kind::tmpfs, "", ws,
@@ -385,7 +277,7 @@ Result<Plan> make_plan(const Spec& spec) {
     plan.layers.push_back({ws, ws, ""});
     trees.push_back(idmapped({Kind::overlay, host(ws), ws, "", 0}));
   }
-  visible.push_back({ws, ws});
+  if (ws_shown) visible.push_back({ws, ws});
 
   for (size_t i = 0; i < p.volumes.size(); ++i) {
     const auto& v = p.volumes[i];
@@ -423,19 +315,11 @@ Result<Plan> make_plan(const Spec& spec) {
                    [](const MountOp& a, const MountOp& b) { return a.target.size() < b.target.size(); });
   for (auto& op : trees) plan.mounts.push_back(std::move(op));
 
-  for (const auto& v : visible) hide_secrets(plan, v, real_home);
-  if (why_not.empty()) {
-    if (auto hidden = hide_in_workspace(plan, ws, p.exclude); !hidden) return hidden.error();
-  }
-  // `.env*` also in each directory from the workspace down to the working
-  // directory (a package in a monorepo); deeper ones are refused at commit.
-  if (is_within(plan.cwd, ws) && plan.cwd != ws) {
-    for (size_t at = ws.size() + 1; at <= plan.cwd.size(); ++at) {
-      if (at == plan.cwd.size() || plan.cwd[at] == '/') {
-        std::string dir = plan.cwd.substr(0, at);
-        hide_env_files(plan, dir, {ws, ws});
-      }
-    }
+  // The workspace's `exclude` applies to it alone; a workspace that is not
+  // a project (why_not) is walked as well, for its `.env*` files.
+  for (const auto& v : visible) {
+    auto hidden = hide_secrets(plan, v, real_home, v.host_path == ws ? p.exclude : std::vector<std::string>{});
+    if (!hidden) return hidden.error();
   }
 
   // Compiled by libseccomp at build time (seccomp_program.hpp).

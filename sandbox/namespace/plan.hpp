@@ -111,8 +111,6 @@ inline constexpr uid_t k_root_sandbox_id = 2147483646;
 // compile the seccomp filter. An Error names the setting or path at fault.
 Result<Plan> make_plan(const Spec& spec);
 
-// The home-relative secrets hidden whenever a volume makes them visible.
-const std::vector<std::string>& home_secret_paths();
 
 // Note `begun` (CLOCK_REALTIME_COARSE) as the moment before which every host
 // write was the caller's, not the next sandbox's run: a command-line caller

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "tests/sandbox/suite.hpp"
 
@@ -365,6 +366,53 @@ TEST_F(HomeSecrets, FromTheHomeDirectoryItsSecretsReadEmptyAndNothingIsWritten) 
   EXPECT_NE(r.err.find("not a project"), std::string::npos) << "vg should say what it did instead: " << r.err;
 }
 
+TEST_F(HomeSecrets, FromTheRootNothingOfTheHomeOrTheHostIsReadOrWritten) {
+  write_file(home + "/.netrc", "SECRET\n");
+  write_file(ws + "/.env", "SECRET\n");
+  std::vector<std::string> argv = {driver_path(), "--workspace", "/", "--cwd", "/", "--outcome", m_outcome, "--",
+                                   "/bin/sh", "-c",
+                                   "cat '" + home + "/.netrc' '" + ws + "/.env' 2>&1; echo 'alias ls=evil' >> '" +
+                                       home + "/.bashrc'; echo x > '" + outside + "/passwd'; echo done"};
+  Ran r = run(argv, base_env());
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
+  EXPECT_FALSE(exists(home + "/.bashrc"));
+  EXPECT_EQ(read_file(outside + "/passwd"), "original\n");
+  EXPECT_NE(r.err.find("not a project"), std::string::npos) << r.err;
+}
+
+TEST_F(HomeSecrets, FromEtcNothingIsWritten) {
+  std::string marker = "/etc/vg-boundary-test-" + std::to_string(getpid());
+  std::vector<std::string> argv = {driver_path(), "--workspace", "/etc", "--cwd", "/etc", "--outcome", m_outcome,
+                                   "--", "/bin/sh", "-c",
+                                   "echo x > '" + marker + "'; cat '" + home + "/.netrc' 2>&1; echo done"};
+  write_file(home + "/.netrc", "SECRET\n");
+  Ran r = run(argv, base_env());
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << r.out;
+  EXPECT_FALSE(exists(marker)) << "the sandbox wrote into the host's /etc";
+  if (exists(marker)) std::filesystem::remove(marker);
+  EXPECT_NE(r.err.find("not a project"), std::string::npos) << r.err;
+}
+
+TEST_F(HomeSecrets, FromADirectoryHoldingVgsConfigItIsNeitherReadNorWritten) {
+  std::string holder = m_root / "holder";
+  std::filesystem::create_directories(holder + "/.config/vg");
+  write_file(holder + "/.config/vg/config.yaml", "mode: always # SECRET-CONFIG\n");
+  std::vector<std::string> argv = {driver_path(), "--workspace", holder, "--cwd", holder, "--outcome", m_outcome,
+                                   "--", "/bin/sh", "-c",
+                                   "cat .config/vg/config.yaml 2>&1; echo 'mode: disabled' > .config/vg/config.yaml; "
+                                   "echo hi > .bashrc; echo done"};
+  auto env = base_env();
+  env.push_back("XDG_CONFIG_HOME=" + holder + "/.config");
+  Ran r = run(argv, env);
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET-CONFIG"), std::string::npos) << "vg's config was readable: " << r.out;
+  EXPECT_EQ(read_file(holder + "/.config/vg/config.yaml"), "mode: always # SECRET-CONFIG\n");
+  EXPECT_FALSE(exists(holder + "/.bashrc"));
+  EXPECT_NE(r.err.find("not a project"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace vg::test
 
@@ -417,6 +465,44 @@ TEST_F(EnvFiles, WithExcludeGlobsEnvFilesAndExcludedFilesAreHiddenAtEveryDepth) 
                   {"--exclude", "*.pem"});
   EXPECT_NE(r.out.find("visible"), std::string::npos) << r.out << r.err;
   EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
+}
+
+TEST_F(EnvFiles, WithoutExcludeEnvFilesAtEveryDepthReadEmpty) {
+  std::filesystem::create_directories(ws + "/app/api/v1");
+  write_file(ws + "/app/api/v1/.env", "TOKEN=SECRET-1\n");
+  write_file(ws + "/app/.env.production.local", "TOKEN=SECRET-2\n");
+  write_file(ws + "/app/api/v1/main.txt", "visible\n");
+  std::filesystem::create_directories(ws + "/conf");
+  write_file(ws + "/conf/prod.secrets", "TOKEN=SECRET-3\n");
+  std::filesystem::create_symlink("../../conf/prod.secrets", ws + "/app/api/.env.staging");
+  Ran r = sandbox({"/bin/sh", "-c", "cat app/api/v1/.env app/.env.production.local app/api/.env.staging "
+                                    "conf/prod.secrets app/api/v1/main.txt; echo done"});
+  EXPECT_NE(r.out.find("visible"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
+}
+
+TEST_F(EnvFiles, AnEnvFileAddedBetweenTwoRunsIsHiddenInTheSecond) {
+  // The walk is remembered between runs; the second must not trust it for
+  // a directory that changed since.
+  std::filesystem::create_directories(ws + "/svc/a/b");
+  write_file(ws + "/svc/a/b/code.txt", "visible\n");
+  Ran first = sandbox({"/bin/sh", "-c", "cat svc/a/b/code.txt"});
+  EXPECT_NE(first.out.find("visible"), std::string::npos) << first.out << first.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the index trusts every listing now
+  Ran again = sandbox({"/bin/sh", "-c", "cat svc/a/b/code.txt"});
+  EXPECT_NE(again.out.find("visible"), std::string::npos) << again.out << again.err;
+  write_file(ws + "/svc/a/b/.env", "TOKEN=SECRET\n");
+  Ran r = sandbox({"/bin/sh", "-c", "cat svc/a/b/.env svc/a/b/code.txt; echo done"});
+  EXPECT_NE(r.out.find("visible"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "the new secret was readable: " << r.out;
+}
+
+TEST_F(EnvFiles, WhenHidingCannotBeCompleteTheSandboxDoesNotStart) {
+  for (int i = 0; i < 60; ++i) write_file(ws + "/f" + std::to_string(i), "x\n");
+  Ran r = sandbox({"/bin/sh", "-c", "touch ran"}, {}, {"VG_SECRET_WALK_LIMIT=50"});
+  EXPECT_NE(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("does not start"), std::string::npos) << r.err;
+  EXPECT_FALSE(exists(ws + "/ran")) << "the command ran";
 }
 
 TEST_F(EnvFiles, AnEnvFileThatIsALinkHidesWhatItPointsTo) {
