@@ -78,14 +78,22 @@ void feed_stdin(int src, int pipe_w, int stop) {
 }
 
 // The sandbox's pipe -> the caller's stdout or stderr, until every writer
-// is gone, or until the run is over and the pipe is drained.
+// is gone, or until the run is over and the pipe is drained. The pipe is
+// closed on the way out: when the caller's end stops taking bytes (its
+// reader went away: EPIPE; a terminal hung up: EIO) the command's next
+// write fails as it would on the host (SIGPIPE, or EPIPE where ignored)
+// instead of filling the pipe and waiting forever.
 void drain_output(int pipe_r, int dst, int stop) {
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{pipe_r};
   std::vector<char> buf(k_chunk);
   bool stopping = false;
   for (;;) {
     ssize_t n = read(pipe_r, buf.data(), buf.size());
     if (n > 0) {
-      if (!write_all(dst, std::string_view(buf.data(), static_cast<size_t>(n)))) return;  // the command sees EPIPE
+      if (!write_all(dst, std::string_view(buf.data(), static_cast<size_t>(n)))) return;
       continue;
     }
     if (n == 0) return;
@@ -187,8 +195,8 @@ void StdioRelay::start() {
   for (int n = 0; n < 3; ++n) {
     int ours = m_ours[static_cast<size_t>(n)];
     if (ours < 0) continue;
+    m_ours[static_cast<size_t>(n)] = -1;  // the thread closes it when it is done
     if (n == 0) {
-      m_ours[0] = -1;  // the feeding thread closes it
       m_threads.emplace_back(feed_stdin, 0, ours, m_stop);
     } else {
       m_threads.emplace_back(drain_output, ours, n, m_stop);

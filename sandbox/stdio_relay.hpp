@@ -56,7 +56,7 @@ class StdioRelay {
 
  private:
   std::array<int, 3> m_child{-1, -1, -1};  // the sandbox's ends
-  std::array<int, 3> m_ours{-1, -1, -1};   // vg's ends
+  std::array<int, 3> m_ours{-1, -1, -1};   // vg's ends, until start() hands each to its thread
   int m_stop = -1;                          // an eventfd: the run is over
   std::array<int, 3> m_flags{-1, -1, -1};   // F_GETFL of the caller's 0..2 that cross as they are
   std::vector<std::thread> m_threads;

@@ -171,7 +171,7 @@ Result<SessionEnd> run_session(Channel& channel, Vm& vm, const proto::Start& sta
 
   bool stdin_open = fcntl(0, F_GETFL) != -1;
   if (!stdin_open) channel.send(proto::Type::stdin_eof, "");
-  bool stdout_ok = true;
+  bool stdout_ok = true, stderr_ok = true;
   bool got_exit = false;
   bool in_file = false;
   auto started = Clock::now();
@@ -254,7 +254,15 @@ Result<SessionEnd> run_session(Channel& channel, Vm& vm, const proto::Start& sta
               channel.send(proto::Type::signal, proto::encode_signal(SIGPIPE));
             }
             break;
-          case proto::Type::stderr_data: write_all(2, f.payload); break;
+          case proto::Type::stderr_data:
+            if (stderr_ok && !write_all(2, f.payload)) {
+              // The same for stderr: a command writing to a closed stderr on
+              // the host gets SIGPIPE too (ignoring the failure left it
+              // writing forever, and vg waiting).
+              stderr_ok = false;
+              channel.send(proto::Type::signal, proto::encode_signal(SIGPIPE));
+            }
+            break;
           case proto::Type::exit:
             if (!proto::decode(f.payload, end.exit)) return failure("the guest sent a malformed exit frame");
             got_exit = true;
