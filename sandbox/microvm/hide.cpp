@@ -1,18 +1,41 @@
 #include "sandbox/microvm/hide.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+
+#include "config/load.hpp"
 #include "config/sha256.hpp"
-#include "sandbox/policy/glob.hpp"
-#include "sandbox/policy/policy.hpp"
+#include "sandbox/secret_walk.hpp"
+#include "sandbox/secrets.hpp"
 
 namespace vg::sandbox::microvm {
 
 namespace {
-constexpr int k_entry_budget = 200000;
+
+// Cover `path` (inside `workspace`) by its type. A link is never covered
+// itself (a bind over it would land on its target wherever that is): what it
+// points to is, when that is inside the workspace, since the guest resolves
+// the link there. Outside, the guest cannot reach it through the share.
+void cover(HiddenPaths& out, const std::string& workspace, const std::string& path) {
+  struct stat st{};
+  if (lstat(path.c_str(), &st) != 0) return;
+  std::string target = path;
+  if (S_ISLNK(st.st_mode)) {
+    char buf[PATH_MAX];
+    if (!realpath(path.c_str(), buf) || !is_within(buf, workspace) || stat(buf, &st) != 0) return;
+    target = buf;
+  }
+  (S_ISDIR(st.st_mode) ? out.dirs : out.files).push_back(target);
+}
+
+void sort_unique(std::vector<std::string>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
 }  // namespace
 
 std::string HiddenPaths::digest() const {
@@ -27,47 +50,39 @@ std::string HiddenPaths::digest() const {
   return h.finish_hex().substr(0, 16);
 }
 
-HiddenPaths find_hidden_paths(const std::string& workspace, const std::vector<std::string>& exclude) {
-  HiddenPaths out;
-  const auto& secrets = policy::builtin_secret_patterns();
-  std::vector<std::string> stack{""};
-  int budget = k_entry_budget;
-  while (!stack.empty()) {
-    std::string rel = stack.back();
-    stack.pop_back();
-    std::string dir = rel.empty() ? workspace : workspace + "/" + rel;
-    int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dfd < 0) continue;
-    DIR* d = fdopendir(dfd);
-    if (!d) {
-      close(dfd);
-      continue;
-    }
-    while (dirent* e = readdir(d)) {
-      std::string name = e->d_name;
-      if (name == "." || name == ".." || (rel.empty() && name == ".git")) continue;
-      if (--budget < 0) {
-        out.truncated = true;
-        break;
-      }
-      std::string child = rel.empty() ? name : rel + "/" + name;
-      unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN) {
-        struct stat st{};
-        if (fstatat(dfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-      }
-      if (type == DT_LNK) continue;  // served as a link; the guest resolves it inside the guest
-      bool hidden = policy::first_match(secrets, child) || policy::first_match(exclude, child);
-      if (hidden) {
-        (type == DT_DIR ? out.dirs : out.files).push_back(workspace + "/" + child);
-      } else if (type == DT_DIR) {
-        stack.push_back(child);
-      }
-    }
-    closedir(d);
-    if (out.truncated) break;
+std::string real_home(const std::vector<std::string>& env) {
+  std::string home;
+  for (const auto& e : env) {
+    if (e.rfind("HOME=", 0) == 0) home = e.substr(5);
   }
+  if (home.empty() && getenv("HOME")) home = getenv("HOME");
+  char buf[PATH_MAX];
+  if (home.empty() || !realpath(home.c_str(), buf)) return home;
+  return buf;
+}
+
+Result<HiddenPaths> find_hidden_paths(const std::string& workspace, const std::vector<std::string>& exclude,
+                                      const std::string& home) {
+  HiddenPaths out;
+  SecretWalk walk;
+  walk.root = workspace;
+  walk.exclude = exclude;
+  walk.index_dir = config::dirs().cache + "/hidden";
+  auto found = find_secret_paths(walk);
+  if (!found) return found.error();
+  for (const auto& p : found->paths) cover(out, workspace, p);
+  for (const auto& p : found->unlisted) out.dirs.push_back(p);
+  if (!home.empty()) {
+    for (const auto& rel : home_secret_paths()) {
+      std::string secret = home + "/" + rel;
+      if (is_within(secret, workspace)) cover(out, workspace, secret);
+    }
+  }
+  for (const auto& own : vg_own_dirs()) {
+    if (is_within(own, workspace) && own != workspace) cover(out, workspace, own);
+  }
+  sort_unique(out.files);
+  sort_unique(out.dirs);
   return out;
 }
 

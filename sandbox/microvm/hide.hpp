@@ -1,11 +1,15 @@
 #pragma once
-// What the guest must not read through the 9p share: `.env*` files at any
-// depth and the config's `exclude` matches. QEMU serves the share from its
-// own mount namespace, where each of these paths is covered by an empty file
-// or directory before QEMU starts (confine.cpp), so the guest sees them empty.
+// What the guest must not read through the 9p share: `.env*` at any depth,
+// the config's `exclude` matches, the home's secrets and vg's own files
+// where the share holds them (sandbox/secrets.hpp), and what a link of such
+// a name points to inside the share. QEMU serves the share from its own
+// mount namespace, where each of these paths is covered by an empty file or
+// directory before QEMU starts (confine.cpp), so the guest sees them empty.
 
 #include <string>
 #include <vector>
+
+#include "config/result.hpp"
 
 namespace vg::sandbox::microvm {
 
@@ -13,13 +17,16 @@ namespace vg::sandbox::microvm {
 struct HiddenPaths {
   std::vector<std::string> files;  // regular files (and other non-directories)
   std::vector<std::string> dirs;
-  bool truncated = false;          // the walk stopped at its entry budget
   // A digest of the lists: a pooled guest is used only when it hid the same set.
   std::string digest() const;
 };
 
-// Walk `workspace` (not following symlinks, skipping its top-level .git)
-// and collect the paths matching the secret patterns or `exclude`.
-HiddenPaths find_hidden_paths(const std::string& workspace, const std::vector<std::string>& exclude);
+// The user's real home: $HOME of `env` ("K=V"), else vg's own.
+std::string real_home(const std::vector<std::string>& env = {});
+
+// Walk `workspace` (sandbox/secret_walk.hpp) and collect what to cover. An
+// Error when hiding cannot be complete: the guest does not start.
+Result<HiddenPaths> find_hidden_paths(const std::string& workspace, const std::vector<std::string>& exclude,
+                                      const std::string& home);
 
 }  // namespace vg::sandbox::microvm

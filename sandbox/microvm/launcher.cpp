@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include "sandbox/microvm/session.hpp"
 #include "sandbox/ending.hpp"
 #include "sandbox/policy/policy.hpp"
+#include "sandbox/secrets.hpp"
 #include "sandbox/proxy/bridge.hpp"
 #include "sandbox/proxy/sandbox_network.hpp"
 
@@ -61,10 +63,32 @@ class MicrovmLauncher : public Launcher {
   Accel m_accel;
 };
 
+// Whether the guest may have `workspace` as its share: "" when it is a
+// project; the reason every change is refused when it may be seen but not
+// written (the home, above it, vg's own files); an Error when it may not be
+// shared at all (the root, a system directory: the guest has its own).
+Result<std::string> share_verdict(const std::string& workspace, const std::string& home) {
+  char buf[PATH_MAX];
+  std::string ws = realpath(workspace.c_str(), buf) ? buf : workspace;
+  std::string why_not = protected_workspace(ws, home);
+  if (why_not.empty()) return std::string();
+  if (ws == "/" || why_not.rfind("a system directory", 0) == 0) {
+    return make_error("microvm: " + ws + " is " + why_not + ", not a project: the microVM shares only a project "
+                      "directory with its guest (run from one, or use sandbox.runtime: namespace)");
+  }
+  return ws + " is " + why_not + ", not a project: the guest sees it (its secrets hidden), but whatever the command "
+         "writes there is refused and kept aside (run from a project directory to write to it)";
+}
+
 Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   if (spec.argv.empty()) return make_error("microvm: no command to run");
   std::string workspace = spec.workspace.empty() ? spec.cwd : spec.workspace;
   if (workspace.empty() || workspace.front() != '/') return make_error("microvm: the workspace path must be absolute");
+
+  std::string home = real_home(spec.env);
+  auto refuse_all = share_verdict(workspace, home);
+  if (!refuse_all) return refuse_all.error();
+  if (!refuse_all->empty()) std::fprintf(stderr, "vg: note: %s\n", refuse_all->c_str());
 
   auto options = default_asset_options();
   options.progress = [](const std::string& line) { std::fprintf(stderr, "vg: microvm: %s\n", line.c_str()); };
@@ -107,11 +131,9 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   request.memory_mb = m_config.microvm.memory >> 20;
   request.workspace = workspace;
   request.run_dir = *run_dir;
-  request.hidden = find_hidden_paths(workspace, spec.profile.exclude);
-  if (request.hidden.truncated) {
-    std::fprintf(stderr, "vg: microvm: warning: %s is too large to scan fully for .env files and excluded paths; "
-                 "some may be readable in the guest\n", workspace.c_str());
-  }
+  auto hidden = find_hidden_paths(workspace, spec.profile.exclude, home);
+  if (!hidden) return make_error("microvm: " + hidden.error().message);
+  request.hidden = std::move(*hidden);
   auto guest = acquire_guest(request);
   if (!guest) return make_error("microvm: " + guest.error().message);
   Vm vm = guest->vm;
@@ -189,7 +211,7 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
     out.changes.push_back(r);
   }
   // The guest sees the workspace at the host's path.
-  finish_run(spec, {{upper, workspace, workspace, true, ""}}, started, net.get(), out);
+  finish_run(spec, {{upper, workspace, workspace, refuse_all->empty(), *refuse_all}}, started, net.get(), out);
   return out;
 }
 

@@ -77,7 +77,14 @@ void Pool::refill() {
     vo.memory_mb = m_options.memory_mb;
     vo.run_dir = *run_dir;
     vo.share = m_options.workspace;
-    vo.hidden = find_hidden_paths(m_options.workspace, m_options.exclude);
+    auto hidden = find_hidden_paths(m_options.workspace, m_options.exclude, real_home());
+    if (!hidden) {
+      m_last_error = hidden.error().message;
+      remove_tree(*run_dir);
+      ++m_failures;
+      return;
+    }
+    vo.hidden = std::move(*hidden);
     // A clone of the guest template is ready at once and costs no boot.
     if (templates_enabled()) {
       auto found = find_template(template_options(m_options.assets, m_options.accel, m_options.memory_mb));

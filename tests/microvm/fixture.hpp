@@ -83,7 +83,10 @@ class Microvm : public ::testing::Test {
     if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "could not remove %s\n", m_workspace.c_str());
   }
   std::vector<std::string> env(const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> e = {"XDG_RUNTIME_DIR=" + m_runtime};
+    // The secret walk's index (vg's cache directory) and the quarantine (its
+    // state directory) stay in the runtime directory.
+    std::vector<std::string> e = {"XDG_RUNTIME_DIR=" + m_runtime, "XDG_CACHE_HOME=" + m_runtime + "/cache",
+                                  "XDG_STATE_HOME=" + m_runtime + "/state"};
     e.insert(e.end(), extra.begin(), extra.end());
     return e;
   }
