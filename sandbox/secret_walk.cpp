@@ -231,7 +231,7 @@ bool list_dir(int dfd, const std::string& rel, const std::vector<std::string>& e
 
 std::size_t default_walk_limit() {
   constexpr std::size_t k_limit = 1000000;
-  const char* v = getenv("VG_SECRET_WALK_LIMIT");
+  const char* v = getenv("VG_TEST_SECRET_WALK_LIMIT");
   if (!v || !*v) return k_limit;
   char* end = nullptr;
   unsigned long long n = std::strtoull(v, &end, 10);

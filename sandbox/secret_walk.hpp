@@ -22,8 +22,8 @@
 
 namespace vg::sandbox {
 
-// 1,000,000 entries, or less when VG_SECRET_WALK_LIMIT asks for less (tests
-// of the refusal use it; it can never raise the limit).
+// 1,000,000 entries, or less when VG_TEST_SECRET_WALK_LIMIT asks for less
+// (tests of the refusal use it; it can never raise the limit).
 std::size_t default_walk_limit();
 
 struct SecretWalk {

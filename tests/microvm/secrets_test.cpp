@@ -82,5 +82,13 @@ TEST_F(Microvm, EnvFilesDeepAndBehindLinksReadEmpty) {
   EXPECT_EQ(c.out.find("SECRET"), std::string::npos) << "a secret was readable in the guest: " << c.out;
 }
 
+TEST_F(Microvm, WhenHidingCannotBeCompleteTheGuestDoesNotStart) {
+  for (int i = 0; i < 60; ++i) write_text(m_workspace + "/f" + std::to_string(i), "x\n");
+  Child c(argv({"sh", "-c", "touch ran"}), env({"VG_TEST_SECRET_WALK_LIMIT=50"}));
+  EXPECT_EQ(c.wait(k_run), 69) << c.err;
+  EXPECT_NE(c.err.find("does not start"), std::string::npos) << c.err;
+  EXPECT_FALSE(exists(m_workspace + "/ran")) << "the command ran";
+}
+
 }  // namespace
 }  // namespace vg::microvm_test

@@ -499,7 +499,7 @@ TEST_F(EnvFiles, AnEnvFileAddedBetweenTwoRunsIsHiddenInTheSecond) {
 
 TEST_F(EnvFiles, WhenHidingCannotBeCompleteTheSandboxDoesNotStart) {
   for (int i = 0; i < 60; ++i) write_file(ws + "/f" + std::to_string(i), "x\n");
-  Ran r = sandbox({"/bin/sh", "-c", "touch ran"}, {}, {"VG_SECRET_WALK_LIMIT=50"});
+  Ran r = sandbox({"/bin/sh", "-c", "touch ran"}, {}, {"VG_TEST_SECRET_WALK_LIMIT=50"});
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.err.find("does not start"), std::string::npos) << r.err;
   EXPECT_FALSE(exists(ws + "/ran")) << "the command ran";
