@@ -59,6 +59,8 @@ struct Outcome {
   bool traced = false;
   bool read_stdin = false;  // traced: some process read, mapped or duplicated its stdin
   std::string untraced_reason;
+  std::vector<std::string> executed;  // traced: base names of the programs run
+  std::string entropy;  // traced: the first source of chance or time used ("getrandom", "/dev/urandom")
   std::vector<std::pair<std::string, trace::Use>> inputs;
 };
 

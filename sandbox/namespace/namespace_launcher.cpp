@@ -423,6 +423,8 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     out.traced = seen.complete;
     out.read_stdin = seen.read_stdin;
     out.untraced_reason = seen.incomplete_reason;
+    out.executed = std::move(seen.executed);
+    out.entropy = seen.entropy;
     out.inputs = ns::host_inputs(plan, seen);
     tracer.reset();
   }

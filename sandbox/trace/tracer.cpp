@@ -6,12 +6,14 @@
 #include <poll.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <termios.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -43,6 +45,9 @@ enum class Kind : std::uint8_t {
   probe,       // follows the last symlink
   probe_at,    // follows unless `flags` has AT_SYMLINK_NOFOLLOW
   probe_link,  // does not follow the last symlink
+  stat,        // as probe, and the caller learns the times
+  stat_link,   // as probe_link, and the caller learns the times
+  stat_at,     // as probe_at, and the caller learns the times
 };
 
 struct Call {
@@ -60,10 +65,10 @@ constexpr Call k_calls[] = {
     {"execve", Kind::read, -1, 0, -1, -1, -1},
     {"execveat", Kind::read, 0, 1, 4, -1, -1},
     {"truncate", Kind::read, -1, 0, -1, -1, -1},
-    {"stat", Kind::probe, -1, 0, -1, -1, -1},
-    {"lstat", Kind::probe_link, -1, 0, -1, -1, -1},
-    {"newfstatat", Kind::probe_at, 0, 1, 3, -1, -1},
-    {"statx", Kind::probe_at, 0, 1, 2, -1, -1},
+    {"stat", Kind::stat, -1, 0, -1, -1, -1},
+    {"lstat", Kind::stat_link, -1, 0, -1, -1, -1},
+    {"newfstatat", Kind::stat_at, 0, 1, 3, -1, -1},
+    {"statx", Kind::stat_at, 0, 1, 2, -1, -1},
     {"access", Kind::probe, -1, 0, -1, -1, -1},
     {"faccessat", Kind::probe, 0, 1, -1, -1, -1},
     {"faccessat2", Kind::probe_at, 0, 1, 3, -1, -1},
@@ -112,6 +117,7 @@ struct Resolved {
   long nr = -1;
   const Call* call = nullptr;
   bool stdin_use = false;  // one of k_stdin_calls (or fcntl/ioctl on fd 0)
+  bool entropy = false;    // getrandom
 };
 
 // The calls by native number (resolved once).
@@ -133,6 +139,11 @@ const std::vector<Resolved>& calls_by_number() {
     for (const FdCall& f : k_stdin_calls) mark(f.name);
     mark("fcntl");
     mark("ioctl");
+    int random = seccomp_syscall_resolve_name("getrandom");
+    if (random >= 0) {
+      if (static_cast<std::size_t>(random) >= t.size()) t.resize(static_cast<std::size_t>(random) + 1);
+      t[static_cast<std::size_t>(random)] = {random, nullptr, false, true};
+    }
     return t;
   }();
   return table;
@@ -172,6 +183,17 @@ bool read_string(pid_t pid, std::uint64_t addr, std::string& out) {
   return false;
 }
 
+// The first 64 KiB of `path` ("" when it cannot be read).
+std::string read_small_file(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string out(65536, '\0');
+  ssize_t n = read(fd, out.data(), out.size());
+  close(fd);
+  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return out;
+}
+
 // "//" and "/./" collapse; ".." stays (only a walk can resolve it).
 std::string clean(const std::string& path) {
   std::string out;
@@ -191,9 +213,36 @@ std::string clean(const std::string& path) {
 
 }  // namespace
 
+Use plain_use(Use use) {
+  switch (use) {
+    case Use::stated: return Use::probed;
+    case Use::stated_link: return Use::probed_link;
+    case Use::read_stated: return Use::read;
+    case Use::written:
+    case Use::probed:
+    case Use::probed_link:
+    case Use::read: break;
+  }
+  return use;
+}
+
+bool stat_seen(Use use) { return use != plain_use(use); }
+
 Use merge_use(Use first, Use then) {
   if (first == Use::written) return first;
-  return first > then ? first : then;
+  Use a = plain_use(first), b = plain_use(then);
+  Use plain = a > b ? a : b;
+  if (!stat_seen(first) && !stat_seen(then)) return plain;
+  switch (plain) {
+    case Use::probed: return Use::stated;
+    case Use::probed_link: return Use::stated_link;
+    case Use::read: return Use::read_stated;
+    case Use::written:
+    case Use::stated:
+    case Use::stated_link:
+    case Use::read_stated: break;
+  }
+  return plain;
 }
 
 Result<std::vector<sock_filter>> compile_filter() {
@@ -205,15 +254,11 @@ Result<std::vector<sock_filter>> compile_filter() {
   } release{ctx};
   for (const auto& r : calls_by_number()) {
     if (!r.call) continue;
-    int rc;
-    if (r.call->kind == Kind::probe_at || (r.call->kind == Kind::read && r.call->flags >= 0)) {
-      // fstat() is newfstatat(fd, "", AT_EMPTY_PATH): about an fd already
-      // seen when it was opened. Such calls are not stopped at all.
-      rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, static_cast<int>(r.nr), 1,
-                            SCMP_CMP(static_cast<unsigned>(r.call->flags), SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, 0));
-    } else {
-      rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, static_cast<int>(r.nr), 0);
-    }
+    // Calls with AT_EMPTY_PATH are stopped too: fstat() is newfstatat(fd,
+    // "", AT_EMPTY_PATH), about an fd seen when it was opened, but with a
+    // non-empty path the flag changes nothing and the path is looked up.
+    // Only the path can tell, and a filter cannot read it.
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, static_cast<int>(r.nr), 0);
     if (rc < 0) {
       return make_error(std::string("seccomp_rule_add(") + r.call->name + ", notify): " + std::strerror(-rc));
     }
@@ -237,6 +282,14 @@ Result<std::vector<sock_filter>> compile_filter() {
                                 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, FIONREAD));
       rc < 0) {
     return make_error(std::string("seccomp_rule_add(ioctl, notify): ") + std::strerror(-rc));
+  }
+  // Randomness: a result may depend on it. glibc's malloc takes 8 bytes
+  // with GRND_NONBLOCK in every process to place its caches, which no
+  // output shows; any other call is stopped.
+  for (auto cmp : {SCMP_A1(SCMP_CMP_NE, 8), SCMP_A2(SCMP_CMP_NE, GRND_NONBLOCK)}) {
+    if (int rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getrandom), 1, cmp); rc < 0) {
+      return make_error(std::string("seccomp_rule_add(getrandom, notify): ") + std::strerror(-rc));
+    }
   }
   // io_uring opens files in the kernel, out of any filter's sight.
   for (const char* name : {"io_uring_setup", "io_uring_enter", "io_uring_register"}) {
@@ -283,26 +336,32 @@ struct Tracer::State {
     trace.paths.emplace(path, use);
   }
 
-  // Where `abs` leads in the traced processes' own view, resolved by the
-  // kernel under their root; "" when it cannot be said.
+  // The traced processes' view of `abs` as an O_PATH fd, without following
+  // any symlink (-1 with errno when there is one, or nothing).
+  int open_plain(const std::string& abs) {
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    return static_cast<int>(syscall(SYS_openat2, root, abs.c_str(), &how, sizeof how));
+  }
+
+  // Where `abs` (no "..") leads in the traced processes' own view, resolved
+  // by the kernel under their root; "" with errno when it cannot be said.
   std::string resolve(const std::string& abs, bool follow) {
-    if (root < 0) return {};
+    if (root < 0) {
+      errno = EBADF;
+      return {};
+    }
     // Most paths have no symlink on the way: then the kernel's walk is the
     // lexical one, and one call says so (no readlink of the result).
-    bool plain = abs.find("/..") == std::string::npos;
-    if (plain) {
-      open_how how{};
-      how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW;
-      how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-      long fd = syscall(SYS_openat2, root, abs.c_str(), &how, sizeof how);
-      if (fd >= 0) {
-        struct stat st {};
-        bool link = fstat(static_cast<int>(fd), &st) == 0 && S_ISLNK(st.st_mode);
-        close(static_cast<int>(fd));
-        if (!follow || !link) return abs;  // a final link that is followed: resolved below
-      } else if (errno == ENOENT || errno == ENOTDIR) {
-        return abs;  // missing, and no link before the missing part
-      }
+    int plain = open_plain(abs);
+    if (plain >= 0) {
+      struct stat st {};
+      bool link = fstat(plain, &st) == 0 && S_ISLNK(st.st_mode);
+      close(plain);
+      if (!follow || !link) return abs;  // a final link that is followed: resolved below
+    } else if (errno == ENOENT || errno == ENOTDIR) {
+      return abs;  // missing, and no link before the missing part
     }
     open_how how{};
     how.flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW);
@@ -313,13 +372,92 @@ struct Tracer::State {
       // Missing: where its parent leads, and the name looked for there.
       std::size_t slash = abs.rfind('/');
       std::string base = abs.substr(slash + 1);
-      if (slash == 0 || base.empty() || base == "." || base == "..") return {};
+      if (slash == 0 || base.empty()) return {};
       std::string parent = resolve(abs.substr(0, slash), true);
       return parent.empty() ? std::string{} : (parent == "/" ? "" : parent) + "/" + base;
     }
     std::string out = read_link("/proc/self/fd/" + std::to_string(fd));
     close(static_cast<int>(fd));
-    return !out.empty() && out[0] == '/' ? out : std::string{};
+    if (out.empty() || out[0] != '/') {
+      errno = EINVAL;
+      return {};
+    }
+    return out;
+  }
+
+  // Walk `abs`, which has "..", one component at a time as the kernel does:
+  // ".." leaves the directory the walk has reached (links on the way
+  // resolved), and the first component that is missing or not a directory
+  // ends the lookup there (the call fails: ENOENT, ENOTDIR). Records what
+  // decided the walk and returns where it leads ("" when the walk ended
+  // early or failed; `failed` says which).
+  std::string walk(const std::string& abs, Use use, bool follow, bool& failed) {
+    failed = false;
+    std::string at = "/";  // a directory, reached without a link in its name
+    std::size_t i = 1;
+    while (i <= abs.size()) {
+      std::size_t j = abs.find('/', i);
+      if (j == std::string::npos) j = abs.size();
+      std::string part = abs.substr(i, j - i);
+      bool last = j >= abs.size();
+      i = j + 1;
+      if (part.empty()) continue;
+      if (part == "..") {
+        // What `at` is (a directory, not a link) decides where ".." goes.
+        if (at != "/") record(at, Use::probed_link);
+        at = at == "/" ? at : at.substr(0, std::max<std::size_t>(at.rfind('/'), 1));
+        if (last) return at;
+        continue;
+      }
+      std::string next = (at == "/" ? "" : at) + "/" + part;
+      int fd = open_plain(next);
+      if (fd < 0) {
+        if (errno == ENOENT) {
+          record(next, Use::probed);  // its absence decided the lookup
+          return {};
+        }
+        if (errno != ELOOP) {
+          failed = true;
+          return {};
+        }
+      }
+      struct stat st {};
+      bool link = fd < 0, dir = false;
+      if (fd >= 0) {
+        if (fstat(fd, &st) != 0) st.st_mode = 0;
+        close(fd);
+        dir = S_ISDIR(st.st_mode);
+      }
+      if (last && (!link || !follow)) return next;
+      if (link) {
+        record(next, last ? use : Use::probed);  // the link, and where it leads
+        std::string real = resolve(next, true);
+        if (real.empty()) {
+          failed = errno != ENOENT && errno != ENOTDIR;
+          return {};
+        }
+        if (last) return real;
+        struct stat target {};
+        // Missing or not a directory: the call fails there; the link's state says so.
+        if (!stat_in_root(real, target) || !S_ISDIR(target.st_mode)) return {};
+        at = real;
+        continue;
+      }
+      if (!dir) {
+        record(next, Use::probed);  // not a directory: ENOTDIR
+        return {};
+      }
+      at = next;
+    }
+    return at;
+  }
+
+  bool stat_in_root(const std::string& real, struct stat& st) {
+    int fd = open_plain(real);
+    if (fd < 0) return false;
+    bool ok = fstat(fd, &st) == 0;
+    close(fd);
+    return ok;
   }
 
   // The path argument at `path_arg`, made absolute in the process's view.
@@ -361,26 +499,103 @@ struct Tracer::State {
     return who == "self" || who == "thread-self" || who.find_first_not_of("0123456789/task") == std::string_view::npos;
   }
 
-  // Note one path of a call, and where the kernel will take it.
-  void note(const std::string& abs, Use use, bool follow) {
-    if (use != Use::written && names_stdin(abs)) trace.read_stdin = true;
-    bool dotdot = abs.find("/..") != std::string::npos;
-    if (!dotdot) {
-      record(abs, use);
+  // True when `who` (a /proc entry's name: self, thread-self, a pid in the
+  // sandbox's pid namespace) is the calling process `pid` or its thread.
+  static bool is_caller(const std::string& who, pid_t pid) {
+    if (who == "self" || who == "thread-self") return true;
+    if (who.empty() || who.find_first_not_of("0123456789") != std::string::npos) return false;
+    // The caller's ids in its own namespace: the last fields of NSpid/NStgid.
+    std::string status = read_small_file("/proc/" + std::to_string(pid) + "/status");
+    for (const char* field : {"\nNSpid:", "\nNStgid:"}) {
+      std::size_t at = status.find(field);
+      if (at == std::string::npos) continue;
+      std::size_t end = status.find('\n', at + 1);
+      std::string line = status.substr(at + 1, end == std::string::npos ? std::string::npos : end - at - 1);
+      std::size_t last = line.find_last_of(" \t");
+      if (last != std::string::npos && line.substr(last + 1) == who) return true;
+    }
+    return false;
+  }
+
+  // Paths through the kernel's links to a process's directories and files
+  // (/proc/self/cwd/x, /proc/self/root/x, /proc/self/fd/3/x, /dev/fd/3/x)
+  // lead where the link does; no resolution under the root can follow
+  // them. Rewrites `abs` to where it leads. False: nothing to record (the
+  // link itself names an open fd, seen when it was opened).
+  bool through_proc_links(const seccomp_notif& req, std::string& abs) {
+    if (abs.starts_with("/dev/fd/")) abs = "/proc/self/fd/" + abs.substr(8);
+    if (!abs.starts_with("/proc/")) return true;
+    std::size_t who_end = abs.find('/', 6);
+    if (who_end == std::string::npos) return true;
+    std::string who = abs.substr(6, who_end - 6);
+    std::size_t at = who_end + 1;
+    if (abs.compare(at, 5, "task/") == 0) {  // /proc/P/task/T/...: a thread's view
+      std::size_t t = abs.find('/', at + 5);
+      if (t == std::string::npos) return true;
+      at = t + 1;
+    }
+    std::size_t name_end = abs.find('/', at);
+    std::string name = abs.substr(at, name_end == std::string::npos ? std::string::npos : name_end - at);
+    std::string link;
+    if (name == "fd" && name_end != std::string::npos) {
+      std::size_t n_end = abs.find('/', name_end + 1);
+      link = "fd/" + abs.substr(name_end + 1, n_end == std::string::npos ? std::string::npos : n_end - name_end - 1);
+      name_end = n_end;
+    } else if (name == "cwd" || name == "root") {
+      link = name;
     } else {
-      // Each directory a ".." leaves is looked at as a link (what it points
-      // at decides where ".." goes); the path itself only as resolved.
-      for (std::size_t at = abs.find("/.."); at != std::string::npos; at = abs.find("/..", at + 3)) {
-        bool component = at + 3 == abs.size() || abs[at + 3] == '/';
-        if (component && at > 0) record(abs.substr(0, at), Use::probed_link);
+      return true;  // other /proc files are the sandbox's own
+    }
+    std::string rest = name_end == std::string::npos ? "" : abs.substr(name_end);
+    if (link.starts_with("fd/") && rest.empty()) return false;
+    if (!is_caller(who, static_cast<pid_t>(req.pid))) {
+      incomplete("a path through another process's " + link + " (" + abs + ")");
+      return false;
+    }
+    std::string target = read_link("/proc/" + std::to_string(req.pid) + "/" + link);
+    if (target.empty() || target[0] != '/') {
+      if (link.starts_with("fd/")) return false;  // a pipe or socket: the call fails (ENOTDIR)
+      incomplete("the " + link + " of process " + std::to_string(req.pid) + " could not be read");
+      return false;
+    }
+    abs = clean(target + rest);
+    return true;
+  }
+
+  // Opens whose content is time or chance.
+  static bool entropy_source(const std::string& abs) {
+    return abs == "/dev/random" || abs == "/dev/urandom" || abs == "/dev/arandom" || abs == "/proc/uptime" ||
+           abs == "/proc/loadavg";
+  }
+
+  // Note one path of a call, and where the kernel will take it.
+  void note(const seccomp_notif& req, std::string abs, Use use, bool follow) {
+    if (use != Use::written && names_stdin(abs)) trace.read_stdin = true;
+    if (!through_proc_links(req, abs)) return;
+    if (use != Use::written && trace.entropy.empty() && entropy_source(abs)) trace.entropy = abs;
+    std::string real;
+    if (abs.find("/..") == std::string::npos) {
+      record(abs, use);
+      real = resolve(abs, follow);
+      // A magic link on the way (a link to /proc/self/cwd) hides where the
+      // lookup went; elsewhere in /proc and /dev it is the sandbox's own.
+      if (real.empty() && errno == ELOOP && !abs.starts_with("/proc/") && !abs.starts_with("/dev/")) {
+        incomplete("could not resolve " + abs + " (a link the tracer cannot follow)");
       }
+    } else {
+      bool failed = false;
+      real = walk(abs, use, follow, failed);
+      if (failed) incomplete("could not resolve " + abs + ": " + std::strerror(errno));
     }
-    std::string real = resolve(abs, follow);
-    if (real.empty()) {
-      if (dotdot) incomplete("could not resolve " + abs);
-      return;
+    if (!real.empty() && real != abs) record(real, use);
+  }
+
+  void note_executed(const std::string& abs) {
+    if (trace.executed.size() >= k_max_executed) return;
+    std::string name = abs.substr(abs.rfind('/') + 1);
+    if (std::find(trace.executed.begin(), trace.executed.end(), name) == trace.executed.end()) {
+      trace.executed.push_back(std::move(name));
     }
-    if (real != abs) record(real, use);
   }
 
   void handle(const seccomp_notif& req) {
@@ -389,6 +604,10 @@ struct Tracer::State {
     const Resolved& r = table[static_cast<std::size_t>(req.data.nr)];
     if (r.stdin_use) {
       trace.read_stdin = true;  // the filter stops these calls for fd 0 only
+      return;
+    }
+    if (r.entropy) {
+      if (trace.entropy.empty()) trace.entropy = "getrandom";
       return;
     }
     const Call* c = r.call;
@@ -419,20 +638,30 @@ struct Tracer::State {
       case Kind::read: use = Use::read; break;
       case Kind::written: use = Use::written; break;
       case Kind::probe: break;
+      case Kind::stat: use = Use::stated; break;
       case Kind::probe_at:
+      case Kind::stat_at:
         if (flags & AT_SYMLINK_NOFOLLOW) {
           use = Use::probed_link;
           follow = false;
         }
+        if (c->kind == Kind::stat_at) use = use == Use::probed_link ? Use::stated_link : Use::stated;
         break;
       case Kind::probe_link:
         use = Use::probed_link;
         follow = false;
         break;
+      case Kind::stat_link:
+        use = Use::stated_link;
+        follow = false;
+        break;
     }
     std::string abs;
-    if (absolute(req, c->dirfd, c->path, abs)) note(abs, use, follow);
-    if (c->path2 >= 0 && absolute(req, c->dirfd2, c->path2, abs)) note(abs, Use::probed_link, false);
+    if (absolute(req, c->dirfd, c->path, abs)) {
+      if (std::strncmp(c->name, "execve", 6) == 0) note_executed(abs);
+      note(req, abs, use, follow);
+    }
+    if (c->path2 >= 0 && absolute(req, c->dirfd2, c->path2, abs)) note(req, abs, Use::probed_link, false);
   }
 
   void loop() {

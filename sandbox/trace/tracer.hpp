@@ -30,18 +30,35 @@ namespace vg::sandbox::trace {
 // state before the run.
 enum class Use : std::uint8_t {
   written = 1,   // opened to be truncated and written: only its kind matters
-  probed = 2,    // stat, access, mkdir, unlink...: its kind (and a file's content)
-  probed_link = 3,  // lstat, readlink: as probed, the last component not followed
+  probed = 2,    // access, mkdir, unlink...: its kind (and a file's content)
+  probed_link = 3,  // readlink: as probed, the last component not followed
   read = 4,      // opened to read, or executed: its content (a directory: its names)
+  // As probed, probed_link and read, and the run also stat-ed the path by
+  // name (stat, lstat, fstatat, statx): a file's times are part of what it saw.
+  stated = 5,
+  stated_link = 6,
+  read_stated = 7,
 };
+
+// The use without its stat: probed, probed_link, read or written.
+Use plain_use(Use use);
+// True when `use` includes a stat of the path by name.
+bool stat_seen(Use use);
 
 // At most this many distinct paths are kept; past it the trace is partial.
 inline constexpr std::size_t k_max_traced_paths = 100'000;
+// At most this many distinct program names are kept in Trace::executed.
+inline constexpr std::size_t k_max_executed = 4096;
 
 // The paths a run used, as absolute paths in the sandbox's own view.
 struct Trace {
   std::map<std::string, Use> paths;
   bool read_stdin = false;  // some process read (or duplicated, or mapped) file descriptor 0
+  // The base names of the programs executed (at most k_max_executed).
+  std::vector<std::string> executed;
+  // The first source of randomness or time seen: "getrandom", "/dev/urandom",
+  // "/proc/uptime"...; "" when none.
+  std::string entropy;
   bool complete = true;  // false: some lookup could not be read; the trace is partial
   std::string incomplete_reason;
   std::size_t notifications = 0;
@@ -49,7 +66,8 @@ struct Trace {
 
 // Compile the tracing filter (libseccomp): user notification on every
 // path-taking call and on every call that reads, maps or duplicates file
-// descriptor 0 (whether a run read its stdin), ENOSYS for io_uring (whose
+// descriptor 0 (whether a run read its stdin), on getrandom (but glibc's
+// malloc seeding: 8 bytes, GRND_NONBLOCK), ENOSYS for io_uring (whose
 // opens and reads no filter sees).
 Result<std::vector<sock_filter>> compile_filter();
 
@@ -77,7 +95,7 @@ class Tracer {
 
 // The merged use of a path used as `a` and then as `b`: the first use
 // decides what the run depended on, except that a look (probe) followed by a
-// read is a read.
+// read is a read, and a stat by name anywhere (but after a write) is kept.
 Use merge_use(Use first, Use then);
 
 }  // namespace vg::sandbox::trace

@@ -5,11 +5,15 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -107,7 +111,7 @@ TEST_F(TracerTest, SeesReadsProbesAndWritesWithTheirUse) {
   ASSERT_TRUE(t.paths.count(in));
   EXPECT_EQ(t.paths[in], Use::read);
   ASSERT_TRUE(t.paths.count(missing)) << "a path looked for and not found is an input too";
-  EXPECT_EQ(t.paths[missing], Use::probed);
+  EXPECT_EQ(t.paths[missing], Use::stated) << "looked for with stat(): its time would have been seen";
   ASSERT_TRUE(t.paths.count(out));
   EXPECT_EQ(t.paths[out], Use::written);
 }
@@ -231,11 +235,140 @@ TEST_F(TracerTest, TooManyPathsMakeThePartialTraceSaySo) {
   EXPECT_LE(t.paths.size(), k_max_traced_paths);
 }
 
+TEST_F(TracerTest, DotDotAfterAMissingDirectoryEndsWhereTheKernelStops) {
+  // gcc looks up ".../12/../../../../x86_64-linux-gnu/lib/../lib/.", where
+  // a component before a ".." may not exist: the call fails there.
+  std::string through_missing = m_dir + "/nothere/../in.txt";
+  std::string through_file = m_dir + "/in.txt/../sub";
+  std::string fine = m_dir + "/sub/../sub/../in.txt";
+  int code = -1;
+  Trace t = traced(
+      [&] {
+        struct stat st;
+        if (stat(through_missing.c_str(), &st) == 0 || errno != ENOENT) return 10;
+        if (stat(through_file.c_str(), &st) == 0 || errno != ENOTDIR) return 11;
+        int fd = open(fine.c_str(), O_RDONLY);
+        if (fd < 0) return 12;
+        close(fd);
+        return 0;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_TRUE(t.complete) << t.incomplete_reason;
+  ASSERT_EQ(t.paths.count(m_dir + "/nothere"), 1u) << "the missing directory decided the lookup";
+  EXPECT_EQ(plain_use(t.paths[m_dir + "/nothere"]), Use::probed);
+  EXPECT_EQ(t.paths.count(m_dir + "/in.txt"), 1u);
+  EXPECT_EQ(t.paths[m_dir + "/in.txt"], Use::read) << "reached through sub/.. twice";
+  EXPECT_EQ(t.paths.count(m_dir + "/sub"), 1u) << "the directory a '..' leaves could be a link";
+}
+
+TEST_F(TracerTest, PathsThroughProcSelfLinksAreMappedOrMakeTheTraceIncomplete) {
+  int code = -1;
+  Trace t = traced(
+      [&] {
+        if (chdir(m_dir.c_str()) != 0) return 10;
+        int fd = open("/proc/self/cwd/in.txt", O_RDONLY);
+        if (fd < 0) return 11;
+        close(fd);
+        int dir = open((m_dir + "/sub").c_str(), O_RDONLY | O_DIRECTORY);
+        if (dir < 0) return 12;
+        struct stat st;
+        std::string via_fd = "/dev/fd/" + std::to_string(dir) + "/missing.h";
+        if (stat(via_fd.c_str(), &st) == 0) return 13;
+        std::string via_root = "/proc/thread-self/root" + m_dir + "/link";
+        fd = open(via_root.c_str(), O_RDONLY);
+        if (fd < 0) return 14;
+        close(fd);
+        return 0;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_TRUE(t.complete) << t.incomplete_reason;
+  EXPECT_EQ(t.paths.count(m_dir + "/in.txt"), 1u) << "/proc/self/cwd/in.txt";
+  EXPECT_EQ(t.paths.count(m_dir + "/sub/missing.h"), 1u) << "/dev/fd/N/missing.h";
+  EXPECT_EQ(t.paths.count(m_dir + "/link"), 1u) << "/proc/thread-self/root/...";
+
+  Trace other = traced(
+      [&] {
+        int fd = open("/proc/1/cwd/anything", O_RDONLY);
+        if (fd >= 0) close(fd);
+        return 0;
+      },
+      code);
+  EXPECT_FALSE(other.complete) << "another process's directory: where it leads is not known";
+}
+
+TEST_F(TracerTest, AtEmptyPathWithANonEmptyPathIsAnOrdinaryLookup) {
+  std::string in = m_dir + "/in.txt", missing = m_dir + "/missing.h";
+  int code = -1;
+  Trace t = traced(
+      [&] {
+        struct stat st;
+        if (syscall(SYS_newfstatat, AT_FDCWD, in.c_str(), &st, AT_EMPTY_PATH) != 0) return 10;
+        struct statx sx;
+        if (syscall(SYS_statx, AT_FDCWD, missing.c_str(), AT_EMPTY_PATH, STATX_BASIC_STATS, &sx) == 0) return 11;
+        int fd = open(in.c_str(), O_RDONLY);
+        if (fd < 0 || fstat(fd, &st) != 0) return 12;  // fstat: newfstatat(fd, "", AT_EMPTY_PATH)
+        close(fd);
+        return 0;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_TRUE(t.complete) << t.incomplete_reason;
+  ASSERT_EQ(t.paths.count(in), 1u);
+  EXPECT_EQ(t.paths[in], Use::read_stated) << "stat-ed by name, then read";
+  ASSERT_EQ(t.paths.count(missing), 1u) << "statx with AT_EMPTY_PATH and a path looks the path up";
+  EXPECT_EQ(t.paths[missing], Use::stated);
+}
+
+TEST_F(TracerTest, ChanceTimeAndTheProgramsRunAreSeen) {
+  int code = -1;
+  Trace quiet = traced(
+      [&] {
+        char buf[8];
+        // glibc's malloc seeds itself so in every process: not a source.
+        return syscall(SYS_getrandom, buf, 8, GRND_NONBLOCK) == 8 ? 0 : 10;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_EQ(quiet.entropy, "");
+  Trace drew = traced(
+      [&] {
+        char buf[32];
+        return syscall(SYS_getrandom, buf, 32, 0) == 32 ? 0 : 10;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_EQ(drew.entropy, "getrandom");
+  Trace device = traced(
+      [&] {
+        int fd = open("/dev/urandom", O_RDONLY);
+        if (fd < 0) return 10;
+        close(fd);
+        pid_t p = fork();
+        if (p == 0) {
+          execl("/bin/true", "true", static_cast<char*>(nullptr));
+          _exit(127);
+        }
+        int st = 0;
+        waitpid(p, &st, 0);
+        return 0;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_EQ(device.entropy, "/dev/urandom");
+  EXPECT_NE(std::find(device.executed.begin(), device.executed.end(), "true"), device.executed.end());
+}
+
 TEST(TraceUse, FirstUseDecides) {
   EXPECT_EQ(merge_use(Use::probed, Use::read), Use::read);
   EXPECT_EQ(merge_use(Use::read, Use::written), Use::read);
   EXPECT_EQ(merge_use(Use::written, Use::read), Use::written) << "it read what it had written itself";
   EXPECT_EQ(merge_use(Use::probed_link, Use::probed), Use::probed_link) << "a followed target is noted under its own name";
+  EXPECT_EQ(merge_use(Use::stated, Use::read), Use::read_stated) << "a stat by name is kept";
+  EXPECT_EQ(merge_use(Use::read, Use::stated_link), Use::read_stated);
+  EXPECT_EQ(merge_use(Use::written, Use::stated), Use::written);
+  EXPECT_EQ(merge_use(Use::probed, Use::stated_link), Use::stated_link);
 }
 
 }  // namespace
