@@ -72,6 +72,7 @@ std::string Entry::encode() const {
   }
   w.u64(size);
   encode_inputs(w, traced);
+  w.str(untraced);
   return w.take();
 }
 
@@ -102,7 +103,9 @@ bool Entry::decode(std::string_view data, Entry& e) {
   }
   e.size = r.u64();
   e.traced.clear();
+  e.untraced.clear();
   if (r.ok() && !r.at_end() && !decode_inputs(r, e.traced)) return false;
+  if (r.ok() && !r.at_end()) e.untraced = r.str();
   return r.ok() && r.at_end();
 }
 

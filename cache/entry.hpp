@@ -73,6 +73,10 @@ struct Entry {
   // A traced run (cache/traced.hpp): the paths it used and their states
   // before it; empty when the run is keyed on the whole workspace.
   std::vector<TracedInput> traced;
+  // Why a run keyed on the whole workspace was not traced ("" when it was,
+  // or for entries older than this field). Such entries are replayed only
+  // with cache_strategy aggressive.
+  std::string untraced;
 
   // Serialize; `decode` reads it back (false when malformed).
   std::string encode() const;

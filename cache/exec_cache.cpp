@@ -37,14 +37,54 @@ std::string path_var(const std::vector<std::string>& env) {
 ExecCache::ExecCache(StoreOptions store, ExecRequest request)
     : m_store(std::move(store)), m_request(std::move(request)) {}
 
-void ExecCache::skip(const std::string& reason) {
-  if (m_reason.empty()) m_reason = reason;
+void ExecCache::skip(const std::string& reason, const std::string& detail) {
+  if (m_reason.empty()) {
+    m_reason = reason;
+    m_detail = detail;
+  }
   m_store.note("uncacheable." + reason);
+}
+
+// True when a path the run read is the file its stdout or stderr goes to
+// now (`cat f >> f`): the run's output depends on what it prints, and a
+// replay would append to a file the stored run saw otherwise.
+bool ExecCache::reads_output_file(const std::vector<TracedInput>& inputs) const {
+  if (m_output_files.empty()) return false;
+  for (const auto& in : inputs) {
+    if (plain_use(in.use) == InputUse::written || in.state.empty() || in.state[0] == '-') continue;
+    struct stat st {};
+    if (::stat(in.path.c_str(), &st) != 0) continue;
+    for (const auto& [dev, ino] : m_output_files) {
+      if (st.st_dev == dev && st.st_ino == ino) return true;
+    }
+  }
+  return false;
+}
+
+// What the trace says about chance, time and the programs run.
+void ExecCache::fill_trace_facts(const RunReport& report, RunFacts& facts) const {
+  facts.deterministic_tool = find_deterministic_tool(m_request.key.argv);
+  if (!report.traced) {
+    facts.untraced_reason = report.untraced_reason.empty() ? "the sandbox did not trace the run" : report.untraced_reason;
+    return;
+  }
+  facts.nondeterministic = find_nondeterministic_executed(report.executed);
+  if (!facts.nondeterministic.empty()) {
+    facts.nondeterministic = "it ran " + facts.nondeterministic;
+  } else if (report.entropy.starts_with("/")) {
+    facts.nondeterministic = "it opened " + report.entropy;
+  } else {
+    facts.entropy = report.entropy;
+  }
 }
 
 bool ExecCache::prepare() {
   if (m_prepared) return m_keyed;
   m_prepared = true;
+  for (int fd : {1, 2}) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) m_output_files.emplace_back(st.st_dev, st.st_ino);
+  }
   // Runs that could never be stored are not looked up or recorded either,
   // so they keep their terminal on stdout and cost nothing.
   if (m_request.key.stdin_tty) {
@@ -127,6 +167,7 @@ std::optional<int> ExecCache::replay_traced() {
     if (c.traced.empty() || command_prefix(c.ingredients) != prefix) continue;
     if (++checked > k_max_candidates) break;
     if (!replayable(c, m_request.strategy)) continue;
+    if (reads_output_file(c.traced)) continue;
     remember_records(c.traced, m_stats);
     if (!inputs_unchanged(c.traced, states)) continue;
     auto entry = m_store.lookup(c.key);  // again: the queue's blobs come with it
@@ -293,6 +334,8 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   facts.wrote_outside = report.refused_changes || m_request.writable_volumes;
   facts.output_overflow = recorder.overflowed();
 
+  // Before the walk below takes new records of them.
+  BeforeTimes times_before = times_before_run(m_request.key.workspace, report.changed_paths, m_stats);
   // Inputs that changed while the command ran: the workspace is walked again
   // and every difference must be one of the run's own accepted changes.
   WalkOptions walk{m_request.key.workspace, m_request.key.excludes, m_request.key.max_entries};
@@ -316,13 +359,16 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   std::vector<TracedInput> traced;
   if (report.traced) {
     InputScope scope{m_request.key.workspace, m_request.key.excludes};
-    auto states = states_before(report.inputs, scope, m_key.tree, report.changed_paths, m_stats);
+    auto states = states_before(report.inputs, scope, m_key.tree, report.changed_paths, m_stats, times_before);
     if (states) traced = std::move(*states);
     facts.traced = bool(states);
+    if (!states) facts.untraced_reason = states.error().message;
   }
+  fill_trace_facts(report, facts);
   Decision d = decide(facts, m_request.strategy);
+  if (d.store && facts.traced && reads_output_file(traced)) d = {false, "reads_output", "it read the file its output goes to"};
   if (!d.store) {
-    skip(d.reason);
+    skip(d.reason, d.detail);
     if (m_stats.dirty()) m_store.save_stat_cache(m_request.key.workspace, m_stats);
     return report.exit_code;
   }
@@ -337,6 +383,8 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
     e.ingredients.inputs = inputs_digest(traced);
     e.key = traced_key(e.ingredients, traced);
     e.traced = std::move(traced);
+  } else {
+    e.untraced = facts.untraced_reason;
   }
   std::string tree_bytes = m_key.tree.encode();
   e.tree_blob = config::sha256_hex(tree_bytes);

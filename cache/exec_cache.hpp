@@ -46,6 +46,8 @@ struct RunReport {
   bool read_stdin = false;         // traced: the run read its stdin
   std::string untraced_reason;
   std::vector<std::pair<std::string, InputUse>> inputs;
+  std::vector<std::string> executed;  // traced: base names of the programs run
+  std::string entropy;                // traced: "getrandom", "/dev/urandom", "/proc/uptime"...
 };
 
 class ExecCache {
@@ -60,6 +62,8 @@ class ExecCache {
   const std::string& key() const { return m_key.hex; }
   // Why the run was not stored or looked up ("" when it was).
   const std::string& skipped_reason() const { return m_reason; }
+  // What made it so, when known ("date", "could not resolve /a/../b").
+  const std::string& skipped_detail() const { return m_detail; }
   bool hit() const { return m_hit; }
   // True when a run would be stored if it qualifies: the caller should
   // trace it (after a missed lookup).
@@ -73,7 +77,9 @@ class ExecCache {
   bool prepare();
   bool key_workspace();
   std::optional<int> replay_traced();
-  void skip(const std::string& reason);
+  void skip(const std::string& reason, const std::string& detail = {});
+  bool reads_output_file(const std::vector<TracedInput>& inputs) const;
+  void fill_trace_facts(const RunReport& report, RunFacts& facts) const;
   void mark(const char* phase) {
     if (m_marker) m_marker(phase);
   }
@@ -91,6 +97,9 @@ class ExecCache {
   bool m_hit = false;
   bool m_refresh = false;
   std::string m_reason;
+  std::string m_detail;
+  // stdout and stderr when they are regular files: (device, inode).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> m_output_files;
   std::function<void(const char*)> m_marker;
 };
 

@@ -23,8 +23,16 @@ struct Flow {
   std::vector<std::string> warnings;
   config::CacheStrategy strategy = config::CacheStrategy::smart;
   int runs = 0;
+  // What the stand-in's trace reports: complete, the run read input.txt.
+  bool traced = true;
+  std::vector<std::pair<std::string, InputUse>> inputs;
+  std::vector<std::string> executed;
+  std::string entropy;
 
-  Flow() { write_text(dir / "ws/input.txt", "input v1\n"); }
+  Flow() {
+    write_text(dir / "ws/input.txt", "input v1\n");
+    inputs = {{dir / "ws/input.txt", InputUse::read}};
+  }
 
   ExecRequest request(const std::string& script) {
     ExecRequest r;
@@ -63,6 +71,11 @@ struct Flow {
         int status = std::system(cmd.c_str());
         r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         r.changed_paths = changed;
+        r.traced = traced;
+        r.untraced_reason = traced ? "" : "the stand-in lost a path";
+        if (traced) r.inputs = inputs;
+        r.executed = executed;
+        r.entropy = entropy;
         return r;
       });
     }
@@ -147,6 +160,66 @@ TEST(ExecCache, KilledRunIsNotStored) {
   EXPECT_EQ(code, 137);
   EXPECT_EQ(skipped, "killed");
   EXPECT_FALSE(f.exec("echo partial; kill -9 $$").second);
+}
+
+TEST(ExecCache, UntracedRunIsStoredAndReplayedOnlyWhenAggressive) {
+  Flow f;
+  f.traced = false;
+  std::string skipped;
+  f.exec("cat input.txt", {}, &skipped);
+  EXPECT_EQ(skipped, "untraced") << "keyed on the workspace alone, it would replay over edits outside it";
+  EXPECT_FALSE(f.exec("cat input.txt").second);
+  f.strategy = config::CacheStrategy::aggressive;
+  f.exec("cat input.txt");
+  EXPECT_TRUE(f.exec("cat input.txt").second);
+  f.strategy = config::CacheStrategy::smart;
+  EXPECT_FALSE(f.exec("cat input.txt").second) << "an untraced entry stored under aggressive is not replayed under smart";
+  Store store(f.store());
+  auto entries = store.entries();
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].untraced, "the stand-in lost a path") << "vg cache show names the reason";
+  EXPECT_NE(not_replayable_reason((*entries)[0], config::CacheStrategy::smart).find("the stand-in lost a path"),
+            std::string::npos);
+}
+
+TEST(ExecCache, ARunThatExecutesADateLikeProgramOrOpensARandomDeviceIsNotStored) {
+  Flow f;
+  std::string skipped;
+  f.executed = {"sh", "date"};
+  f.exec("cat input.txt", {}, &skipped);
+  EXPECT_EQ(skipped, "nondeterministic");
+  f.executed.clear();
+  f.entropy = "/proc/uptime";
+  skipped.clear();
+  f.exec("cat input.txt", {}, &skipped);
+  EXPECT_EQ(skipped, "nondeterministic");
+  f.strategy = config::CacheStrategy::aggressive;
+  skipped.clear();
+  f.exec("cat input.txt", {}, &skipped);
+  EXPECT_EQ(skipped, "nondeterministic") << "whatever the strategy";
+}
+
+TEST(ExecCache, RandomnessIsStoredOnlyFromKnownDeterministicTools) {
+  Flow f;
+  f.entropy = "getrandom";
+  std::string skipped;
+  f.exec("cat input.txt", {}, &skipped);
+  EXPECT_EQ(skipped, "entropy");
+  skipped.clear();
+  f.exec("make --version > /dev/null", {}, &skipped);
+  EXPECT_EQ(skipped, "") << "make is on the list of deterministic tools";
+  EXPECT_TRUE(f.exec("make --version > /dev/null").second);
+}
+
+TEST(ExecCache, ARunThatReadsTheFileItsOutputGoesToIsNotStored) {
+  Flow f;
+  std::string skipped;
+  // Flow sends stdout to dir/stdout: the run (says its trace) read it.
+  write_text(f.dir / "stdout", "");
+  f.inputs.push_back({f.dir / "stdout", InputUse::read});
+  f.exec("cat input.txt", {}, &skipped);
+  EXPECT_EQ(skipped, "reads_output");
 }
 
 TEST(ExecCache, NonDeterministicCommandIsNeverLookedUp) {

@@ -1,6 +1,7 @@
 #include "cache/key.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "cache/codec.hpp"
 #include "cache/scan.hpp"
@@ -29,15 +30,30 @@ std::string digest_pairs(std::string_view tag, const std::vector<std::pair<std::
   return h.finish_hex();
 }
 
+std::string octal(unsigned bits) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%o", bits & 0777u);
+  return buf;
+}
+
 }  // namespace
 
 const std::vector<std::string_view>& volatile_variables() {
   static const std::vector<std::string_view> k_names = {
-      "PWD", "OLDPWD", "SHLVL", "_", "TERM_SESSION_ID", "WINDOWID", "SSH_*", "XDG_SESSION_ID", "XDG_VTNR",
+      "TERM_SESSION_ID", "WINDOWID", "SSH_*", "XDG_SESSION_ID", "XDG_VTNR",
       "XDG_SEAT", "TMUX", "TMUX_PANE", "STY", "WINDOW", "ITERM_SESSION_ID", "KITTY_WINDOW_ID",
       "ALACRITTY_WINDOW_ID", "WEZTERM_PANE", "KONSOLE_DBUS_SESSION", "KONSOLE_DBUS_WINDOW",
       "GNOME_TERMINAL_SCREEN", "GNOME_TERMINAL_SERVICE", "SECURITYSESSIONID", "GPG_TTY"};
   return k_names;
+}
+
+std::vector<std::string> without_volatile(const std::vector<std::string>& env) {
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& kv : env) {
+    if (!volatile_variable(std::string_view(kv).substr(0, kv.find('=')))) out.push_back(kv);
+  }
+  return out;
 }
 
 bool volatile_variable(std::string_view name) {
@@ -149,7 +165,7 @@ Result<Ingredients> command_ingredients(const KeyInputs& in, StatCache& stats) {
   // not to read it; "pipe" (/dev/null, closed) runs may have read it.
   g.terminal = std::string("stdin=") + (in.stdin_data && !in.stdin_tty ? "data" : tty(in.stdin_tty)) +
                " stdout=" + tty(in.stdout_tty) +
-               " stderr=" + tty(in.stderr_tty);
+               " stderr=" + tty(in.stderr_tty) + " umask=" + octal(in.umask);
   g.salt = config::sha256_hex(std::string("salt:") + in.salt);
   return g;
 }

@@ -32,6 +32,7 @@ struct KeyInputs {
   bool stdin_data = false;              // stdin is a pipe, socket or file: stored only if traced unread
   bool stdout_tty = false;
   bool stderr_tty = false;
+  unsigned umask = 022;                 // the mode bits new files and directories lose
   std::string salt;                     // sandbox.cache_salt
   std::size_t max_entries = 200'000;    // larger workspaces are not cached
 };
@@ -43,7 +44,7 @@ struct Ingredients {
   std::vector<std::pair<std::string, std::string>> env;       // sorted, volatile ones removed
   std::vector<std::pair<std::string, std::string>> programs;  // path -> content digest
   std::string profile;
-  std::string terminal;   // "stdin=tty stdout=pipe stderr=tty"
+  std::string terminal;   // "stdin=tty stdout=pipe stderr=tty umask=22": how the process starts"
   std::string salt;       // digest of the salt (the salt itself is not stored)
   std::string inputs;     // digest of the input tree
 
@@ -76,9 +77,15 @@ Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats, Scan scan);
 // input `tree` are known.
 Key make_key(Ingredients command, Tree tree);
 
-// True for variables that differ between otherwise identical runs and do
-// not change results: PWD, OLDPWD, SHLVL, _, SSH_*, terminal and session ids.
+// True for variables that differ between otherwise identical runs and
+// name nothing a sandboxed command can use: SSH_*, terminal and session
+// ids. They are neither keyed nor passed to a run that may be stored
+// (without_volatile); every other variable (PWD, OLDPWD, SHLVL, _) is keyed.
 bool volatile_variable(std::string_view name);
+
+// `env` ("K=V") without its volatile variables: what a run that may be
+// stored is given, so that it is given what it is keyed on.
+std::vector<std::string> without_volatile(const std::vector<std::string>& env);
 
 // The documented list of volatile variable names (SSH_* is a prefix).
 const std::vector<std::string_view>& volatile_variables();

@@ -48,15 +48,38 @@ TEST(Key, EnvironmentChangeMisses) {
   EXPECT_NE(f.key(), base) << "an undeclared variable must not give a false hit";
 }
 
-TEST(Key, VolatileVariablesAreIgnored) {
+TEST(Key, VolatileVariablesAreIgnoredAndNotPassed) {
   KeyFixture f;
   std::string base = f.key();
-  f.inputs.env = {"PATH=" + (f.dir / "bin") + ":/usr/bin:/bin", "HOME=/home/u", "PWD=/elsewhere", "SHLVL=7",
-                  "SSH_TTY=/dev/pts/9", "_=/usr/bin/vg", "OLDPWD=/tmp"};
+  f.inputs.env = {"PATH=" + (f.dir / "bin") + ":/usr/bin:/bin", "HOME=/home/u", "PWD=/x", "SHLVL=2",
+                  "SSH_TTY=/dev/pts/9", "TMUX_PANE=%3"};
   EXPECT_EQ(f.key(), base);
   EXPECT_TRUE(volatile_variable("SSH_CONNECTION"));
   EXPECT_FALSE(volatile_variable("PATH"));
   EXPECT_FALSE(volatile_variable("LANG"));
+  EXPECT_EQ(without_volatile({"A=1", "SSH_TTY=/dev/pts/1", "TMUX_PANE=%1", "SHLVL=3"}),
+            (std::vector<std::string>{"A=1", "SHLVL=3"}))
+      << "what is not keyed is not passed";
+}
+
+TEST(Key, WhatIsPassedIsKeyed) {
+  KeyFixture f;
+  std::string base = f.key();
+  for (const char* kv : {"SHLVL=7", "OLDPWD=/tmp", "PWD=/elsewhere", "_=/usr/bin/vg"}) {
+    KeyInputs saved = f.inputs;
+    std::string name = std::string(kv).substr(0, std::string(kv).find('='));
+    std::erase_if(f.inputs.env, [&](const std::string& e) { return e.starts_with(name + "="); });
+    f.inputs.env.push_back(kv);
+    EXPECT_NE(f.key(), base) << kv << " is passed to the command, so it is keyed";
+    f.inputs = saved;
+  }
+}
+
+TEST(Key, TheUmaskIsKeyed) {
+  KeyFixture f;
+  std::string base = f.key();
+  f.inputs.umask = 077;
+  EXPECT_NE(f.key(), base) << "a file the run makes gets another mode";
 }
 
 TEST(Key, CommandCwdSaltTerminalAndProfileEachMatter) {

@@ -71,25 +71,133 @@ std::string find_nondeterministic(const std::vector<std::string>& argv, const st
   return {};
 }
 
+const std::vector<std::string_view>& deterministic_tools() {
+  static const std::vector<std::string_view> k_list = {
+      // compilers, assemblers, linkers
+      "gcc", "g++", "cc", "c++", "cpp", "clang", "clang++", "as", "ld", "ld.bfd", "ld.gold", "ld.lld", "lld",
+      "rustc", "javac", "tsc", "esbuild", "swc", "babel", "cc1", "cc1plus", "collect2",
+      // build tools
+      "make", "gmake", "ninja", "cmake", "meson", "cargo", "go",
+      // linters, formatters, type checkers
+      "eslint", "prettier", "black", "ruff", "flake8", "pylint", "mypy", "pyright", "clang-format", "clang-tidy",
+      "shellcheck", "gofmt", "rustfmt", "stylelint", "isort",
+      // test runners
+      "pytest", "py.test", "mocha", "jest", "vitest", "ava", "tap", "ctest", "node --test", "npm test",
+      "yarn test", "pnpm test", "python -m pytest", "python -m unittest"};
+  return k_list;
+}
+
+namespace {
+
+bool on_list(const std::vector<std::string_view>& list, std::string_view name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+std::vector<std::string> script_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (words.size() < 6) {
+    std::size_t b = text.find_first_not_of(" \t", i);
+    if (b == std::string::npos || std::string_view(";&|\n").find(text[b]) != std::string_view::npos) break;
+    std::size_t e = text.find_first_of(" \t;&|\n", b);
+    words.push_back(text.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e == std::string::npos) break;
+    i = e;
+  }
+  return words;
+}
+
+bool python(std::string_view name) { return name.starts_with("python"); }
+
+}  // namespace
+
+std::string find_deterministic_tool(const std::vector<std::string>& argv) {
+  if (argv.empty()) return {};
+  std::vector<std::string> words = argv;
+  if (shell(words[0]) && words.size() >= 3 && words[1] == "-c") words = script_words(words[2]);
+  // env VAR=x tool ...: the tool.
+  std::size_t at = 0;
+  while (at < words.size() && (basename(words[at]) == "env" || words[at].find('=') != std::string::npos)) ++at;
+  if (at >= words.size()) return {};
+  std::string name(basename(words[at]));
+  if (on_list(deterministic_tools(), name)) return name;
+  auto next = [&](std::size_t from) -> std::string {
+    for (std::size_t i = from; i < words.size(); ++i) {
+      if (!words[i].starts_with("-")) return std::string(basename(words[i]));
+    }
+    return {};
+  };
+  if (name == "node") {
+    for (std::size_t i = at + 1; i < words.size(); ++i) {
+      if (words[i] == "--test") return "node --test";
+    }
+    std::string script = next(at + 1);
+    return on_list(deterministic_tools(), script) ? script : std::string{};
+  }
+  if (python(name) && at + 2 < words.size() && words[at + 1] == "-m") {
+    std::string mod = "python -m " + words[at + 2];
+    if (on_list(deterministic_tools(), mod)) return mod;
+    return on_list(deterministic_tools(), words[at + 2]) ? words[at + 2] : std::string{};
+  }
+  if (name == "npm" || name == "yarn" || name == "pnpm") {
+    std::string sub = next(at + 1);
+    if (sub == "test" || sub == "t") return name + " test";
+    if (sub == "run" || sub == "run-script") {
+      std::string script = next(at + 2);
+      if (script == "test") return name + " test";
+    }
+    return {};
+  }
+  if (name == "npx" || name == "pnpx" || name == "bunx") {
+    std::string tool = next(at + 1);
+    return on_list(deterministic_tools(), tool) ? tool : std::string{};
+  }
+  return {};
+}
+
+std::string find_nondeterministic_executed(const std::vector<std::string>& executed) {
+  for (const auto& name : executed) {
+    if (is_nondeterministic(name)) return name;
+  }
+  return {};
+}
+
 Decision decide(const RunFacts& f, config::CacheStrategy strategy) {
   using S = config::CacheStrategy;
   bool aggressive = strategy == S::aggressive;
-  if (f.signaled) return {false, "killed"};
-  if (f.timed_out) return {false, "timed_out"};
-  if (f.read_terminal) return {false, "terminal"};
-  if (f.left_processes) return {false, "left_processes"};
-  if (f.wrote_outside) return {false, "wrote_outside"};
-  if (f.inputs_changed) return {false, "input_changed"};
-  if (f.output_overflow) return {false, "output_too_large"};
-  if (!f.nondeterministic.empty()) return {false, "nondeterministic"};
-  if (!aggressive && (f.used_network || f.network_possible)) return {false, "network"};
-  if (!aggressive && f.modified_inputs) return {false, "modified_input"};
-  if (strategy == S::conservative && !f.traced) return {false, "untraced"};
-  return {true, {}};
+  if (f.signaled) return {false, "killed", {}};
+  if (f.timed_out) return {false, "timed_out", {}};
+  if (f.read_terminal) return {false, "terminal", {}};
+  if (f.left_processes) return {false, "left_processes", {}};
+  if (f.wrote_outside) return {false, "wrote_outside", {}};
+  if (f.inputs_changed) return {false, "input_changed", {}};
+  if (f.output_overflow) return {false, "output_too_large", {}};
+  if (!f.nondeterministic.empty()) return {false, "nondeterministic", f.nondeterministic};
+  if (!aggressive && (f.used_network || f.network_possible)) return {false, "network", {}};
+  if (!aggressive && f.modified_inputs) return {false, "modified_input", {}};
+  // A run keyed on the workspace alone would replay over edits to anything
+  // outside it (a header in /usr/local/include, a tool's library).
+  if (!aggressive && !f.traced) return {false, "untraced", f.untraced_reason};
+  if (!aggressive && !f.entropy.empty() && f.deterministic_tool.empty()) {
+    return {false, "entropy", f.entropy + " by a command that is not a known-deterministic tool"};
+  }
+  return {true, {}, {}};
+}
+
+std::string not_replayable_reason(const Entry& entry, config::CacheStrategy strategy) {
+  if (strategy == config::CacheStrategy::aggressive) return {};
+  if (entry.exit_code != 0) {
+    return "it failed (exit " + std::to_string(entry.exit_code) + "): replayed only with cache_strategy aggressive";
+  }
+  if (entry.traced.empty()) {
+    return "its trace was incomplete" + (entry.untraced.empty() ? std::string{} : " (" + entry.untraced + ")") +
+           ", so it is keyed on the workspace alone: replayed only with cache_strategy aggressive";
+  }
+  return {};
 }
 
 bool replayable(const Entry& entry, config::CacheStrategy strategy) {
-  return entry.exit_code == 0 || strategy == config::CacheStrategy::aggressive;
+  return not_replayable_reason(entry, strategy).empty();
 }
 
 }  // namespace vg::cache

@@ -7,13 +7,54 @@ namespace {
 
 using S = config::CacheStrategy;
 
-TEST(Policy, CleanRunIsStored) {
+TEST(Policy, CleanTracedRunIsStored) {
   RunFacts f;
-  EXPECT_TRUE(decide(f, S::smart).store);
-  EXPECT_TRUE(decide(f, S::aggressive).store);
-  EXPECT_FALSE(decide(f, S::conservative).store) << "conservative needs traced inputs";
   f.traced = true;
-  EXPECT_TRUE(decide(f, S::conservative).store);
+  for (S s : {S::smart, S::aggressive, S::conservative}) EXPECT_TRUE(decide(f, s).store);
+}
+
+TEST(Policy, AnIncompleteTraceIsStoredOnlyUnderAggressive) {
+  RunFacts f;
+  f.untraced_reason = "could not resolve /a/../b";
+  for (S s : {S::smart, S::conservative}) {
+    auto d = decide(f, s);
+    EXPECT_FALSE(d.store);
+    EXPECT_EQ(d.reason, "untraced");
+    EXPECT_EQ(d.detail, f.untraced_reason) << "vg cache stats and the audit say why";
+  }
+  EXPECT_TRUE(decide(f, S::aggressive).store);
+  Entry e;
+  e.untraced = f.untraced_reason;
+  EXPECT_FALSE(replayable(e, S::smart)) << "an entry keyed on the workspace alone";
+  EXPECT_NE(not_replayable_reason(e, S::smart).find(f.untraced_reason), std::string::npos);
+  EXPECT_TRUE(replayable(e, S::aggressive));
+}
+
+TEST(Policy, RandomnessIsStoredOnlyFromKnownDeterministicToolsUnderSmart) {
+  RunFacts f;
+  f.traced = true;
+  f.entropy = "getrandom";
+  EXPECT_EQ(decide(f, S::smart).reason, "entropy");
+  EXPECT_TRUE(decide(f, S::aggressive).store);
+  f.deterministic_tool = "gcc";
+  EXPECT_TRUE(decide(f, S::smart).store);
+}
+
+TEST(Policy, KnownDeterministicTools) {
+  EXPECT_EQ(find_deterministic_tool({"gcc", "-c", "a.c"}), "gcc");
+  EXPECT_EQ(find_deterministic_tool({"/usr/bin/make", "-j4"}), "make");
+  EXPECT_EQ(find_deterministic_tool({"npm", "test"}), "npm test");
+  EXPECT_EQ(find_deterministic_tool({"npm", "run", "test"}), "npm test");
+  EXPECT_EQ(find_deterministic_tool({"npx", "tsc", "--noEmit"}), "tsc");
+  EXPECT_EQ(find_deterministic_tool({"node", "--test"}), "node --test");
+  EXPECT_EQ(find_deterministic_tool({"python3", "-m", "pytest", "-q"}), "python -m pytest");
+  EXPECT_EQ(find_deterministic_tool({"/bin/sh", "-c", "CC=gcc make all && echo done"}), "make");
+  EXPECT_EQ(find_deterministic_tool({"python3", "-c", "import random"}), "");
+  EXPECT_EQ(find_deterministic_tool({"node", "-e", "Math.random()"}), "");
+  EXPECT_EQ(find_deterministic_tool({"npm", "install"}), "");
+  EXPECT_EQ(find_deterministic_tool({"cat", "f"}), "");
+  EXPECT_EQ(find_nondeterministic_executed({"sh", "make", "date"}), "date");
+  EXPECT_EQ(find_nondeterministic_executed({"sh", "cc1"}), "");
 }
 
 TEST(Policy, NeverStoredWhateverTheStrategy) {
@@ -38,14 +79,17 @@ TEST(Policy, NeverStoredWhateverTheStrategy) {
 
 TEST(Policy, NetworkAndSelfEditsOnlyUnderAggressive) {
   RunFacts net;
+  net.traced = true;
   net.used_network = true;
   EXPECT_FALSE(decide(net, S::smart).store);
   EXPECT_EQ(decide(net, S::smart).reason, "network");
   EXPECT_TRUE(decide(net, S::aggressive).store);
   RunFacts possible;
+  possible.traced = true;
   possible.network_possible = true;
   EXPECT_FALSE(decide(possible, S::smart).store);
   RunFacts edit;
+  edit.traced = true;
   edit.modified_inputs = true;
   EXPECT_EQ(decide(edit, S::smart).reason, "modified_input");
   EXPECT_TRUE(decide(edit, S::aggressive).store);
@@ -57,6 +101,8 @@ TEST(Policy, FailedRunsReplayOnlyUnderAggressive) {
   EXPECT_FALSE(replayable(e, S::smart));
   EXPECT_TRUE(replayable(e, S::aggressive));
   e.exit_code = 0;
+  EXPECT_FALSE(replayable(e, S::smart)) << "no traced inputs: keyed on the workspace alone";
+  e.traced = {{"/w/a", InputUse::read, "f644:x", false, {}}};
   EXPECT_TRUE(replayable(e, S::smart));
 }
 

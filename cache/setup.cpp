@@ -21,6 +21,10 @@ KeyInputs key_inputs(const config::Config& config, const std::vector<std::string
   k.stdin_data = ::fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode));
   k.stdout_tty = ::isatty(1) == 1;
   k.stderr_tty = ::isatty(2) == 1;
+  // The command inherits it: a file it makes gets 0666 minus these bits.
+  mode_t mask = ::umask(022);
+  ::umask(mask);
+  k.umask = mask;
   k.salt = config.sandbox.cache_salt;
   return k;
 }

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <iterator>
 
 #include "cache/codec.hpp"
 #include "cache/key.hpp"
@@ -43,7 +45,41 @@ std::string names_digest(std::vector<std::string> names) {
 
 std::string kind_of(mode_t mode) { return "o" + std::to_string(mode & S_IFMT); }
 
+// Permission bits, in octal: what ls -l, test -r and a copy's mode see.
+std::string bits(std::uint32_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%o", mode & 07777u);
+  return buf;
+}
+
+// What a stat by name shows besides kind, size and mode: the modification
+// time (make, ls -t, find -newer). Not the change time: no one can set it,
+// so a file put back as it was would never match again.
+std::string times(std::int64_t mtime_ns) { return "@" + std::to_string(mtime_ns); }
+
 }  // namespace
+
+InputUse plain_use(InputUse use) {
+  switch (use) {
+    case InputUse::stated: return InputUse::probed;
+    case InputUse::stated_link: return InputUse::probed_link;
+    case InputUse::read_stated: return InputUse::read;
+    case InputUse::written:
+    case InputUse::probed:
+    case InputUse::probed_link:
+    case InputUse::read: break;
+  }
+  return use;
+}
+
+bool stat_seen(InputUse use) { return use != plain_use(use); }
+
+const char* use_name(InputUse use) {
+  static const char* const k_names[] = {"?", "written", "probed", "probed_link", "read", "stated", "stated_link",
+                                        "read_stated"};
+  auto i = static_cast<std::size_t>(use);
+  return i < std::size(k_names) ? k_names[i] : "?";
+}
 
 std::string InputStates::now(const std::string& path, InputUse use) {
   auto key = std::make_pair(path, use);
@@ -77,28 +113,30 @@ std::string InputStates::now(const std::string& path, InputUse use) {
 }
 
 std::string InputStates::final_state(const std::string& path, InputUse use) {
+  const InputUse plain = plain_use(use);
   std::string chain;
   std::string at = path;
   struct stat st {};
   for (int hops = 0;; ++hops) {
     if (lstat(at.c_str(), &st) != 0) {
-      if (errno == ENOENT || errno == ENOTDIR) return chain + (use == InputUse::written ? "w" : "-");
+      if (errno == ENOENT || errno == ENOTDIR) return chain + (plain == InputUse::written ? "w" : "-");
       return chain + "e" + std::to_string(errno);
     }
     if (!S_ISLNK(st.st_mode)) break;
     std::string target = read_link(at);
     chain += "l:" + at + "=" + target + ";";
-    if (use == InputUse::probed_link && hops == 0) return chain + "L";
+    if (plain == InputUse::probed_link && hops == 0) return chain + "L";
     if (hops >= k_max_links || target.empty()) return chain + "loop";
     at = target[0] == '/' ? target : parent_dir(at) + "/" + target;
     if (at != path) return chain + now(at, use);  // the target's own links count too
   }
-  if (S_ISDIR(st.st_mode)) return chain + (use == InputUse::read ? "d" + listing(at) : "d");
+  if (S_ISDIR(st.st_mode)) return chain + "d" + bits(st.st_mode) + (plain == InputUse::read ? ":" + listing(at) : "");
   if (S_ISREG(st.st_mode)) {
-    if (use == InputUse::written) return chain + ((st.st_mode & S_IWUSR) ? "w" : "r");
+    if (plain == InputUse::written) return chain + "w" + bits(st.st_mode);
     auto digest = m_stats.digest(at);
     if (!digest) return chain + "e" + std::to_string(EIO);
-    return chain + "f" + ((st.st_mode & S_IXUSR) ? "x" : "-") + *digest;
+    std::int64_t mtime = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    return chain + "f" + bits(st.st_mode) + (stat_seen(use) ? times(mtime) : "") + ":" + *digest;
   }
   return chain + kind_of(st.st_mode);
 }
@@ -123,16 +161,22 @@ namespace {
 
 // The state of workspace path `rel` in `before`, as InputStates::now would
 // have told it then.
-Result<std::string> state_in_tree(const std::string& abs, const std::string& rel, InputUse use, const Tree& before) {
+Result<std::string> state_in_tree(const std::string& abs, const std::string& rel, InputUse use, const Tree& before,
+                                  const BeforeTimes& times_before) {
   for (std::size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1)) {
     const TreeEntry* p = before.find(std::string_view(rel).substr(0, slash));
     if (p && p->kind == TreeEntry::Kind::symlink) return make_error(abs + " is behind a link the run changed");
   }
+  const InputUse plain = plain_use(use);
   const TreeEntry* e = rel.empty() ? nullptr : before.find(rel);
   bool is_dir = rel.empty() || (e && e->kind == TreeEntry::Kind::dir);
-  if (!e && !is_dir) return std::string(use == InputUse::written ? "w" : "-");
+  if (!e && !is_dir) return std::string(plain == InputUse::written ? "w" : "-");
   if (is_dir) {
-    if (use != InputUse::read) return std::string("d");
+    std::uint32_t mode = 0;
+    struct stat st {};
+    if (e) mode = e->mode;
+    else if (::lstat(abs.c_str(), &st) == 0) mode = st.st_mode;  // the workspace itself: not in the tree
+    if (plain != InputUse::read) return "d" + bits(mode);
     std::string lo = rel.empty() ? "" : rel + "/";
     std::vector<std::string> names;
     auto it = std::lower_bound(before.entries.begin(), before.entries.end(), lo,
@@ -141,14 +185,20 @@ Result<std::string> state_in_tree(const std::string& abs, const std::string& rel
       if (it->path.size() == lo.size()) continue;
       if (it->path.find('/', lo.size()) == std::string::npos) names.push_back(it->path.substr(lo.size()));
     }
-    return "d" + names_digest(std::move(names));
+    return "d" + bits(mode) + ":" + names_digest(std::move(names));
   }
   switch (e->kind) {
     case TreeEntry::Kind::file:
-      if (use == InputUse::written) return std::string((e->mode & S_IWUSR) ? "w" : "r");
-      return std::string("f") + ((e->mode & S_IXUSR) ? "x" : "-") + e->digest;
+      if (plain == InputUse::written) return "w" + bits(e->mode);
+      if (!stat_seen(use)) return "f" + bits(e->mode) + ":" + e->digest;
+      // The tree has no times; without the one from before the run the
+      // state never matches ("@?"): a miss rather than a guess.
+      if (auto t = times_before.find(abs); t != times_before.end()) {
+        return "f" + bits(e->mode) + times(t->second) + ":" + e->digest;
+      }
+      return "f" + bits(e->mode) + "@?:" + e->digest;
     case TreeEntry::Kind::symlink:
-      if (use == InputUse::probed_link) return "l:" + abs + "=" + e->digest + ";L";
+      if (plain == InputUse::probed_link) return "l:" + abs + "=" + e->digest + ";L";
       return make_error(abs + " is a link the run changed");
     case TreeEntry::Kind::dir: return std::string("d");  // handled above
     case TreeEntry::Kind::other:
@@ -158,6 +208,16 @@ Result<std::string> state_in_tree(const std::string& abs, const std::string& rel
 }
 
 }  // namespace
+
+BeforeTimes times_before_run(const std::string& workspace, const std::vector<std::string>& changed,
+                             const StatCache& stats) {
+  BeforeTimes out;
+  for (const auto& rel : changed) {
+    std::string abs = workspace + "/" + rel;
+    if (auto it = stats.records().find(abs); it != stats.records().end()) out.emplace(abs, it->second.stat.mtime_ns);
+  }
+  return out;
+}
 
 bool related_to_change(const std::string& path, const std::vector<std::string>& changes) {
   for (const auto& c : changes) {
@@ -170,7 +230,8 @@ bool related_to_change(const std::string& path, const std::vector<std::string>& 
 
 Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::string, InputUse>>& used,
                                                const InputScope& scope, const Tree& before,
-                                               const std::vector<std::string>& changed, StatCache& stats) {
+                                               const std::vector<std::string>& changed, StatCache& stats,
+                                               const BeforeTimes& times_before) {
   InputStates states(scope, stats);
   std::vector<TracedInput> out;
   out.reserve(used.size());
@@ -178,7 +239,7 @@ Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::
   for (const auto& [path, use] : used) {
     TracedInput in{path, use, {}, false, {}};
     if (relative_to(scope.workspace, path, rel) && related_to_change(rel, changed)) {
-      auto s = state_in_tree(path, rel, use, before);
+      auto s = state_in_tree(path, rel, use, before, times_before);
       if (!s) return s.error();
       in.state = std::move(*s);
     } else {
@@ -249,7 +310,7 @@ bool id_matches(const std::string& key, bool traced, const std::string& id) {
          std::string_view(key).substr(32).starts_with(inputs);
 }
 
-constexpr std::string_view k_inputs_magic = "vgtraced2";
+constexpr std::string_view k_inputs_magic = "vgtraced3";  // 3: states with permission bits and times
 
 void encode_inputs(Writer& w, const std::vector<TracedInput>& inputs) {
   w.str(k_inputs_magic);
@@ -278,7 +339,7 @@ bool decode_inputs(Reader& r, std::vector<TracedInput>& inputs) {
   for (auto& in : inputs) {
     in.path = r.str();
     std::uint64_t use = r.u64();
-    if (use < 1 || use > 4) return false;
+    if (use < 1 || use > 7) return false;
     in.use = static_cast<InputUse>(use);
     in.state = r.str();
     in.has_record = r.u64() == 1;

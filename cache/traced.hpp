@@ -11,10 +11,16 @@
 // whose inputs all still have their recorded state; no workspace scan.
 //
 // The state of a path, by how the run used it:
-//   read         file: "f" + exec bit + content digest; directory: "d" + digest of its names
-//   probed       file: as read; directory: "d"; anything else: its kind
+//   read         file: "f" + permission bits + ":" + content digest;
+//                directory: "d" + permission bits + ":" + digest of its names
+//   probed       file: as read; directory: "d" + permission bits; anything else: its kind
 //   probed_link  as probed, but a final symlink is not followed ("L")
-//   written      (truncated before use) "w" for absent or a writable file, else its kind
+//   stated...    (stat-ed by name) as the use without the stat, and a file's
+//                "@" + mtime + "." + uid + "." + gid before the ":"
+//                (ls -l, make, find -newer see them). Not a directory's
+//                times: every file made in it changes them.
+//   written      (truncated before use) "w" for absent; "w" + permission
+//                bits for a file (the mode it keeps); else its kind
 // Every symlink on the way is part of the state ("l:PATH=TARGET;"), and a
 // missing path is "-": a file appearing where the run looked is a miss.
 
@@ -35,7 +41,22 @@ class Reader;
 struct Ingredients;
 
 // How a run used a path (the values of sandbox::trace::Use).
-enum class InputUse : std::uint8_t { written = 1, probed = 2, probed_link = 3, read = 4 };
+enum class InputUse : std::uint8_t {
+  written = 1,
+  probed = 2,
+  probed_link = 3,
+  read = 4,
+  stated = 5,       // probed, and stat-ed by name
+  stated_link = 6,  // probed_link, and stat-ed by name
+  read_stated = 7,  // read, and stat-ed by name
+};
+
+// The use without its stat (stated -> probed...).
+InputUse plain_use(InputUse use);
+// True when `use` includes a stat by name: a file's times are in its state.
+bool stat_seen(InputUse use);
+// The name `vg cache show` gives `use`.
+const char* use_name(InputUse use);
 
 // One traced input: an absolute host path, its use and its state before the run.
 struct TracedInput {
@@ -75,15 +96,24 @@ class InputStates {
 // one, or is a parent of one ("" is the workspace, parent of all).
 bool related_to_change(const std::string& path, const std::vector<std::string>& changes);
 
+// Modification times (ns) of files before a run, by absolute path.
+using BeforeTimes = std::map<std::string, std::int64_t>;
+
+// The times before the run of the workspace files `changed` (relative),
+// from the records `stats` took when the workspace was scanned.
+BeforeTimes times_before_run(const std::string& workspace, const std::vector<std::string>& changed,
+                             const StatCache& stats);
+
 // The states before the run of `used` (host paths with their use), for a
 // finished run whose workspace was `before` and which changed `changed`
 // (workspace-relative): paths the run changed take their state from
-// `before`, all others from the host now. An Error when a state cannot be
-// told (a changed path behind a symlink): then the run is keyed on the
-// whole workspace instead.
+// `before` (and `times_before`), all others from the host now. An Error
+// when a state cannot be told (a changed path behind a symlink): then the
+// run is not keyed on what it used.
 Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::string, InputUse>>& used,
                                                const InputScope& scope, const Tree& before,
-                                               const std::vector<std::string>& changed, StatCache& stats);
+                                               const std::vector<std::string>& changed, StatCache& stats,
+                                               const BeforeTimes& times_before = {});
 
 // Offer the stat records carried by `inputs` to `stats` (cache/stat_cache.hpp).
 void remember_records(const std::vector<TracedInput>& inputs, StatCache& stats);

@@ -1,6 +1,7 @@
 #include "cache/traced.hpp"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,12 +44,65 @@ TEST_F(Traced, AbsenceIsAState) {
   EXPECT_NE(state("missing.cfg", InputUse::probed), "-");
 }
 
-TEST_F(Traced, AWrittenPathOnlyCaresWhetherItCanBeWritten) {
+TEST_F(Traced, AWrittenPathIsWhetherItExistsAndTheModeItKeeps) {
   EXPECT_EQ(state("out.txt", InputUse::written), "w");
   write_text(m_dir.path() + "/out.txt", "old output");
-  EXPECT_EQ(state("out.txt", InputUse::written), "w") << "truncated before use: its content does not matter";
-  chmod((m_dir.path() + "/out.txt").c_str(), 0444);
-  EXPECT_EQ(state("out.txt", InputUse::written), "r");
+  chmod((m_dir.path() + "/out.txt").c_str(), 0644);
+  std::string existing = state("out.txt", InputUse::written);
+  EXPECT_NE(existing, "w");
+  write_text(m_dir.path() + "/out.txt", "other old output");
+  EXPECT_EQ(state("out.txt", InputUse::written), existing) << "truncated before use: its content does not matter";
+  chmod((m_dir.path() + "/out.txt").c_str(), 0600);
+  EXPECT_NE(state("out.txt", InputUse::written), existing) << "a rewritten file keeps its mode: a replay must not reset it";
+}
+
+TEST_F(Traced, EveryPermissionBitIsPartOfAFilesState) {
+  write_text(m_dir.path() + "/a.txt", "one");
+  for (InputUse use : {InputUse::read, InputUse::probed}) {
+    chmod((m_dir.path() + "/a.txt").c_str(), 0644);
+    std::string readable = state("a.txt", use);
+    chmod((m_dir.path() + "/a.txt").c_str(), 0600);
+    EXPECT_NE(state("a.txt", use), readable) << "ls -l, test -r and a reader as another user see it";
+    chmod((m_dir.path() + "/a.txt").c_str(), 0644);
+    EXPECT_EQ(state("a.txt", use), readable);
+  }
+  mkdir((m_dir.path() + "/d").c_str(), 0755);
+  std::string dir = state("d", InputUse::probed);
+  chmod((m_dir.path() + "/d").c_str(), 0700);
+  EXPECT_NE(state("d", InputUse::probed), dir);
+}
+
+TEST_F(Traced, AStatedFileIsAlsoItsModificationTime) {
+  std::string path = m_dir.path() + "/a.c";
+  write_text(path, "int x;");
+  timespec old_times[2] = {{1'000'000, 0}, {1'000'000, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), old_times, 0), 0);
+  std::string read = state("a.c", InputUse::read), stated = state("a.c", InputUse::stated);
+  std::string stated_link = state("a.c", InputUse::stated_link), read_stated = state("a.c", InputUse::read_stated);
+  timespec new_times[2] = {{2'000'000, 0}, {2'000'000, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), new_times, 0), 0);  // touch: the content is the same
+  EXPECT_EQ(state("a.c", InputUse::read), read) << "a reader that did not stat it by name";
+  EXPECT_NE(state("a.c", InputUse::stated), stated) << "make, ls -t, find -newer see the time";
+  EXPECT_NE(state("a.c", InputUse::stated_link), stated_link);
+  EXPECT_NE(state("a.c", InputUse::read_stated), read_stated);
+}
+
+TEST_F(Traced, AStatedFileTheRunChangedTakesItsTimeFromBefore) {
+  std::string path = m_dir.path() + "/old.txt";
+  write_text(path, "old");
+  StatCache stats;
+  auto before = walk_tree({m_dir.path(), {}, 1000, 1}, stats);
+  ASSERT_TRUE(before);
+  std::string stated_before = state("old.txt", InputUse::stated_link);
+  BeforeTimes times = times_before_run(m_dir.path(), {"old.txt"}, stats);
+  unlink(path.c_str());  // rm stat-ed it, then deleted it
+  std::vector<std::pair<std::string, InputUse>> used = {{path, InputUse::stated_link}};
+  auto with = states_before(used, m_scope, *before, {"old.txt"}, m_stats, times);
+  ASSERT_TRUE(with);
+  EXPECT_EQ((*with)[0].state, stated_before);
+  auto without = states_before(used, m_scope, *before, {"old.txt"}, m_stats);
+  ASSERT_TRUE(without);
+  EXPECT_NE((*without)[0].state, stated_before) << "no time known: never matches";
 }
 
 TEST_F(Traced, AListedDirectoryIsItsNamesAProbedOneOnlyItsKind) {

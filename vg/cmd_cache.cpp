@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/policy.hpp"
 #include "cache/queue.hpp"
 #include "cache/setup.hpp"
 #include "cache/store.hpp"
@@ -181,7 +182,7 @@ int cache_show(Context& ctx, const CacheOptions& o) {
   std::printf("command    %s\n", printable(command_text(e)).c_str());
   std::printf("cwd        %s\n", printable(g.cwd).c_str());
   std::printf("workspace  %s\n", printable(e.workspace).c_str());
-  std::printf("exit code  %d%s\n", e.exit_code, e.exit_code != 0 ? " (failed: replayed only with cache_strategy aggressive)" : "");
+  std::printf("exit code  %d\n", e.exit_code);
   std::printf("created    %s ago\n", human_age(now - e.created_ns).c_str());
   std::printf("last used  %s ago, %" PRIu64 " hit(s)\n", human_age(now - e.last_used_ns).c_str(), e.hits);
   std::printf("size       %s\n", human_size(e.size).c_str());
@@ -191,9 +192,8 @@ int cache_show(Context& ctx, const CacheOptions& o) {
   cache::Tree tree;
   if (!e.traced.empty()) {
     std::printf(" (traced: the %zu paths the run used)\n", e.traced.size());
-    static const char* const k_uses[] = {"", "written", "probed", "probed_link", "read"};
     for (const auto& in : e.traced) {
-      std::printf("  %-11s %s%s\n", k_uses[static_cast<int>(in.use)], printable(in.path).c_str(),
+      std::printf("  %-11s %s%s\n", cache::use_name(in.use), printable(in.path).c_str(),
                   in.state == "-" ? " (absent)" : "");
     }
   } else if (store.fetch(e.tree_blob, tree_bytes) && cache::Tree::decode(tree_bytes, tree)) {
@@ -201,6 +201,12 @@ int cache_show(Context& ctx, const CacheOptions& o) {
   } else {
     std::printf("\n");
   }
+  if (e.traced.empty()) {
+    std::printf("untraced   %s\n", e.untraced.empty() ? "(the reason was not recorded)" : printable(e.untraced).c_str());
+  }
+  config::Config config = load_config_or_die(ctx);
+  std::string refused = cache::not_replayable_reason(e, config.sandbox.cache_strategy);
+  std::printf("replayed   %s\n", refused.empty() ? "yes, while its inputs are unchanged" : ("no: " + refused).c_str());
   std::printf("programs\n");
   for (const auto& [path, digest] : g.programs) {
     std::printf("  %s  %s\n", digest.substr(0, 16).c_str(), printable(path).c_str());
@@ -284,6 +290,20 @@ int cache_stats(Context& ctx, const CacheOptions& o) {
   return 0;
 }
 
+// Which rule on chance and time applies to `argv` (cache/policy.hpp).
+void print_determinism_rule(const std::vector<std::string>& argv, config::CacheStrategy strategy) {
+  std::string tool = cache::find_deterministic_tool(argv);
+  if (!tool.empty()) {
+    std::printf("rule     '%s' is a known-deterministic tool: its draws of randomness (getrandom) do not stop it "
+                "being stored; running date-like programs or opening /dev/urandom or /proc/uptime still does\n",
+                printable(tool).c_str());
+  } else if (strategy != config::CacheStrategy::aggressive) {
+    std::printf("rule     not a known-deterministic tool: stored only if no process of the run draws randomness "
+                "(getrandom), opens /dev/urandom, /proc/uptime or /proc/loadavg, or runs a date-like program; "
+                "and only if its trace is complete\n");
+  }
+}
+
 int cache_why(Context& ctx, const CacheOptions& o) {
   if (o.argv.empty() == o.shell_script.empty()) {
     throw Fatal(exit_code::k_usage, "vg cache why needs either '-- CMD [ARGS...]' or '--shell SCRIPT'");
@@ -310,6 +330,7 @@ int cache_why(Context& ctx, const CacheOptions& o) {
     std::printf("never cached: '%s' is on the list of non-deterministic commands\n", printable(nd).c_str());
     return 0;
   }
+  print_determinism_rule(argv, config.sandbox.cache_strategy);
   auto key = cache::compute_key(inputs, stats);
   if (!key) {
     std::printf("never cached: the inputs cannot be digested: %s\n", printable(key.error().message).c_str());
@@ -328,8 +349,8 @@ int cache_why(Context& ctx, const CacheOptions& o) {
     if (e.traced.empty() || !e.key.starts_with(prefix)) continue;
     std::string diff;
     if (cache::inputs_unchanged(e.traced, states, &diff)) {
-      if (e.exit_code != 0 && config.sandbox.cache_strategy != config::CacheStrategy::aggressive) {
-        std::printf("stored, but it failed (exit %d): replayed only with cache_strategy aggressive\n", e.exit_code);
+      if (std::string no = cache::not_replayable_reason(e, config.sandbox.cache_strategy); !no.empty()) {
+        std::printf("stored, but not replayed: %s\n", no.c_str());
       } else {
         std::printf("would hit: entry %s, exit %d (the %zu paths it used are unchanged)\n", cache::short_id(e.key, true).c_str(),
                     e.exit_code, e.traced.size());
@@ -349,8 +370,8 @@ int cache_why(Context& ctx, const CacheOptions& o) {
   }
   for (const auto& e : entries) {
     if (e.key != key->hex) continue;
-    if (e.exit_code != 0 && config.sandbox.cache_strategy != config::CacheStrategy::aggressive) {
-      std::printf("stored, but it failed (exit %d): replayed only with cache_strategy aggressive\n", e.exit_code);
+    if (std::string no = cache::not_replayable_reason(e, config.sandbox.cache_strategy); !no.empty()) {
+      std::printf("stored, but not replayed: %s\n", printable(no).c_str());
     } else {
       std::printf("would hit: entry %s, exit %d\n", e.key.substr(0, 12).c_str(), e.exit_code);
     }

@@ -161,13 +161,15 @@ if [ "$(entries)" != 0 ] || [ "$(hits)" != 0 ]; then fail "a run that made a lin
 elif [ ! -L s ]; then fail "the link did not land"
 else pass; fi
 
-# --- changing an environment variable misses; a volatile one (SHLVL) does not
+# --- changing an environment variable misses; a volatile one (a terminal
+# pane's id) does not, and is not passed to the command either
 setup env_change
-FOO=1 vgx sh -c 'echo $FOO' > ../o1
-FOO=2 vgx sh -c 'echo $FOO' > ../o2
-SHLVL=9 FOO=2 vgx sh -c 'echo $FOO' > ../o3
-if [ "$(cat ../o2)" != 2 ]; then fail "FOO=2 replayed FOO=1's output"
-elif [ "$(hits)" != 1 ]; then fail "expected 1 hit (SHLVL is volatile), got $(hits)"
+FOO=1 vgx sh -c 'echo $FOO ${TMUX_PANE:-none}' > ../o1
+FOO=2 vgx sh -c 'echo $FOO ${TMUX_PANE:-none}' > ../o2
+TMUX_PANE=%9 FOO=2 vgx sh -c 'echo $FOO ${TMUX_PANE:-none}' > ../o3
+if [ "$(cat ../o2)" != "2 none" ]; then fail "FOO=2 replayed FOO=1's output: $(cat ../o2)"
+elif [ "$(hits)" != 1 ]; then fail "expected 1 hit (TMUX_PANE is volatile), got $(hits)"
+elif [ "$(cat ../o3)" != "2 none" ]; then fail "a volatile variable reached the command: $(cat ../o3)"
 else pass; fi
 
 # --- replacing the tool binary (outside the workspace) misses
@@ -213,10 +215,10 @@ else pass; fi
 # --- replay restores written and deleted files (mode kept) and the exact exit code
 setup files_and_exit
 printf 'sandbox:\n  mode: always\n  cache_strategy: aggressive\n' > "$T/xdg/config/vg/config.yaml"
-echo old > old.txt
+echo old > old.txt; touch -d 2020-01-01 old.txt   # rm stats it: its time is an input
 S='mkdir -p out; printf "\001bin" > out/data.bin; chmod 750 out/data.bin; rm old.txt; exit 7'
 vgx sh -c "$S"; rc1=$?
-rm -rf out; echo old > old.txt   # back to the state before the run
+rm -rf out; echo old > old.txt; touch -d 2020-01-01 old.txt   # back to the state before the run
 vgx sh -c "$S"; rc2=$?
 if [ $rc1 != 7 ] || [ $rc2 != 7 ]; then fail "exit codes $rc1 / $rc2, expected 7 / 7"
 elif [ "$(hits)" != 1 ]; then fail "expected a hit, got $(hits)"

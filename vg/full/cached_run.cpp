@@ -31,6 +31,7 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
     // A run that may be stored is traced, so it can be keyed on what it used.
     sandbox::Spec spec = run.spec;
     spec.trace = cached.recording();
+    if (spec.trace) spec.env = cache::without_volatile(spec.env);  // given what it is keyed on
     result.emplace(run.launcher.run(spec));
     cache::RunReport r;
     if (!*result) {
@@ -47,6 +48,8 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
     r.traced = spec.trace && o.traced;
     r.read_stdin = o.read_stdin;
     r.untraced_reason = o.untraced_reason;
+    r.executed = o.executed;
+    r.entropy = o.entropy;
     r.inputs.reserve(o.inputs.size());
     for (const auto& [path, use] : o.inputs) r.inputs.emplace_back(path, static_cast<cache::InputUse>(use));
     for (const auto& c : o.changes) {
