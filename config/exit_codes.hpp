@@ -9,6 +9,7 @@ namespace vg::exit_code {
 inline constexpr int k_usage = 64;          // bad command line (EX_USAGE)
 inline constexpr int k_sandbox_unavailable = 69;  // the chosen sandbox could not start (EX_UNAVAILABLE)
 inline constexpr int k_internal = 70;       // vg itself failed (EX_SOFTWARE)
+inline constexpr int k_kept_aside = 73;     // the command succeeded, but vg kept some of its writes aside (refused, or in conflict with a host change): they did not land and are in the quarantine (EX_CANTCREAT)
 inline constexpr int k_refused = 77;        // refused by policy, or declined at the prompt (EX_NOPERM)
 inline constexpr int k_config = 78;         // the configuration is invalid (EX_CONFIG)
 inline constexpr int k_timed_out = 124;     // the sandbox's time limit (resources.timeout) ended the command, as GNU timeout

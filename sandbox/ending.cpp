@@ -73,6 +73,9 @@ void finish_run(const Spec& spec, const std::vector<WriteLayer>& layers, const t
     }
     for (auto& c : report->changes) out.changes.push_back(std::move(c));
     if (!report->quarantine.empty()) out.quarantine = report->quarantine;
+    // A run whose writes did not all land did not do what it said: exit 0
+    // would let `vg exec -- make && deploy` go on (a failing code is kept).
+    if (report->refused > 0 && !spec.dry_run_writes && out.exit_code == 0) out.exit_code = exit_code::k_kept_aside;
   }
 }
 

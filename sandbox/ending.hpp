@@ -28,7 +28,8 @@ struct WriteLayer {
 // Finish `out` for a run of `spec` that started at `started` (the conflict
 // clock): report a timeout (exit 124), close the network's books (`net` may
 // be null), and commit each layer. A layer that cannot be checked at all is
-// an error line and, when the command succeeded, exit 70.
+// an error line and, when the command succeeded, exit 70; a change refused
+// or in conflict (kept aside, not applied) turns a success into exit 73.
 void finish_run(const Spec& spec, const std::vector<WriteLayer>& layers, const timespec& started,
                 proxy::HostNetwork* net, Outcome& out);
 

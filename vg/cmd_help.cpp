@@ -23,6 +23,7 @@ std::string help_footer() {
   row(k_usage, "usage error (bad command line)");
   row(k_sandbox_unavailable, "the sandbox could not start; the command did not run");
   row(k_internal, "vg itself failed");
+  row(k_kept_aside, "the command succeeded, but vg kept some of its writes aside (refused, or changed on the host meanwhile)");
   row(k_refused, "refused by policy, or declined at the prompt; the command did not run");
   row(k_config, "the configuration is invalid; the command did not run");
   row(k_timed_out, "the command ran past sandbox.resources.timeout (or --timeout) and was killed");

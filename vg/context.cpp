@@ -8,9 +8,9 @@
 
 namespace vg {
 
-timespec coarse_now() {
+timespec realtime_now() {
   timespec t{};
-  clock_gettime(CLOCK_REALTIME_COARSE, &t);
+  clock_gettime(CLOCK_REALTIME, &t);
   return t;
 }
 
@@ -19,7 +19,7 @@ namespace {
 // Read before the other static constructors (CLI11's validators in every
 // command's file, iostreams): the earlier vg notes its start, the sooner the
 // sandbox's wait for the next tick of the conflict clock can end.
-__attribute__((init_priority(101))) const timespec g_process_begun = coarse_now();
+__attribute__((init_priority(101))) const timespec g_process_begun = realtime_now();
 
 }  // namespace
 

@@ -31,14 +31,15 @@ class Stats {
   std::vector<std::pair<const char*, double>> m_marks;  // microseconds
 };
 
-// Read CLOCK_REALTIME_COARSE.
-timespec coarse_now();
+// Read CLOCK_REALTIME (the fine clock).
+timespec realtime_now();
 
-// The coarse clock when this process began, before its static constructors.
+// CLOCK_REALTIME when this process began, before its static constructors:
+// no file time of a write made before is later.
 timespec process_begun();
 
 struct Context {
-  // When vg began (the coarse clock): host writes before it are the user's,
+  // When vg began (the fine clock): host writes before it are the user's,
   // never a sandboxed run's (sandbox/namespace/plan.hpp, note_run_begun).
   timespec begun = process_begun();
   int exit_code = 0;

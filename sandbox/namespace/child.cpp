@@ -305,14 +305,14 @@ void finish_root() {
   if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof attr) != 0) fail("root", "mount_setattr", "/", errno);
 }
 
-// Wait until the coarse clock has moved past `after` and return its new
-// value (the conflict clock, namespace_launcher.cpp): usually that tick has
-// come while the sandbox was being built.
+// Wait until the coarse clock is later than `after` (a fine time) and return
+// its value (the conflict clock, namespace_launcher.cpp): usually that tick
+// has come while the sandbox was being built.
 timespec wait_for_tick(const timespec& after) {
   for (;;) {
     timespec now{};
     clock_gettime(CLOCK_REALTIME_COARSE, &now);
-    if (now.tv_sec != after.tv_sec || now.tv_nsec != after.tv_nsec) return now;
+    if (now.tv_sec > after.tv_sec || (now.tv_sec == after.tv_sec && now.tv_nsec > after.tv_nsec)) return now;
     timespec nap{0, 100 * 1000};
     nanosleep(&nap, nullptr);
   }

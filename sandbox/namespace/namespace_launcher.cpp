@@ -318,15 +318,19 @@ class NamespaceLauncher : public Launcher {
 
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // The conflict clock: host changes at or after `started` happened during
-  // the run. File times come from the kernel's coarse clock (one value per
-  // tick) or, for files whose times were looked at, the fine one. The
-  // command starts only once the coarse clock has moved past `begun`; its
-  // new value, `started`, is what every host write during the command is
-  // stamped with at least, while writes before vg started are stamped
-  // `begun` or earlier. The sandbox's init waits for that tick in parallel
-  // with its setup (instead of vg waiting before the clone) and reports it.
+  // the run. A file time is never later than the real time it was taken at:
+  // the fine clock for a file whose times were looked at (multigrain
+  // timestamps), else the coarse clock or the fine floor, both behind it.
+  // So every host write before vg began is stamped at or before `begun`,
+  // read from the fine clock; that is what a coarse `begun` got wrong: a
+  // fine stamp given a moment before vg began could be later than the next
+  // coarse tick, and the write was taken for a concurrent one. The command
+  // starts only once the coarse clock is past `begun`; that value,
+  // `started`, is what every host write during the command is stamped with
+  // at least. The sandbox's init waits for it in parallel with its setup
+  // (instead of vg waiting before the clone) and reports it.
   timespec begun{};
-  clock_gettime(CLOCK_REALTIME_COARSE, &begun);
+  clock_gettime(CLOCK_REALTIME, &begun);
   Timing timing(spec.timing);
   auto planned = ns::make_plan(spec);
   if (!planned) return planned.error();
