@@ -77,6 +77,14 @@ class Reader {
                                       std::vector<Redirect> redirects, Span span, Ctx ctx);
 
  private:
+  // One round of run_argv (reader_run.cpp).
+  void resolve_against_cwd(std::vector<Arg>& args) const;
+  std::size_t record(const std::vector<Arg>& args, const std::vector<Redirect>& redirects, bool outer, Span span,
+                     const Ctx& c);
+  void call_function(const Function& f, const std::string& name, const std::vector<Arg>& args, Span span,
+                     const Ctx& c);
+
+ private:
   // Walk (reader_walk.cpp).
   bool enter(const Ctx& c);
   void statement(TSNode n, Ctx c);
@@ -98,7 +106,8 @@ class Reader {
   Value substitution(TSNode n, Ctx c, std::uint32_t flag);
   void append_fields(const Value& v, Span span, std::vector<Arg>& out);
 
-  // Unwrapping and code (reader_argv.cpp).
+  // Unwrapping and code (reader_argv.cpp); public for the handlers (reader_handlers.hpp).
+ public:
   void nested_script(const std::string& text, bool resolved, const std::string& origin, const std::string& runner,
                      Span span, Ctx c);
   void interpreter_code(const std::string& interp, const std::string& code, Span span, Ctx c);
