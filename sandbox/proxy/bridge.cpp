@@ -21,6 +21,7 @@
 #include <list>
 
 #include "sandbox/proxy/fd.hpp"
+#include "sandbox/proxy/no_proxy.hpp"
 #include "sandbox/proxy/relay.hpp"
 
 namespace vg::sandbox::proxy {
@@ -191,9 +192,9 @@ Result<BridgeProcess> spawn_bridge(const BridgeOptions& options) {
   return bridge;
 }
 
-std::vector<std::string> proxy_environment(std::uint16_t port) {
+std::vector<std::string> proxy_environment(std::uint16_t port, const std::vector<std::string>& allowed_hosts) {
   std::string url = "http://127.0.0.1:" + std::to_string(port);
-  std::string no_proxy = "localhost,127.0.0.1,::1";
+  std::string no_proxy = no_proxy_list(allowed_hosts);
   return {
       "HTTP_PROXY=" + url,
       "HTTPS_PROXY=" + url,
@@ -210,7 +211,8 @@ std::vector<std::string> proxy_environment(std::uint16_t port) {
   };
 }
 
-void apply_proxy_environment(std::vector<std::string>& env, std::uint16_t port) {
+void apply_proxy_environment(std::vector<std::string>& env, std::uint16_t port,
+                             const std::vector<std::string>& allowed_hosts) {
   auto key_of = [](const std::string& kv) { return kv.substr(0, kv.find('=')); };
   // An ALL_PROXY pointing elsewhere cannot work in the sandbox: drop it too.
   static const char* const k_replaced[] = {
@@ -236,7 +238,7 @@ void apply_proxy_environment(std::vector<std::string>& env, std::uint16_t port) 
     }
     return false;
   });
-  for (auto& kv : proxy_environment(port)) {
+  for (auto& kv : proxy_environment(port, allowed_hosts)) {
     auto key = key_of(kv);
     if (key.starts_with("GIT_CONFIG_")) continue;
     env.push_back(std::move(kv));

@@ -49,12 +49,14 @@ Result<BridgeProcess> spawn_bridge(const BridgeOptions& options);
 void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd);
 
 // Return the "K=V" settings that point HTTP(S) clients, npm, pip and git at
-// the bridge on 127.0.0.1:`port`.
-std::vector<std::string> proxy_environment(std::uint16_t port);
+// the bridge on 127.0.0.1:`port`; NO_PROXY is no_proxy_list(`allowed_hosts`)
+// (no_proxy.hpp: an allow-listed loopback host goes through the proxy).
+std::vector<std::string> proxy_environment(std::uint16_t port, const std::vector<std::string>& allowed_hosts = {});
 
-// Put proxy_environment(`port`) into `env` ("K=V" entries), replacing any
-// earlier proxy settings and appending git's http.proxy after any
-// GIT_CONFIG_COUNT entries already present.
-void apply_proxy_environment(std::vector<std::string>& env, std::uint16_t port);
+// Put proxy_environment(`port`, `allowed_hosts`) into `env` ("K=V" entries),
+// replacing any earlier proxy settings and appending git's http.proxy after
+// any GIT_CONFIG_COUNT entries already present.
+void apply_proxy_environment(std::vector<std::string>& env, std::uint16_t port,
+                             const std::vector<std::string>& allowed_hosts = {});
 
 }  // namespace vg::sandbox::proxy
