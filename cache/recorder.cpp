@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,6 +62,49 @@ OutputTee::~OutputTee() {
   if (m_started) stop(0);
 }
 
+namespace {
+
+// An unnamed temporary file on disk (output can be large), else in memory.
+int unnamed_file() {
+  for (const char* dir : {"/var/tmp", "/tmp"}) {
+    int fd = ::open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+  }
+  return ::memfd_create("vg-output", MFD_CLOEXEC);
+}
+
+// The (device, inode) of `fd` when it is a regular file.
+bool regular_file(int fd, struct stat& st) { return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode); }
+
+}  // namespace
+
+void OutputTee::hold_file_output() {
+  struct stat st[2] {};
+  for (int i = 0; i < 2; ++i) {
+    if (!regular_file(m_saved[i], st[i])) continue;
+    if (i == 1 && m_held[0] >= 0 && st[1].st_dev == st[0].st_dev && st[1].st_ino == st[0].st_ino) {
+      m_held[1] = ::fcntl(m_held[0], F_DUPFD_CLOEXEC, 3);  // `> log 2>&1`: one file, one order
+      m_held_shared = m_held[1] >= 0;
+      continue;
+    }
+    m_held[i] = unnamed_file();
+  }
+}
+
+void OutputTee::release_file_output() {
+  char buf[1 << 16];
+  for (int i = 0; i < 2; ++i) {
+    if (m_held[i] < 0) continue;
+    if (!(m_held_shared && i == 1) && ::lseek(m_held[i], 0, SEEK_SET) == 0) {
+      for (ssize_t n; (n = ::read(m_held[i], buf, sizeof buf)) > 0;) {
+        if (!write_all(m_saved[i], std::string_view(buf, std::size_t(n)))) break;
+      }
+    }
+    ::close(m_held[i]);
+    m_held[i] = -1;
+  }
+}
+
 Result<void> OutputTee::start() {
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return make_error(std::string("pipe2: ") + std::strerror(errno));
@@ -83,6 +128,7 @@ Result<void> OutputTee::start() {
   ::close(err_pipe[1]);
   m_read[0] = out_pipe[0];
   m_read[1] = err_pipe[0];
+  hold_file_output();
   m_started = true;
   // The pump thread must not take process-directed signals: a launcher
   // waits for SIGCHLD and the forwarded signals on a signalfd, which only
@@ -129,7 +175,8 @@ void OutputTee::pump() {
         continue;
       }
       m_recorder.append(i == 0 ? Stream::out : Stream::err, buf, std::size_t(r));
-      if (!write_all(m_saved[i], std::string_view(buf, std::size_t(r)))) {
+      int to = m_held[i] >= 0 ? m_held[i] : m_saved[i];
+      if (!write_all(to, std::string_view(buf, std::size_t(r)))) {
         // The caller's end is gone (its reader left: EPIPE; a terminal hung
         // up: EIO). Closing this pipe gives the command's next write EPIPE
         // (SIGPIPE), as on the host; the recording is cut short.
@@ -162,6 +209,7 @@ void OutputTee::stop(int grace_ms) {
   std::memcpy(msg, &grace_ms, sizeof msg);
   if (::write(m_wake[1], msg, sizeof msg) < 0) { /* the pump ends on EOF anyway */ }
   m_thread.join();
+  release_file_output();
   for (int* fd : {&m_saved[0], &m_saved[1], &m_read[0], &m_read[1], &m_wake[0], &m_wake[1]}) {
     if (*fd >= 0) ::close(*fd);
     *fd = -1;

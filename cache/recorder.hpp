@@ -2,7 +2,10 @@
 // Recording a run's output while it is shown: the Recorder collects
 // (stream, bytes) in arrival order; the OutputTee puts pipes on fds 1 and 2
 // for the duration of a run, copies everything to the real stdout/stderr
-// as it arrives and into the Recorder.
+// as it arrives and into the Recorder. Output bound for a regular file is
+// held in a temporary file and appended when the run ends: the command can
+// read that file (`cat f >> f`), and would otherwise read its own output
+// for ever (the host's cat refuses; through an overlay it cannot tell).
 
 #include <cstdint>
 #include <mutex>
@@ -55,7 +58,11 @@ class OutputTee {
 
  private:
   void pump();
+  void hold_file_output();
+  void release_file_output();
   Recorder& m_recorder;
+  int m_held[2] = {-1, -1};    // where output for a regular file waits
+  bool m_held_shared = false;  // fd 2's output waits in fd 1's (one file: `> log 2>&1`)
   int m_saved[2] = {-1, -1};   // the real stdout and stderr
   int m_read[2] = {-1, -1};    // pipe read ends
   int m_wake[2] = {-1, -1};    // tells the pump to finish

@@ -171,6 +171,29 @@ TEST(Recorder, TeeCopiesAndRecordsAChildsOutput) {
   EXPECT_EQ(r.stream_bytes(Stream::err), "E");
 }
 
+TEST(Recorder, OutputForAFileLandsWhenTheRunEndsSoTheRunNeverReadsItsOwnOutput) {
+  TempDir dir;
+  write_text(dir / "f", "hello\n");
+  int saved_out = ::dup(1), saved_err = ::dup(2);
+  int file = ::open((dir / "f").c_str(), O_WRONLY | O_APPEND);
+  ::dup2(file, 1);  // vg exec -- sh -c 'cat f; cat f >&2' >> f 2>&1
+  ::dup2(file, 2);
+  Recorder r;
+  {
+    OutputTee tee(r);
+    ASSERT_TRUE(tee.start());
+    std::string cmd = "cat '" + (dir / "f") + "'; cat '" + (dir / "f") + "' >&2";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    tee.stop();
+  }
+  ::dup2(saved_out, 1);
+  ::dup2(saved_err, 2);
+  for (int fd : {saved_out, saved_err, file}) ::close(fd);
+  EXPECT_EQ(read_text(dir / "f"), "hello\nhello\nhello\n") << "each cat saw the file as it was";
+  EXPECT_EQ(r.stream_bytes(Stream::out), "hello\n");
+  EXPECT_EQ(r.stream_bytes(Stream::err), "hello\n");
+}
+
 TEST(Recorder, LingeringDescendantIsReported) {
   Recorder r;
   OutputTee tee(r);
