@@ -320,7 +320,7 @@ TEST_F(Protected, TrapsForTheHostAreRefusedKeptAndExplained) {
                    "echo 'touch " + marker + "' > .envrc && mkdir -p .vscode .claude && echo '{}' > .vscode/tasks.json && "
                    "echo '{}' > .claude/settings.json && echo 'touch " + marker + "' > .bashrc && echo fine > notes.txt"},
                   {}, {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 73) << "refusals kept aside exit 73 (k_kept_aside): " << r.err;
   EXPECT_NE(r.err.find("core.fsmonitor would run"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("git would run this hook"), std::string::npos) << r.err;
   for (const char* path : {".envrc", ".vscode/tasks.json", ".claude/settings.json", ".bashrc", ".git/hooks/pre-commit"}) {
