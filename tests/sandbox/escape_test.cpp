@@ -11,6 +11,7 @@
 
 #include <filesystem>
 
+#include "config/exit_codes.hpp"
 #include "tests/sandbox/suite.hpp"
 
 namespace vg::test {
@@ -53,7 +54,7 @@ TEST_F(Escape, SymlinkClimbingIsRefused) {
   // ln -s OUTSIDE x; echo > x/passwd — the outside dir is visible read-only.
   Ran r = sandbox({"/bin/sh", "-c", "ln -s " + outside + " x && " + probe_path() + " write x/passwd"},
                   {"--volume", outside + ":" + outside + ":ro"});
-  expect_denied(r, "EROFS");
+  expect_denied(r, "EROFS", vg::exit_code::k_kept_aside);  // the link is kept aside: exit 73
   EXPECT_EQ(read_file(outside + "/passwd"), "original\n");
   // The symlink itself is refused at commit and kept in quarantine.
   EXPECT_FALSE(exists(ws + "/x"));
@@ -77,7 +78,7 @@ TEST_F(Escape, SymlinkSwappedDuringTheRunIsNotFollowed) {
   // Meanwhile, on the host, d becomes a symlink to the outside directory.
   std::filesystem::create_directory_symlink(outside, ws + "/d");
   s.send("go\n");
-  EXPECT_EQ(s.finish(), 0) << s.output();
+  EXPECT_EQ(s.finish(), vg::exit_code::k_kept_aside) << s.output();  // d/passwd is refused, kept aside
   EXPECT_EQ(read_file(outside + "/passwd"), "original\n");
   EXPECT_TRUE(std::filesystem::is_symlink(ws + "/d"));
   std::string o = outcome();
@@ -160,7 +161,7 @@ TEST_F(Escape, DeviceNodeAndFifoNeverReachTheWorkspace) {
   expect_denied(probe({"mknod", ws + "/null"}), "EPERM");
   EXPECT_FALSE(exists(ws + "/null"));
   Ran r = sandbox({"/usr/bin/mkfifo", "pipe"});
-  EXPECT_EQ(r.exit_code, 0) << "mkfifo could not run: " << r.err;
+  EXPECT_EQ(r.exit_code, vg::exit_code::k_kept_aside) << "mkfifo could not run, or its FIFO was not kept aside: " << r.err;
   EXPECT_FALSE(exists(ws + "/pipe"));
   EXPECT_NE(outcome().find("change refused created pipe\ta fifo may not be created"), std::string::npos) << outcome();
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "config/exit_codes.hpp"
 #include "tests/sandbox/suite.hpp"
 
 namespace vg::test {
@@ -104,7 +105,7 @@ TEST_F(Functional, HostEditDuringTheRunIsAConflictNotOverwritten) {
   ASSERT_TRUE(s.wait_for("ready")) << s.output();
   write_file(ws + "/shared.txt", "host edit\n");
   s.send("go\n");
-  EXPECT_EQ(s.finish(), 0);
+  EXPECT_EQ(s.finish(), vg::exit_code::k_kept_aside);  // the sandbox's version is kept aside
   EXPECT_EQ(read_file(ws + "/shared.txt"), "host edit\n");
   std::string o = outcome();
   EXPECT_NE(o.find("change conflict modified shared.txt"), std::string::npos) << o;

@@ -80,8 +80,8 @@ Ran SandboxTest::probe(const std::vector<std::string>& args, const std::vector<s
   return sandbox(cmd, opts, env);
 }
 
-void expect_denied(const Ran& r, const std::string& errno_name) {
-  EXPECT_EQ(r.exit_code, 0) << "the attempt was not denied, or could not be made:\n" << r.out << r.err;
+void expect_denied(const Ran& r, const std::string& errno_name, int exit_code) {
+  EXPECT_EQ(r.exit_code, exit_code) << "the attempt was not denied, or could not be made:\n" << r.out << r.err;
   EXPECT_NE(r.out.find("DENIED"), std::string::npos) << r.out << r.err;
   EXPECT_EQ(r.out.find("ALLOWED"), std::string::npos) << r.out;
   if (!errno_name.empty()) {

@@ -39,6 +39,7 @@ class SandboxTest : public ::testing::Test {
 
 // Expect the probe to report a denial (exit 0, "DENIED") and, when `errno_name`
 // is given, that errno.
-void expect_denied(const Ran& r, const std::string& errno_name = "");
+// `exit_code`: what the run ends with (73 when vg also kept a change aside).
+void expect_denied(const Ran& r, const std::string& errno_name = "", int exit_code = 0);
 
 }  // namespace vg::test
