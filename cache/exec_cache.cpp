@@ -45,20 +45,44 @@ void ExecCache::skip(const std::string& reason, const std::string& detail) {
   m_store.note("uncacheable." + reason);
 }
 
-// True when a path the run read is the file its stdout or stderr goes to
-// now (`cat f >> f`): the run's output depends on what it prints, and a
-// replay would append to a file the stored run saw otherwise.
-bool ExecCache::reads_output_file(const std::vector<TracedInput>& inputs) const {
-  if (m_output_files.empty()) return false;
+namespace {
+
+// True when a path the run read is a file in `outputs`.
+bool reads_output_file(const std::vector<TracedInput>& inputs, const OutputFiles& outputs) {
+  if (outputs.empty()) return false;
   for (const auto& in : inputs) {
     if (plain_use(in.use) == InputUse::written || in.state.empty() || in.state[0] == '-') continue;
     struct stat st {};
     if (::stat(in.path.c_str(), &st) != 0) continue;
-    for (const auto& [dev, ino] : m_output_files) {
+    for (const auto& [dev, ino] : outputs) {
       if (st.st_dev == dev && st.st_ino == ino) return true;
     }
   }
   return false;
+}
+
+}  // namespace
+
+OutputFiles output_files() {
+  OutputFiles out;
+  for (int fd : {1, 2}) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) out.emplace_back(st.st_dev, st.st_ino);
+  }
+  return out;
+}
+
+std::string traced_refusal(const Entry& entry, config::CacheStrategy strategy, const OutputFiles& outputs,
+                           InputStates& states, StatCache& stats, std::string* difference) {
+  if (std::string no = not_replayable_reason(entry, strategy); !no.empty()) return no;
+  if (reads_output_file(entry.traced, outputs)) return "it read the file the output goes to now";
+  remember_records(entry.traced, stats);
+  std::string diff;
+  if (!inputs_unchanged(entry.traced, states, &diff)) {
+    if (difference) *difference = diff;
+    return diff + " is not as it was";
+  }
+  return {};
 }
 
 // What the trace says about chance, time and the programs run.
@@ -81,10 +105,7 @@ void ExecCache::fill_trace_facts(const RunReport& report, RunFacts& facts) const
 bool ExecCache::prepare() {
   if (m_prepared) return m_keyed;
   m_prepared = true;
-  for (int fd : {1, 2}) {
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) m_output_files.emplace_back(st.st_dev, st.st_ino);
-  }
+  m_output_files = output_files();
   // Runs that could never be stored are not looked up or recorded either,
   // so they keep their terminal on stdout and cost nothing.
   if (m_request.key.stdin_tty) {
@@ -159,17 +180,11 @@ std::optional<int> ExecCache::replay_traced() {
   auto candidates = m_store.lookup_prefix(prefix);
   InputScope scope{m_request.key.workspace, m_request.key.excludes};
   InputStates states(scope, m_stats);
-  // The newest few: a command run with many different inputs would
-  // otherwise make every lookup check them all (an older match misses).
-  constexpr std::size_t k_max_candidates = 32;
-  std::size_t checked = 0;
+  // Every entry of the command, newest first: entries of one command share
+  // most paths, whose states are worked out once (InputStates remembers).
   for (const auto& c : candidates) {
     if (c.traced.empty() || command_prefix(c.ingredients) != prefix) continue;
-    if (++checked > k_max_candidates) break;
-    if (!replayable(c, m_request.strategy)) continue;
-    if (reads_output_file(c.traced)) continue;
-    remember_records(c.traced, m_stats);
-    if (!inputs_unchanged(c.traced, states)) continue;
+    if (!traced_refusal(c, m_request.strategy, m_output_files, states, m_stats).empty()) continue;
     auto entry = m_store.lookup(c.key);  // again: the queue's blobs come with it
     if (!entry) continue;
     mark("cache traced lookup");
@@ -366,7 +381,9 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   }
   fill_trace_facts(report, facts);
   Decision d = decide(facts, m_request.strategy);
-  if (d.store && facts.traced && reads_output_file(traced)) d = {false, "reads_output", "it read the file its output goes to"};
+  if (d.store && facts.traced && reads_output_file(traced, m_output_files)) {
+    d = {false, "reads_output", "it read the file its output goes to"};
+  }
   if (!d.store) {
     skip(d.reason, d.detail);
     if (m_stats.dirty()) m_store.save_stat_cache(m_request.key.workspace, m_stats);

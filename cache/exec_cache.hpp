@@ -50,6 +50,18 @@ struct RunReport {
   std::string entropy;                // traced: "getrandom", "/dev/urandom", "/proc/uptime"...
 };
 
+// The (device, inode) of stdout and stderr when they are regular files.
+using OutputFiles = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+OutputFiles output_files();
+
+// Why the traced entry `entry` would not be replayed now ("" when it
+// would): it is not replayable under `strategy` (policy.hpp), it read a
+// file in `outputs` (`cat f >> f`: a replay would append to a file the
+// stored run saw otherwise), or one of its inputs is not as it was (then
+// named in `*difference`). The lookup and `vg cache why` both ask this.
+std::string traced_refusal(const Entry& entry, config::CacheStrategy strategy, const OutputFiles& outputs,
+                           InputStates& states, StatCache& stats, std::string* difference = nullptr);
+
 class ExecCache {
  public:
   ExecCache(StoreOptions store, ExecRequest request);
@@ -78,7 +90,6 @@ class ExecCache {
   bool key_workspace();
   std::optional<int> replay_traced();
   void skip(const std::string& reason, const std::string& detail = {});
-  bool reads_output_file(const std::vector<TracedInput>& inputs) const;
   void fill_trace_facts(const RunReport& report, RunFacts& facts) const;
   void mark(const char* phase) {
     if (m_marker) m_marker(phase);
@@ -98,8 +109,7 @@ class ExecCache {
   bool m_refresh = false;
   std::string m_reason;
   std::string m_detail;
-  // stdout and stderr when they are regular files: (device, inode).
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> m_output_files;
+  OutputFiles m_output_files;
   std::function<void(const char*)> m_marker;
 };
 

@@ -222,6 +222,17 @@ TEST(ExecCache, ARunThatReadsTheFileItsOutputGoesToIsNotStored) {
   EXPECT_EQ(skipped, "reads_output");
 }
 
+TEST(ExecCache, TheFirstOfManyStatesOfOneCommandStillHits) {
+  Flow f;
+  for (int i = 0; i < 40; ++i) {
+    write_text(f.dir / "ws/input.txt", "v" + std::to_string(i) + "\n");
+    f.exec("cat input.txt");
+  }
+  write_text(f.dir / "ws/input.txt", "v0\n");
+  EXPECT_TRUE(f.exec("cat input.txt").second) << "every stored state is looked at, as vg cache why does";
+  EXPECT_EQ(read_text(f.dir / "stdout"), "v0\n");
+}
+
 TEST(ExecCache, NonDeterministicCommandIsNeverLookedUp) {
   Flow f;
   std::string skipped;

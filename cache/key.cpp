@@ -40,7 +40,7 @@ std::string octal(unsigned bits) {
 
 const std::vector<std::string_view>& volatile_variables() {
   static const std::vector<std::string_view> k_names = {
-      "TERM_SESSION_ID", "WINDOWID", "SSH_*", "XDG_SESSION_ID", "XDG_VTNR",
+      "OLDPWD", "TERM_SESSION_ID", "WINDOWID", "SSH_*", "XDG_SESSION_ID", "XDG_VTNR",
       "XDG_SEAT", "TMUX", "TMUX_PANE", "STY", "WINDOW", "ITERM_SESSION_ID", "KITTY_WINDOW_ID",
       "ALACRITTY_WINDOW_ID", "WEZTERM_PANE", "KONSOLE_DBUS_SESSION", "KONSOLE_DBUS_WINDOW",
       "GNOME_TERMINAL_SCREEN", "GNOME_TERMINAL_SERVICE", "SECURITYSESSIONID", "GPG_TTY"};

@@ -78,9 +78,10 @@ Result<Key> compute_key(const KeyInputs& inputs, StatCache& stats, Scan scan);
 Key make_key(Ingredients command, Tree tree);
 
 // True for variables that differ between otherwise identical runs and
-// name nothing a sandboxed command can use: SSH_*, terminal and session
-// ids. They are neither keyed nor passed to a run that may be stored
-// (without_volatile); every other variable (PWD, OLDPWD, SHLVL, _) is keyed.
+// name nothing a sandboxed command needs: OLDPWD (the caller's last cd),
+// SSH_*, terminal and session ids. They are neither keyed nor passed to a
+// run that may be stored (without_volatile); every other variable (PWD,
+// SHLVL, _) is keyed.
 bool volatile_variable(std::string_view name);
 
 // `env` ("K=V") without its volatile variables: what a run that may be

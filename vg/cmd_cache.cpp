@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/exec_cache.hpp"
 #include "cache/policy.hpp"
 #include "cache/queue.hpp"
 #include "cache/setup.hpp"
@@ -290,6 +291,34 @@ int cache_stats(Context& ctx, const CacheOptions& o) {
   return 0;
 }
 
+// Say whether a traced entry of the command of `ingredients` would be
+// replayed, asking what the lookup asks (cache::traced_refusal) of the
+// entries the lookup reads; false when the command has none.
+bool print_traced_verdict(cache::Store& store, const cache::Ingredients& ingredients, config::CacheStrategy strategy,
+                          cache::InputStates& states, cache::StatCache& stats) {
+  std::string prefix = cache::command_prefix(ingredients);
+  const cache::Entry* nearest = nullptr;
+  std::string nearest_refusal;
+  auto candidates = store.lookup_prefix(prefix);
+  for (const auto& e : candidates) {
+    if (e.traced.empty() || cache::command_prefix(e.ingredients) != prefix) continue;
+    std::string refusal = cache::traced_refusal(e, strategy, {}, states, stats);
+    if (refusal.empty()) {
+      std::printf("would hit: entry %s, exit %d (the %zu paths it used are unchanged)\n",
+                  cache::short_id(e.key, true).c_str(), e.exit_code, e.traced.size());
+      return true;
+    }
+    if (!nearest) {
+      nearest = &e;
+      nearest_refusal = refusal;
+    }
+  }
+  if (!nearest) return false;
+  std::printf("would miss; entry %s of this command used %zu paths, and %s\n", cache::short_id(nearest->key, true).c_str(),
+              nearest->traced.size(), printable(nearest_refusal).c_str());
+  return true;
+}
+
 // Which rule on chance and time applies to `argv` (cache/policy.hpp).
 void print_determinism_rule(const std::vector<std::string>& argv, config::CacheStrategy strategy) {
   std::string tool = cache::find_deterministic_tool(argv);
@@ -339,35 +368,9 @@ int cache_why(Context& ctx, const CacheOptions& o) {
   store.close_reader();
   auto entries = or_die(store.entries());
   std::printf("key      %s\n", key->hex.c_str());
-  // Traced entries of this command first: they hit when the paths they used are unchanged.
-  std::string prefix = cache::command_prefix(key->ingredients);
   cache::InputScope scope{inputs.workspace, inputs.excludes};
   cache::InputStates states(scope, stats);
-  const cache::Entry* traced_near = nullptr;
-  std::string traced_diff;
-  for (const auto& e : entries) {
-    if (e.traced.empty() || !e.key.starts_with(prefix)) continue;
-    std::string diff;
-    if (cache::inputs_unchanged(e.traced, states, &diff)) {
-      if (std::string no = cache::not_replayable_reason(e, config.sandbox.cache_strategy); !no.empty()) {
-        std::printf("stored, but not replayed: %s\n", no.c_str());
-      } else {
-        std::printf("would hit: entry %s, exit %d (the %zu paths it used are unchanged)\n", cache::short_id(e.key, true).c_str(),
-                    e.exit_code, e.traced.size());
-      }
-      return 0;
-    }
-    if (!traced_near) {
-      traced_near = &e;
-      traced_diff = diff;
-    }
-  }
-  if (traced_near) {
-    std::printf("would miss; entry %s of this command used %zu paths, and %s is not as it was\n",
-                cache::short_id(traced_near->key, true).c_str(), traced_near->traced.size(),
-                printable(traced_diff).c_str());
-    return 0;
-  }
+  if (print_traced_verdict(store, key->ingredients, config.sandbox.cache_strategy, states, stats)) return 0;
   for (const auto& e : entries) {
     if (e.key != key->hex) continue;
     if (std::string no = cache::not_replayable_reason(e, config.sandbox.cache_strategy); !no.empty()) {

@@ -3,7 +3,8 @@
 // repetition opens the store afresh, as a new process would), with the
 // median time of each phase of a hit; then the same at 10,000 and 50,000
 // files. The API runs are not traced, so they are keyed on the whole
-// workspace (as under the microVM backend). With VG_BIN, also `vg exec` hits
+// workspace (as under the microVM backend) and use cache_strategy
+// aggressive, the only one that replays such runs. With VG_BIN, also `vg exec` hits
 // end to end (process start, config, risk analysis, cache) at each size:
 // those runs go through the namespace sandbox, are traced and are keyed on
 // the paths they used; with several binaries (an older build
@@ -62,6 +63,9 @@ ExecRequest request(const std::string& ws, const std::string& script, const std:
   r.key.workspace = ws;
   r.key.env = {"PATH=/usr/bin:/bin", "LANG=C"};
   r.key.salt = salt;
+  // Untraced runs are keyed on the whole workspace, which only aggressive
+  // stores and replays (a smart cache needs a complete trace).
+  r.strategy = vg::config::CacheStrategy::aggressive;
   return r;
 }
 
