@@ -1,6 +1,7 @@
 #include "router/json_read.hpp"
 
 #include <cstdlib>
+#include <unordered_set>
 
 namespace vg::router {
 namespace {
@@ -208,7 +209,26 @@ class Parser {
     }
   }
 
+  // True when `key` is already a member. Small objects are scanned; past
+  // k_scan members a set of the names keeps a large document linear.
+  static bool seen_before(const std::vector<std::pair<std::string, Json>>& members,
+                          std::unordered_set<std::string>& names, const std::string& key) {
+    constexpr std::size_t k_scan = 16;
+    if (members.size() <= k_scan) {
+      for (const auto& member : members) {
+        if (member.first == key) return true;
+      }
+      if (members.size() == k_scan) {
+        for (const auto& member : members) names.insert(member.first);
+        names.insert(key);
+      }
+      return false;
+    }
+    return !names.insert(key).second;
+  }
+
   bool object(Json& out, int depth) {
+    std::unordered_set<std::string> names;
     out.type = Json::Type::object;
     ++m_pos;
     skip_space();
@@ -219,8 +239,16 @@ class Parser {
     while (true) {
       skip_space();
       if (m_pos >= m_text.size() || m_text[m_pos] != '"') return fail("expected a member name");
+      std::size_t key_at = m_pos;
       std::string key;
       if (!string(key)) return false;
+      // Two members of one name are an error, never "the first (or last)
+      // wins": a reader that checks one and a program that acts on the
+      // other must not disagree about a document (an agent's tool call).
+      if (seen_before(out.members, names, key)) {
+        m_pos = key_at;
+        return fail("duplicate member \"" + key + "\"");
+      }
       skip_space();
       if (m_pos >= m_text.size() || m_text[m_pos] != ':') return fail("expected ':'");
       ++m_pos;

@@ -34,7 +34,8 @@ struct Json {
 };
 
 // Parse `text` as exactly one JSON value (surrounding whitespace allowed).
-// Errors read "line L, column C: what".
+// An object with two members of the same name is an error. Errors read
+// "line L, column C: what".
 Result<Json> parse_json(std::string_view text);
 
 }  // namespace vg::router

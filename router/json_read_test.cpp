@@ -39,5 +39,27 @@ TEST(JsonRead, ErrorsNameLineAndColumn) {
   EXPECT_FALSE(parse_json(std::string(100, '[')).ok());  // depth limit, no stack overflow
 }
 
+TEST(JsonRead, DuplicateMembersAreAnErrorAtAnyDepth) {
+  auto top = parse_json(R"({"command": "ls", "command": "rm -rf ~"})");
+  ASSERT_FALSE(top.ok());
+  EXPECT_NE(top.error().message.find("duplicate member \"command\""), std::string::npos) << top.error().message;
+  EXPECT_EQ(top.error().message.rfind("line 1, column 20:", 0), 0u) << top.error().message;
+  EXPECT_FALSE(parse_json(R"({"tool_input": {"command": "ls", "x": 1, "command": "id"}})").ok());
+  // The same name in sibling objects, or escaped differently but equal, is
+  // checked on the decoded name.
+  EXPECT_TRUE(parse_json(R"([{"a": 1}, {"a": 2}])").ok());
+  EXPECT_FALSE(parse_json(R"({"a": 1, "\u0061": 2})").ok());
+  // Past the scanned prefix too: each position of the repeat, in a large object.
+  for (int dup : {3, 15, 16, 17, 40}) {
+    std::string text = "{";
+    for (int i = 0; i < 50; ++i) text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+    text += "\"k" + std::to_string(dup) + "\": 0}";
+    EXPECT_FALSE(parse_json(text).ok()) << dup;
+  }
+  std::string distinct = "{";
+  for (int i = 0; i < 50; ++i) distinct += (i ? ", \"k" : "\"k") + std::to_string(i) + "\": 1";
+  EXPECT_TRUE(parse_json(distinct + "}").ok());
+}
+
 }  // namespace
 }  // namespace vg::router
