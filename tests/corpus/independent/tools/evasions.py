@@ -41,8 +41,8 @@ def w_printf_bash(c): return "printf '%s\\n' " + sq(c) + ' | bash'
 def w_heredoc(c): return "sh <<'EOF'\n" + c + '\nEOF'
 def w_b64(c): return 'echo ' + base64.b64encode(c.encode()).decode() + ' | base64 -d | sh'
 def w_b64_subst(c): return 'bash -c "$(echo ' + base64.b64encode(c.encode()).decode() + ' | base64 --decode)"'
-def w_subshell(c): return '(' + c + ')'
-def w_group(c): return '{ ' + c + '; }'
+def w_subshell(c): return '(' + c + ('\n)' if '\n' in c else ')')
+def w_group(c): return '{ ' + c + ('\n' if '\n' in c or c.endswith('&') else ';') + ' }'
 def w_cd_chain(c): return 'cd /tmp && ' + c
 def w_true_chain(c): return 'true; ' + c
 def w_ls_chain(c): return 'ls -la && ' + c + ' && echo done'

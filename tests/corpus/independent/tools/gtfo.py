@@ -6,6 +6,7 @@ write a system file; upload techniques send a secret; reverse shells point at a
 documentation address (198.51.100.0/24)."""
 import hashlib
 import re
+import shlex
 import subprocess
 
 import yaml
@@ -47,6 +48,15 @@ SHELL_RE = re.compile(r'/bin/sh(?:\s+-[ips]\b|\s+[0-9]?[<>]&[0-9]|\s+[0-9]?[<>]\
 # Payload positions where the replacement no longer parses as the tool expects
 # (an exec* that takes a program path, a terminal that takes a program, a crash hook).
 BROKEN = ['os.execl(', '.spawn("', 'pcntl_exec(', '(term "', 'set shell=', 'core_pattern']
+
+
+def parses(code):
+    """GTFOBins has a few entries with unbalanced quotes; those are left out."""
+    try:
+        shlex.split(code)
+        return True
+    except ValueError:
+        return False
 
 
 def pick(seq, key):
@@ -100,7 +110,7 @@ def rows():
     out = []
     seen = set()
     for name, fn, code in entries():
-        if code in seen:
+        if code in seen or not parses(code):
             continue
         seen.add(code)
         key = name + fn + code

@@ -67,7 +67,7 @@ def examples(page):
             yield src, inst(m.group(1), page)
 
 
-SKIP = re.compile(r'\.\.\.|^<|^tldr |\binteractive\b|history -c|YYYY|\bsudo (date|strace|nice)\b|/dev/tty|'
+SKIP = re.compile(r'\.\.\.|printf -v|^<|^tldr |\binteractive\b|history -c|YYYY|\bsudo (date|strace|nice)\b|/dev/tty|'
                   r'stash (clear|drop)|--delete|remote remove|gcloud auth|az login|aws configure|az interactive|'
                   r'http\.server|exec --interactive|psql --command|redis-cli (redis_command|-a)|hostname new|'
                   r'make install|cp --interactive|\$\(id|\bdocker build github|git grep .*rev-list|'
