@@ -9,9 +9,11 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <climits>
 #include <ctime>
 #include <cstdlib>
 #include <unordered_map>
+#include <utility>
 
 #include "config/fd_io.hpp"
 #include "config/files.hpp"
@@ -216,7 +218,7 @@ bool list_dir(int dfd, const std::string& rel, const std::vector<std::string>& e
     }
     if (is_secret_name(name, join(rel, name), exclude)) {
       r.matches.push_back(name);
-    } else if (type == DT_DIR && name != ".git") {
+    } else if (type == DT_DIR) {
       r.subdirs.push_back(name);
     }
   }
@@ -225,6 +227,81 @@ bool list_dir(int dfd, const std::string& rel, const std::vector<std::string>& e
   std::sort(r.matches.begin(), r.matches.end());
   std::sort(r.subdirs.begin(), r.subdirs.end());
   return ok;
+}
+
+// Every entry below directory `top` (at `path`) with its type:
+// `visit(dir_fd, name, path_of_entry, type)`. Directories that cannot be
+// opened are skipped (the walk that found the secrets covered them).
+template <typename Visit>
+void each_entry(int top, const std::string& path, Visit&& visit) {
+  std::vector<std::string> stack{""};
+  while (!stack.empty()) {
+    std::string rel = stack.back();
+    stack.pop_back();
+    // A fresh open, never a dup: a dup shares the directory's read offset.
+    UniqueFd fd(openat(top, rel.empty() ? "." : rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid()) continue;
+    int listing = dup(fd.get());
+    DIR* d = listing >= 0 ? fdopendir(listing) : nullptr;
+    if (!d) {
+      if (listing >= 0) close(listing);
+      continue;
+    }
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      unsigned char type = e->d_type;
+      if (type == DT_UNKNOWN) {
+        struct stat st{};
+        if (fstatat(fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+      }
+      std::string child = join(rel, name);
+      visit(fd.get(), name, path + "/" + child, type);
+      if (type == DT_DIR) stack.push_back(child);
+    }
+    closedir(d);
+  }
+}
+
+using Inode = std::pair<std::uint64_t, std::uint64_t>;
+
+// The inodes of the secret files (those inside a secret directory too)
+// that have another name somewhere: a hard link made before the run.
+std::vector<Inode> linked_secret_inodes(const std::vector<std::string>& paths) {
+  std::vector<Inode> out;
+  auto note = [&](const struct stat& st) {
+    if (S_ISREG(st.st_mode) && st.st_nlink > 1) out.emplace_back(st.st_dev, st.st_ino);
+  };
+  for (const auto& p : paths) {
+    struct stat st{};
+    if (lstat(p.c_str(), &st) != 0) continue;
+    note(st);
+    if (!S_ISDIR(st.st_mode)) continue;
+    UniqueFd dir(open(p.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir.valid()) continue;
+    each_entry(dir.get(), p, [&](int fd, const std::string& name, const std::string&, unsigned char type) {
+      struct stat inner{};
+      if (type == DT_REG && fstatat(fd, name.c_str(), &inner, AT_SYMLINK_NOFOLLOW) == 0) note(inner);
+    });
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A secret with other names (hard links: `ln .env notes.txt`) is hidden
+// under each of them. Finding them takes a stat of every file in the tree,
+// paid only while some secret has a second name.
+void add_hard_links(int root, const SecretWalk& w, SecretPaths& out) {
+  std::vector<Inode> inodes = linked_secret_inodes(out.paths);
+  if (inodes.empty()) return;
+  std::vector<std::string> more;
+  each_entry(root, w.root, [&](int fd, const std::string& name, const std::string& path, unsigned char type) {
+    struct stat st{};
+    if (type != DT_REG || fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_nlink < 2) return;
+    if (std::binary_search(inodes.begin(), inodes.end(), Inode(st.st_dev, st.st_ino))) more.push_back(path);
+  });
+  for (auto& p : more) out.paths.push_back(std::move(p));
 }
 
 }  // namespace
@@ -276,14 +353,22 @@ Result<SecretPaths> find_secret_paths(const SecretWalk& w) {
     } else {
       changed = true;
       std::string where = w.root + (rel.empty() ? "" : "/" + rel);
-      UniqueFd dfd(rel.empty() ? dup(root.get())
-                                       : openat(root.get(), rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      UniqueFd dfd(openat(root.get(), rel.empty() ? "." : rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (!dfd.valid() || fstat(dfd.get(), &st) != 0) {
         // Gone since its parent was listed, or not a directory any more
         // (the parent's ctime changed with it, so its next listing is
-        // fresh). One that vg may not open is covered whole.
-        if (errno == EACCES || errno == EPERM) out.unlisted.push_back(where);
+        // fresh). One that vg may not open is covered whole; one it cannot
+        // reach by path (nested past PATH_MAX) could not be covered at all.
+        if (errno == ENAMETOOLONG) {
+          return make_error(w.root + " has directories nested too deep to reach by path (" + rel.substr(0, 60) +
+                            "...): vg cannot hide what is in them, so the sandbox does not start");
+        }
+        if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP) out.unlisted.push_back(where);
         continue;
+      }
+      if (where.size() + NAME_MAX + 1 >= PATH_MAX) {
+        return make_error(w.root + " has directories nested too deep to cover by path (" + where.substr(0, 60) +
+                          "...): vg cannot hide what is in them, so the sandbox does not start");
       }
       r.dev = st.st_dev;
       r.ino = st.st_ino;
@@ -308,7 +393,9 @@ Result<SecretPaths> find_secret_paths(const SecretWalk& w) {
     now.emplace(rel, std::move(r));
   }
   if (!path.empty() && (changed || now.size() != old.size())) save_index(w.index_dir, path, key, now);
+  add_hard_links(root.get(), w, out);
   std::sort(out.paths.begin(), out.paths.end());
+  out.paths.erase(std::unique(out.paths.begin(), out.paths.end()), out.paths.end());
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Which paths of a tree a sandbox must cover before its command starts:
-// `.env*` at every depth (but inside .git) and the config's `exclude`
-// matches. Shared by the namespace and microVM backends.
+// `.env*` at every depth (.git too) and the config's `exclude`
+// matches, and any other name (hard link) of such a file. Shared by the
+// namespace and microVM backends.
 //
 // Listing every directory on every start costs about 1.7 us an entry, which
 // a tree the size of a node project pays in tens of milliseconds. So a walk

@@ -2,6 +2,7 @@
 // its index never makes it miss a secret added since the last walk.
 #include "sandbox/secret_walk.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -49,7 +51,7 @@ class SecretWalkTest : public ::testing::Test {
   SecretWalk m_walk;
 };
 
-TEST_F(SecretWalkTest, FindsEnvFilesAtEveryDepthButInsideGit) {
+TEST_F(SecretWalkTest, FindsEnvFilesAtEveryDepthGitIncluded) {
   touch(".env");
   touch("app/api/.env");
   touch("a/b/c/d/.env.production");
@@ -60,8 +62,45 @@ TEST_F(SecretWalkTest, FindsEnvFilesAtEveryDepthButInsideGit) {
   EXPECT_TRUE(found(s, ".env"));
   EXPECT_TRUE(found(s, "app/api/.env"));
   EXPECT_TRUE(found(s, "a/b/c/d/.env.production"));
+  EXPECT_TRUE(found(s, ".git/.env"));
+  EXPECT_TRUE(found(s, "src/.git/.env"));
   EXPECT_FALSE(found(s, "a/b/c/readme.md"));
-  EXPECT_EQ(s.paths.size(), 3u);
+  EXPECT_EQ(s.paths.size(), 5u);
+}
+
+TEST_F(SecretWalkTest, EveryOtherNameOfASecretFileIsFound) {
+  touch("app/.env");
+  touch("keys/id.pem");
+  touch("plain.txt");
+  fs::create_hard_link(m_ws + "/app/.env", m_ws + "/notes.txt");
+  fs::create_directories(m_ws + "/deep/er");
+  fs::create_hard_link(m_ws + "/keys/id.pem", m_ws + "/deep/er/copy");
+  m_walk.exclude = {"keys"};
+  auto s = walk();
+  EXPECT_TRUE(found(s, "notes.txt"));
+  EXPECT_TRUE(found(s, "deep/er/copy"));  // a file inside a hidden directory, linked outside it
+  EXPECT_FALSE(found(s, "plain.txt"));
+}
+
+TEST_F(SecretWalkTest, ATreeTooDeepToCoverIsAnError) {
+  std::string name(200, 'x');
+  fs::create_directories(m_ws + "/d");
+  // Deeper than PATH_MAX from the root: made by descending, as a path that long cannot be used whole.
+  int fd = open((m_ws + "/d").c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(fd, 0);
+  for (int i = 0; i < 25; ++i) {
+    ASSERT_EQ(mkdirat(fd, name.c_str(), 0755), 0);
+    int next = openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY);
+    close(fd);
+    fd = next;
+    ASSERT_GE(fd, 0);
+  }
+  close(fd);
+  auto r = find_secret_paths(m_walk);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("nested too deep"), std::string::npos) << r.error().message;
+  // GNU rm descends by descriptor, so it can remove what no path reaches.
+  ASSERT_EQ(std::system(("rm -rf '" + m_ws + "/d'").c_str()), 0);
 }
 
 TEST_F(SecretWalkTest, ExcludeNamesMatchAtAnyDepthAndPathsFromTheRoot) {

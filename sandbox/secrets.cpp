@@ -48,21 +48,24 @@ std::vector<std::string> vg_own_dirs() {
   return out;
 }
 
-std::string protected_workspace(const std::string& ws, const std::string& home) {
-  if (ws == "/") return "the root directory";
+WorkspaceVerdict classify_workspace(const std::string& ws, const std::string& home) {
+  using K = WorkspaceKind;
+  if (ws == "/") return {K::root, "the root directory"};
   for (const char* sys : {"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/dev",
                           "/proc", "/sys", "/run", "/root", "/snap", "/var/log", "/var/spool", "/var/mail",
                           "/var/lib/dpkg", "/var/lib/apt", "/var/lib/systemd", "/var/cache/apt"}) {
-    if (is_within(ws, sys)) return std::string("a system directory (") + sys + ")";
+    if (is_within(ws, sys)) return {K::system, std::string("a system directory (") + sys + ")"};
   }
   // /var itself, /var/lib, /var/cache; not a project kept below them
   // (/var/lib/jenkins/workspace/app).
   for (const char* sys : {"/var", "/var/lib", "/var/cache", "/home", "/tmp", "/srv", "/opt", "/mnt", "/media"}) {
-    if (ws == sys) return std::string("a system directory (") + sys + ")";
+    if (ws == sys) return {K::system, std::string("a system directory (") + sys + ")"};
   }
-  if (!home.empty() && is_within(home, ws)) return ws == home ? "the home directory" : "above the home directory";
+  if (!home.empty() && is_within(home, ws)) {
+    return {K::home, ws == home ? "the home directory" : "above the home directory"};
+  }
   for (const auto& own : vg_own_dirs()) {
-    if (is_within(own, ws)) return "a directory that holds vg's own files (" + own + ")";
+    if (is_within(own, ws)) return {K::vg_files, "a directory that holds vg's own files (" + own + ")"};
   }
   return {};
 }

@@ -17,9 +17,27 @@ const std::vector<std::string>& home_secret_paths();
 // as real paths.
 std::vector<std::string> vg_own_dirs();
 
-// Why `ws` may not be a writable workspace, as "the home directory", "a
-// system directory (/etc)"; "" when it may. `home` is the user's real home.
-std::string protected_workspace(const std::string& ws, const std::string& home);
+// What a workspace is, for what the sandbox may show and write of it.
+enum class WorkspaceKind {
+  project,   // a writable workspace
+  root,      // "/"
+  system,    // a system directory (/etc, /usr/lib, /var, /tmp, /root...)
+  home,      // the home directory or one above it
+  vg_files,  // a directory that holds vg's own files
+};
+
+struct WorkspaceVerdict {
+  WorkspaceKind kind = WorkspaceKind::project;
+  std::string why;  // "the home directory", "a system directory (/etc)"; "" for a project
+};
+
+// Classify `ws`; `home` is the user's real home.
+WorkspaceVerdict classify_workspace(const std::string& ws, const std::string& home);
+
+// Why `ws` may not be a writable workspace ("" when it may).
+inline std::string protected_workspace(const std::string& ws, const std::string& home) {
+  return classify_workspace(ws, home).why;
+}
 
 // True when `p` is `root` or below it (both absolute, without trailing '/').
 bool is_within(const std::string& p, const std::string& root);

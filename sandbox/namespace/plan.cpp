@@ -169,6 +169,18 @@ Result<void> set_ids(Plan& plan, const std::string& user) {
   return {};
 }
 
+// Whether the plan shows `path` already: a system directory, /proc, /dev
+// or the sandbox's /tmp.
+bool already_mounted(const Plan& plan, const std::string& path) {
+  for (const auto& op : plan.mounts) {
+    if ((op.kind == Kind::bind_ro || op.kind == Kind::proc || op.kind == Kind::tmpfs || op.kind == Kind::scratch) &&
+        is_within(path, op.target)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Whether every directory from / down to `path` lets others search it (the
 // sandbox of a root vg runs as an id that owns none of them).
 bool others_can_enter(const std::string& path) {
@@ -242,26 +254,35 @@ Result<Plan> make_plan(const Spec& spec) {
     if (plan.maps_by_parent) op.tree = static_cast<int>(plan.tree_count++);
     return op;
   };
-  std::string why_not = protected_workspace(ws, real_home);
+  WorkspaceVerdict verdict = classify_workspace(ws, real_home);
+  const std::string& why_not = verdict.why;
   bool ws_shown = true;  // the host's workspace is seen in the sandbox
   if (ws == "/") {
     ws_shown = false;
     // The sandbox's own root: its system directories, nothing else of the host.
     plan.notes.push_back("/ is the root directory, not a project: the command runs in the sandbox's own root, "
                          "which has the system directories and nothing else of the host");
-  } else if (!why_not.empty() && plan.maps_by_parent && !others_can_enter(ws)) {
+  } else if (verdict.kind == WorkspaceKind::system && already_mounted(plan, ws)) {
+    // /etc, /usr/lib: seen as every system directory is (read-only); /tmp,
+    // /proc, /dev: the sandbox's own. Nothing more of the host is lent.
     ws_shown = false;
-    // Root's own (/root, a 0700 directory): the sandbox's id may not enter
-    // it, and it is no project to lend. An empty place stands in for it.
+    plan.notes.push_back(ws + " is " + why_not + ", not a project: the command sees it as the sandbox shows " +
+                         "it (a system directory read-only; /tmp, /proc and /dev its own), and nothing it writes " +
+                         "there reaches the host");
+  } else if (verdict.kind == WorkspaceKind::system || (!why_not.empty() && plan.maps_by_parent && !others_can_enter(ws))) {
+    ws_shown = false;
+    // /var, /home, /root: no project to lend, and too much of the host to
+    // walk for secrets on every start. An empty place stands in for it.
     trees.push_back({Kind::tmpfs, "", ws,
                      "mode=0700,size=1m,uid=" + std::to_string(plan.inner_uid) + ",gid=" + std::to_string(plan.inner_gid),
                      -1});
-    plan.notes.push_back(ws + " is " + why_not + ", not a project, and not open to others: the command runs in " +
-                         "an empty directory in its place, and nothing it writes there is kept");
+    plan.notes.push_back(ws + " is " + why_not + ", not a project: the command runs in an empty directory in " +
+                         "its place, and nothing it writes there is kept");
   } else if (!why_not.empty()) {
-    // Seen through an overlay that is never committed (not idmapped: only
-    // what permission bits give everyone is readable; and through an
-    // overlay a host socket cannot be connected to, as through a bind).
+    // The home (or above it), vg's files: seen through an overlay that is
+    // never committed (not idmapped: only what permission bits give
+    // everyone is readable; and through an overlay a host socket cannot be
+    // connected to, as through a bind), its secrets hidden.
     std::string reason = ws + " is " + why_not + ", not a project: nothing is written there";
     plan.layers.push_back({ws, ws, reason});
     trees.push_back({Kind::overlay, host(ws), ws, "", static_cast<int>(plan.layers.size() - 1)});

@@ -87,17 +87,35 @@ TEST_F(PlanTest, DefaultsRunAsNobodyWithEveryNamespace) {
 }
 
 TEST_F(PlanTest, SystemHomeAndRootDirectoriesAreNeverAWritableWorkspace) {
-  // Seen through an overlay that is never committed (a read-only bind would
-  // let the command connect to the host's sockets there), not idmapped.
-  auto expect_refused = [&](const std::string& dir) {
+  auto plan_in = [&](const std::string& dir) {
     spec.workspace = dir;
     spec.cwd = dir;
-    auto p = plan_ok();
+    return plan_ok();
+  };
+  // A system directory the sandbox shows anyway (read-only, or its own):
+  // nothing more of the host, nothing committed.
+  for (std::string dir : {"/etc", "/usr/lib", "/tmp", "/proc"}) {
+    auto p = plan_in(dir);
+    EXPECT_TRUE(p.layers.empty()) << dir;
+    EXPECT_EQ(find(p, MountOp::Kind::overlay, dir), nullptr) << dir;
+    ASSERT_FALSE(p.notes.empty()) << dir;
+    EXPECT_NE(p.notes.back().find("not a project"), std::string::npos) << p.notes.back();
+  }
+  // Other system directories: an empty place stands in.
+  for (std::string dir : {"/root", "/var", "/home"}) {
+    auto p = plan_in(dir);
+    EXPECT_TRUE(p.layers.empty()) << dir;
+    EXPECT_NE(find(p, MountOp::Kind::tmpfs, dir), nullptr) << dir;
+    ASSERT_FALSE(p.notes.empty()) << dir;
+    EXPECT_NE(p.notes.back().find("empty directory"), std::string::npos) << p.notes.back();
+  }
+  // The home directory and a directory above it: seen through an overlay
+  // that is never committed, not idmapped.
+  auto expect_refused = [&](const std::string& dir) {
+    auto p = plan_in(dir);
     if (p.layers.empty() && getuid() == 0) {
-      // Root's own directory, closed to others: an empty place instead.
+      // Closed to others (mkdtemp's 0700), as root: an empty place instead.
       EXPECT_NE(find(p, MountOp::Kind::tmpfs, dir), nullptr) << dir;
-      ASSERT_FALSE(p.notes.empty()) << dir;
-      EXPECT_NE(p.notes.back().find("empty directory"), std::string::npos) << p.notes.back();
       return;
     }
     ASSERT_EQ(p.layers.size(), 1u) << dir;
@@ -108,8 +126,6 @@ TEST_F(PlanTest, SystemHomeAndRootDirectoriesAreNeverAWritableWorkspace) {
     ASSERT_FALSE(p.notes.empty()) << dir;
     EXPECT_NE(p.notes.back().find("refused and kept aside"), std::string::npos) << p.notes.back();
   };
-  for (std::string dir : {"/etc", "/usr/lib", "/root", "/var", "/tmp"}) expect_refused(dir);
-  // The home directory and a directory above it.
   expect_refused(home);
   expect_refused(home.substr(0, home.rfind('/')));
   // The root: no workspace mount at all, the sandbox's own root.

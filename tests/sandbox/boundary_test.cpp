@@ -481,6 +481,19 @@ TEST_F(EnvFiles, WithoutExcludeEnvFilesAtEveryDepthReadEmpty) {
   EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
 }
 
+TEST_F(EnvFiles, ASecretsOtherNamesAndSecretsInsideGitReadEmpty) {
+  // A hard link made before the run is the same file under a name no
+  // pattern matches; `.git` is walked like the rest.
+  write_file(ws + "/.env.local", "TOKEN=SECRET-1\n");
+  std::filesystem::create_hard_link(ws + "/.env.local", ws + "/notes.txt");
+  std::filesystem::create_directories(ws + "/.git/sub");
+  write_file(ws + "/.git/sub/.env", "TOKEN=SECRET-2\n");
+  write_file(ws + "/readme", "visible\n");
+  Ran r = sandbox({"/bin/sh", "-c", "cat notes.txt .git/sub/.env readme; echo done"});
+  EXPECT_NE(r.out.find("visible"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
+}
+
 TEST_F(EnvFiles, AnEnvFileAddedBetweenTwoRunsIsHiddenInTheSecond) {
   // The walk is remembered between runs; the second must not trust it for
   // a directory that changed since.
