@@ -123,6 +123,7 @@ struct Audit {
   std::string path;                  // empty = $XDG_STATE_HOME/vg/audit.jsonl
   std::uint64_t max_size = 10ull << 20;  // rotate past this many bytes
   int keep = 3;                      // rotated files kept
+  bool required = false;             // refuse to run a command whose record cannot be written
 };
 
 struct Hooks {

@@ -76,6 +76,7 @@ std::vector<KeyInfo> make_all() {
     {"audit.path", [](const Config& c) { return text(c.audit.path); }},
     {"audit.max_size", [](const Config& c) { return size(c.audit.max_size); }},
     {"audit.keep", [](const Config& c) { return number(std::to_string(c.audit.keep)); }},
+    {"audit.required", [](const Config& c) { return boolean(c.audit.required); }},
     {"hooks.on_missing", [](const Config& c) { return text(c.hooks.on_missing); }},
     {"microvm.accel", [](const Config& c) { return text(c.microvm.accel); }},
     {"microvm.memory", [](const Config& c) { return size(c.microvm.memory); }},

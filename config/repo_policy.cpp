@@ -156,6 +156,9 @@ class Tightener {
     unchanged("audit.path", [&] { m_cand.audit.path = m_base.audit.path; });
     unchanged("audit.max_size", [&] { m_cand.audit.max_size = m_base.audit.max_size; });
     unchanged("audit.keep", [&] { m_cand.audit.keep = m_base.audit.keep; });
+    // A repository may ask for every command to be recorded, never waive it.
+    scalar("audit.required", !m_cand.audit.required && m_base.audit.required,
+           [&] { m_cand.audit.required = m_base.audit.required; });
     unchanged("mock.exit_code", [&] { m_cand.mock.exit_code = m_base.mock.exit_code; });
     unchanged("mock.stdout_text", [&] { m_cand.mock.stdout_text = m_base.mock.stdout_text; });
     unchanged("mock.stderr_text", [&] { m_cand.mock.stderr_text = m_base.mock.stderr_text; });

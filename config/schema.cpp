@@ -315,6 +315,7 @@ class Applier : public NodeReader {
       if (key == "path") a.path = path_value(v, p);
       else if (key == "max_size") a.max_size = size(v, p);
       else if (key == "keep") a.keep = static_cast<int>(integer(v, p, 0, 1000));
+      else if (key == "required") a.required = boolean(v, p);
       else unknown_key(key_node, key, "audit", k_audit_keys);
     });
   }

@@ -39,7 +39,7 @@ inline const std::vector<std::string> k_volume_keys{"source", "target", "mode"};
 inline const std::vector<std::string> k_bind_mount_keys{"host_path", "container_path", "read_only"};
 inline const std::vector<std::string> k_mock_keys{"exit_code", "stdout_text", "stderr_text", "fail_start", "record_path"};
 inline const std::vector<std::string> k_rules_keys{"paths", "disable"};
-inline const std::vector<std::string> k_audit_keys{"path", "max_size", "keep"};
+inline const std::vector<std::string> k_audit_keys{"path", "max_size", "keep", "required"};
 inline const std::vector<std::string> k_hooks_keys{"on_missing"};
 inline const std::vector<std::string> k_microvm_keys{"accel", "memory", "pool_size"};
 

@@ -103,6 +103,15 @@ Result<void> append_line(const std::string& path, const std::string& line, std::
   return e;
 }
 
+Result<void> check_appendable(const std::string& path) {
+  auto lock = FileLock::acquire(path + ".lock");
+  if (!lock) return lock.error();
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error(sys_error("open", path));
+  ::close(fd);
+  return {};
+}
+
 Result<AuditRecord> parse_audit_line(const std::string& line) {
   auto parsed = parse_json(line);
   if (!parsed) return parsed.error();

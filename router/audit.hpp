@@ -51,6 +51,12 @@ std::string to_json_line(const AuditRecord& r);
 // terminated first so that the new line stays whole.
 Result<void> append_line(const std::string& path, const std::string& line, std::uint64_t max_size, int keep);
 
+// Check that a line could be appended to the log at `path` now: its lock
+// and the file itself open for writing (both created when missing). The
+// Error names the call and the path (a read-only file system, a full disk
+// at the open, a directory in the way).
+Result<void> check_appendable(const std::string& path);
+
 // What reading the log found.
 struct AuditRead {
   std::vector<AuditRecord> records;

@@ -119,8 +119,9 @@ class ExecRun {
     // read before the run rather than after it, where they add to the wait.
     m_time_text = router::rfc3339_ms(m_started_wall_ms);
     m_user = user_name();
+    if (audit_unavailable()) return exit_code::k_refused;
     int code = carry_out();
-    record(code);
+    if (!record(code) && m_config.audit.required && code == 0) code = exit_code::k_internal;
     return code;
   }
 
@@ -308,7 +309,20 @@ class ExecRun {
     return exit_code::k_sandbox_unavailable;
   }
 
-  void record(int code) {
+  // audit.required: a command vg cannot record is not run (auditd's
+  // disk_error_action, for this one command). Checked before it runs.
+  bool audit_unavailable() const {
+    if (!m_config.audit.required || m_decision.route == router::Route::refuse) return false;
+    auto ready = router::check_appendable(router::audit_path(m_config));
+    if (ready) return false;
+    std::fprintf(stderr, "vg: error: the audit log cannot be written: %s\n", printable(ready.error().message).c_str());
+    std::fprintf(stderr, "vg: the command was not run: audit.required is true (make the log's directory writable, "
+                         "or point audit.path elsewhere)\n");
+    return true;
+  }
+
+  // Append the run's record; false (after saying so) when it could not be.
+  bool record(int code) {
     router::AuditRecord r;
     r.time = m_time_text;
     r.user = m_user;
@@ -329,7 +343,14 @@ class ExecRun {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started).count();
     auto written = router::append_line(router::audit_path(m_config), router::to_json_line(r),
                                        m_config.audit.max_size, m_config.audit.keep);
-    if (!written) std::fprintf(stderr, "vg: warning: audit log not written: %s\n", written.error().message.c_str());
+    if (written) return true;
+    if (m_config.audit.required) {
+      std::fprintf(stderr, "vg: error: the command ran, but its audit record was not written: %s\n",
+                   written.error().message.c_str());
+    } else {
+      std::fprintf(stderr, "vg: warning: audit log not written: %s\n", written.error().message.c_str());
+    }
+    return false;
   }
 
   Context& m_ctx;

@@ -17,6 +17,7 @@
 #include "config/result.hpp"
 #include "router/audit.hpp"
 #include "router/files.hpp"
+#include "router/writable.hpp"
 #include "vg/command.hpp"
 #include "vg/context.hpp"
 
@@ -77,6 +78,9 @@ std::string network_text(const router::AuditRecord& r) {
   return text + "  <- " + r.command;
 }
 
+// "[claude-code] " before an agent's tool call; "" for other records.
+std::string agent_prefix(const router::AuditRecord& r) { return r.agent.empty() ? "" : "[" + r.agent + "] "; }
+
 void print_row(const router::AuditRecord& r, const Style& st) {
   std::string time = r.time.substr(0, 19);
   if (time.size() > 10) time[10] = ' ';
@@ -86,7 +90,7 @@ void print_row(const router::AuditRecord& r, const Style& st) {
   std::string ms = network ? "" : std::to_string(static_cast<long>(r.duration_ms + 0.5));
   std::printf("%-19s  %s%-7s%s  %s%-8s%s  %4s  %7s  %s\n", time.c_str(), st.on(route_colour(r.route)), route.c_str(),
               st.off(), st.on(level_colour(r.level)), config::to_string(r.level), st.off(), exit.c_str(), ms.c_str(),
-              one_line(network ? network_text(r) : r.command, 100).c_str());
+              one_line(network ? network_text(r) : agent_prefix(r) + r.command, 100).c_str());
 }
 
 bool wanted(const router::AuditRecord& r, const std::optional<config::Level>& min_level) {
@@ -166,6 +170,14 @@ int show_log(Context& ctx, const LogOptions& o) {
   }
   const char* no_colour = std::getenv("NO_COLOR");
   Style st{::isatty(STDOUT_FILENO) == 1 && !(no_colour && *no_colour)};
+  if (missing) {
+    // "Nothing has run yet" only when something could have been recorded.
+    std::string cannot = router::uncreatable_reason(path);
+    if (!cannot.empty()) {
+      throw Fatal(exit_code::k_internal, "there is no audit log at " + path + ", and vg cannot make one: " + cannot +
+                                             "; runs are not being recorded (point audit.path at a writable place)");
+    }
+  }
   if (missing && !o.follow) {
     std::fprintf(stderr, "vg: the audit log %s is empty (nothing has run through vg yet)\n", path.c_str());
     return 0;
