@@ -69,6 +69,9 @@ std::string to_json_line(const AuditRecord& r) {
   w.key("exit_code").value(r.exit_code);
   // Whole milliseconds: the log is for people and scripts, not profiling.
   w.key("duration_ms").value(static_cast<std::int64_t>(std::llround(r.duration_ms)));
+  if (!r.agent.empty()) {
+    w.key("agent").value(r.agent).key("session").value(r.session).key("tool_use").value(r.tool_use);
+  }
   w.end_object();
   return w.str() + "\n";
 }
@@ -156,6 +159,9 @@ Result<AuditRecord> parse_audit_line(const std::string& line) {
   r.method = j.get_string("method");
   r.host = j.get_string("host");
   if (const Json* v = j.get("port"); v && v->is_number()) r.port = static_cast<int>(v->number);
+  r.agent = j.get_string("agent");
+  r.session = j.get_string("session");
+  r.tool_use = j.get_string("tool_use");
   return r;
 }
 

@@ -37,6 +37,11 @@ struct AuditRecord {
   std::string method;         // CONNECT, GET, ...
   std::string host;
   int port = 0;
+  // An AI coding agent's tool call (vg/cmd_agent_hook.cpp): which harness
+  // asked, and its ids for the session and the call.
+  std::string agent;     // "claude-code", "codex", "gemini", "cursor"; "" for others
+  std::string session;   // the agent's session id (Cursor: conversation_id)
+  std::string tool_use;  // the tool call's id (Cursor: generation_id)
 };
 
 // Return the log file for `config`: audit.path, else $XDG_STATE_HOME/vg/audit.jsonl.

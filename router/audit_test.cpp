@@ -43,6 +43,20 @@ TEST(Audit, RecordRoundTripsThroughOneLine) {
   EXPECT_NE(r->command.find("\xef\xbf\xbd"), std::string::npos) << "invalid UTF-8 becomes U+FFFD";
 }
 
+TEST(Audit, AnAgentsToolCallKeepsItsHarnessAndIds) {
+  AuditRecord a = sample(0);
+  a.agent = "claude-code";
+  a.session = "abc123";
+  a.tool_use = "toolu_01ABC123";
+  auto r = parse_audit_line(to_json_line(a));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->agent, "claude-code");
+  EXPECT_EQ(r->session, "abc123");
+  EXPECT_EQ(r->tool_use, "toolu_01ABC123");
+  // A record of no agent has none of the three members.
+  EXPECT_EQ(to_json_line(sample(0)).find("\"agent\""), std::string::npos);
+}
+
 TEST(Audit, BadLinesAreSkippedWithTheirLineNumber) {
   std::string good = to_json_line(sample(1));
   std::string text = good + "{not json\n" + "\n" + "[1,2]\n" + good + "{\"time\":\"x\",\"route\":\"host\"}";

@@ -43,7 +43,7 @@ TEST(JsonRead, DuplicateMembersAreAnErrorAtAnyDepth) {
   auto top = parse_json(R"({"command": "ls", "command": "rm -rf ~"})");
   ASSERT_FALSE(top.ok());
   EXPECT_NE(top.error().message.find("duplicate member \"command\""), std::string::npos) << top.error().message;
-  EXPECT_EQ(top.error().message.rfind("line 1, column 20:", 0), 0u) << top.error().message;
+  EXPECT_EQ(top.error().message.rfind("line 1, column 19:", 0), 0u) << top.error().message;
   EXPECT_FALSE(parse_json(R"({"tool_input": {"command": "ls", "x": 1, "command": "id"}})").ok());
   // The same name in sibling objects, or escaped differently but equal, is
   // checked on the decoded name.

@@ -221,7 +221,7 @@ int plan_line(Context& ctx, const HookOptions& opts) {
 
 void register_hook(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<HookOptions>();
-  auto* hook = app.add_subcommand("hook", "Internals of the interactive shell hook (see 'vg init')");
+  auto* hook = shared_subcommand(app, "hook", "Hooks: the interactive shell's (plan, see 'vg init') and AI coding agents' (see 'vg connect')");
   hook->require_subcommand(1);
   auto* plan = hook->add_subcommand("plan", "Plan one typed line: native, wrap, ask or refuse");
   plan->add_option("--shell", opts->shell, "bash, zsh or fish")->required();

@@ -1,5 +1,6 @@
 #include "vg/command.hpp"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstring>
 
@@ -18,6 +19,13 @@ std::vector<RegisteredCommand> registered_commands() {
   std::sort(commands.begin(), commands.end(),
             [](const RegisteredCommand& a, const RegisteredCommand& b) { return std::strcmp(a.name, b.name) < 0; });
   return commands;
+}
+
+CLI::App* shared_subcommand(CLI::App& app, const char* name, const char* description) {
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (sub->get_name() == name) return sub;
+  }
+  return app.add_subcommand(name, description);
 }
 
 }  // namespace vg

@@ -27,4 +27,9 @@ struct RegisteredCommand {
 // Every registered subcommand, sorted by name.
 std::vector<RegisteredCommand> registered_commands();
 
+// Return the subcommand `name` of `app`, added with `description` when no
+// file added it yet: several files may register under one name (`vg hook`
+// holds the shell hook's `plan` and the agents' entries), in either order.
+CLI::App* shared_subcommand(CLI::App& app, const char* name, const char* description);
+
 }  // namespace vg
