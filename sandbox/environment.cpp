@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 namespace vg::sandbox {
 
@@ -33,6 +34,40 @@ bool url_with_password(const std::string& value) {
   return colon != std::string::npos && colon < at && colon + 1 < at;
 }
 
+// One '_'-separated part of a name marks a secret: DB_PASS, MYSQL_PWD,
+// PGPASS, GITHUB_PAT, SENTRY_DSN (its URL holds a key), STRIPE_SK,
+// SLACK_WEBHOOK_URL, CI_JOB_JWT, LDAP_BIND_PW, DB_CONNECTION_STRING.
+bool secret_part(const std::string& part) {
+  static const char* const k_parts[] = {"PASS", "PWD",     "PW",         "PGPASS",  "PAT",        "DSN",
+                                        "SK",   "JWT",     "NETRC",      "WEBHOOK", "CONNECTION", "CONNSTR",
+                                        "PASSPHRASE", "PASSCODE", "PASSPHRASES"};
+  for (const char* p : k_parts) {
+    if (part == p) return true;
+  }
+  return false;
+}
+
+// A value that is a credential whatever its name: a key-value connection
+// string with a password (Server=..;Password=..), a URL query's password,
+// a private key, or a token in a well-known format.
+bool secret_value(const std::string& value) {
+  std::string v;
+  v.reserve(value.size());
+  for (char c : value) v.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* key : {"password=", "passwd=", "pwd="}) {
+    for (auto at = v.find(key); at != std::string::npos; at = v.find(key, at + 1)) {
+      if (at == 0 || std::string_view(";?& ").find(v[at - 1]) != std::string_view::npos) return true;
+    }
+  }
+  static const char* const k_prefixes[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-",
+                                           "xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-", "sk-ant-", "npm_"};
+  for (const char* p : k_prefixes) {
+    if (value.rfind(p, 0) == 0 && value.size() > std::string_view(p).size() + 15) return true;
+  }
+  if (value.rfind("AKIA", 0) == 0 && value.size() == 20) return true;
+  return value.find("-----BEGIN") != std::string::npos && value.find("PRIVATE KEY") != std::string::npos;
+}
+
 }  // namespace
 
 bool looks_secret(const std::string& name, const std::string& value) {
@@ -42,7 +77,15 @@ bool looks_secret(const std::string& name, const std::string& value) {
   for (const char* m : k_marks) {
     if (n.find(m) != std::string::npos) return true;
   }
-  return url_with_password(value);
+  if (n != "PWD") {
+    for (std::size_t at = 0; at <= n.size();) {
+      std::size_t end = n.find('_', at);
+      if (end == std::string::npos) end = n.size();
+      if (secret_part(n.substr(at, end - at))) return true;
+      at = end + 1;
+    }
+  }
+  return url_with_password(value) || secret_value(value);
 }
 
 std::vector<std::string> sandbox_environment(const std::vector<std::string>& env, const config::EnvPolicy& policy,

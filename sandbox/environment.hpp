@@ -1,9 +1,11 @@
 #pragma once
 // The environment a sandboxed command gets: the caller's, less its secrets.
 // A variable is a secret when its name says so (it contains KEY, SECRET,
-// TOKEN, PASSWORD, PASSWD, CREDENTIAL, PRIVATE, AUTH or SESSION, as in
-// AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, GOOGLE_APPLICATION_CREDENTIALS) or
-// its value does (a URL with a password: DATABASE_URL=postgres://u:pw@h/db).
+// TOKEN, PASSWORD, PASSWD, CREDENTIAL, PRIVATE, AUTH, SESSION or COOKIE, as
+// in AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN, GOOGLE_APPLICATION_CREDENTIALS, or
+// has a part such as PASS, PWD, PW, PAT, JWT, DSN, SK, WEBHOOK: DB_PASS,
+// MYSQL_PWD, GITHUB_PAT, SENTRY_DSN) or its value does (a URL or connection
+// string with a password, a private key, a token in a known format).
 // `sandbox.env.pass` lets names through, `sandbox.env.drop` withholds more.
 
 #include <string>

@@ -40,6 +40,28 @@ TEST(SandboxEnvironment, SecretsAreWithheldAndOrdinaryVariablesPass) {
   }
 }
 
+TEST(SandboxEnvironment, OtherSpellingsOfSecretsAreWithheld) {
+  // Names and values an adversarial pass found passed through.
+  for (const char* kv : {"MYSQL_PWD=x", "DB_PASS=x", "DB_PWD=x", "PGPASS=x", "SMTP_PASS=x", "LDAP_BIND_PW=x",
+                         "PASSPHRASE=x", "GPG_PASSPHRASE=x", "JWT=x", "CI_JOB_JWT=x", "PAT=x", "GITHUB_PAT=x",
+                         "SENTRY_DSN=https://abc@o1.ingest.sentry.io/1", "SLACK_WEBHOOK_URL=https://hooks.slack.com/x",
+                         "STRIPE_SK=x", "NETRC=x", "DB_CONNECTION_STRING=Server=db;User Id=u;Password=S",
+                         "JDBC_URL=jdbc:postgresql://h/db?user=u&password=S",
+                         "DATABASE_URL=postgres://h/db?password=S", "ANYTHING=ghp_0123456789abcdefABCDEF0123456789abcd",
+                         "X=-----BEGIN OPENSSH PRIVATE KEY-----\nabc", "ID=AKIAIOSFODNN7EXAMPLE"}) {
+    std::string s = kv;
+    auto eq = s.find('=');
+    EXPECT_TRUE(looks_secret(s.substr(0, eq), s.substr(eq + 1))) << kv;
+  }
+  for (const char* kv : {"PWD=/work", "OLDPWD=/", "PATH=/bin", "COMPASS_DIR=x", "BYPASS_CACHE=1", "DISK=/dev/sda",
+                         "SKIP=1", "PATTERN=x", "DSNAME=x", "TASK=build", "PASSENGER=1x", "CONNECT_TIMEOUT=3",
+                         "URL=https://example.com/?page=2", "NODE_OPTIONS=--max-old-space-size=4096"}) {
+    std::string s = kv;
+    auto eq = s.find('=');
+    EXPECT_FALSE(looks_secret(s.substr(0, eq), s.substr(eq + 1))) << kv;
+  }
+}
+
 TEST(SandboxEnvironment, PassAndDropPatternsDecide) {
   config::EnvPolicy policy;
   policy.pass = {"NPM_TOKEN"};
