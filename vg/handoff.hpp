@@ -1,14 +1,15 @@
 #pragma once
 // `vg` and `vg-full`: the same program, built twice. `vg` leaves out the
 // result cache (RocksDB) so that the command-by-command path starts fast;
-// whatever needs the cache continues in `vg-full`, installed beside it.
+// whatever needs the cache continues in `vg-full`, installed in libexec/vg/.
 
 #include <string>
 #include <vector>
 
 namespace vg {
 
-// The `vg-full` beside the running executable.
+// The `vg-full` of this tree: libexec/vg/ when installed, beside vg in a
+// build tree (config/install_layout.hpp).
 std::string full_binary_path();
 
 // Replace this process by `vg-full` with the same arguments (argv[0] is

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/files.hpp"
+#include "config/install_layout.hpp"
 #include "config/load.hpp"
 #include "config/sha256.hpp"
 #include "sandbox/microvm/cpio.hpp"
@@ -33,11 +34,6 @@ constexpr const char* k_manifest = "manifest";
 bool exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
-}
-
-std::string self_dir() {
-  std::string p = read_link("/proc/self/exe");
-  return p.empty() ? p : parent_dir(p);
 }
 
 std::int64_t mtime_ns(const struct stat& st) {
@@ -275,14 +271,7 @@ Result<Assets> verify(const std::string& dir, const std::string& version) {
 
 std::string find_agent() {
   if (const char* env = std::getenv("VG_GUEST_AGENT"); env && *env) return env;
-  std::string here = self_dir();
-  for (const std::string& p : {here + "/vg-guest", here + "/../lib/vg/vg-guest", here + "/../guest/vg-guest"}) {
-    if (exists(p)) return p;
-  }
-#ifdef VG_GUEST_AGENT_PATH
-  if (exists(VG_GUEST_AGENT_PATH)) return VG_GUEST_AGENT_PATH;
-#endif
-  return "";
+  return config::find_helper("vg-guest");
 }
 
 AssetOptions default_asset_options() {
@@ -295,7 +284,7 @@ AssetOptions default_asset_options() {
 
 Result<std::string> asset_version(const AssetOptions& o) {
   if (o.agent.empty()) {
-    return make_error("the guest agent vg-guest was not found beside vg (build the 'vg-guest' target, or set VG_GUEST_AGENT)");
+    return make_error("the guest agent vg-guest was not found in libexec/vg beside vg (build the 'vg-guest' target, or set VG_GUEST_AGENT)");
   }
   config::Sha256 h;
   h.update(k_format);

@@ -6,15 +6,15 @@
 #include <cerrno>
 #include <cstring>
 
-#include "config/files.hpp"
+#include "config/install_layout.hpp"
 
 namespace vg {
 
 std::string full_binary_path() {
-  std::string path = read_link("/proc/self/exe");
-  if (path.empty()) return "vg-full";
-  auto slash = path.rfind('/');
-  return (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "vg-full";
+  if (std::string found = config::find_helper("vg-full"); !found.empty()) return found;
+  // Not found: name where it belongs in an installed tree.
+  std::string dir = config::exe_dir();
+  return dir.empty() ? "vg-full" : dir + "/../libexec/vg/vg-full";
 }
 
 std::string exec_full(const std::vector<std::string>& argv) {
