@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <limits.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,6 +19,7 @@
 #include "config/load.hpp"
 #include "config/result.hpp"
 #include "config/sha256.hpp"
+#include "config/suggest.hpp"
 #include "config/trust.hpp"
 #include "config/yaml_file.hpp"
 #include "vg/command.hpp"
@@ -174,6 +176,28 @@ int untrust(const std::string& path) {
   return 0;
 }
 
+// `vg config get KEY`: the effective value, and on a terminal where it came
+// from; a pipe gets the bare value, for scripts.
+int get_key(const Context& ctx, const std::string& key) {
+  const config::KeyInfo* info = config::find_key(key);
+  if (!info) {
+    std::vector<std::string> names;
+    for (const auto& k : config::all_keys()) names.emplace_back(k.path);
+    std::string hint = nearest(key, names);
+    throw Fatal(exit_code::k_usage, "unknown config key '" + key + "'" +
+                                        (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (see 'vg config show')");
+  }
+  config::Config c = load_or_die(ctx);
+  std::string value = config::to_text(info->get(c));
+  if (::isatty(STDOUT_FILENO)) {
+    auto origin = c.origins.find(key);
+    std::printf("%s  (%s)\n", value.c_str(), origin == c.origins.end() ? "default" : origin->second.to_string().c_str());
+  } else {
+    std::printf("%s\n", value.c_str());
+  }
+  return 0;
+}
+
 void register_config(CLI::App& app, Context& ctx) {
   auto* cfg = app.add_subcommand("config", "Show, check and trust the layered configuration");
   cfg->require_subcommand(1);
@@ -187,6 +211,11 @@ void register_config(CLI::App& app, Context& ctx) {
     else show_text(c);
     ctx.exit_code = 0;
   });
+
+  auto key = std::make_shared<std::string>();
+  auto* get = cfg->add_subcommand("get", "Print the effective value of KEY and where it came from");
+  get->add_option("key", *key, "A dotted key, e.g. sandbox.mode (see 'vg config show')")->required();
+  get->callback([&ctx, key] { ctx.exit_code = get_key(ctx, *key); });
 
   auto* defaults = cfg->add_subcommand("defaults", "Print the built-in defaults (a complete, commented config file)");
   defaults->callback([&ctx] {

@@ -38,14 +38,8 @@ int unknown_word(const std::string& kind, const std::string& word, const std::ve
 
 }  // namespace
 
-int run(int argc, char** argv) {
-  // Neither is ever destroyed: vg/main.cpp ends the process once run()
-  // returns, and freeing them after a sandboxed run only wrote to pages the
-  // sandbox's clone had made copy-on-write (a fault each).
-  Context& ctx = *new Context;
-  ctx.argv.assign(argv, argv + argc);
-  CLI::App& app = *new CLI::App{"vg: understands, scores and routes every command before it runs", "vg"};
-  app.set_version_flag("--version", std::string("vg ") + k_version);
+void add_root_options(CLI::App& app, Context& ctx) {
+  app.set_version_flag("--version", version_line());
   app.footer(help_footer());
   app.require_subcommand(1);
   app.fallthrough();
@@ -53,6 +47,16 @@ int run(int argc, char** argv) {
       ->delimiter(',')
       ->expected(0, 1)
       ->take_last();
+}
+
+int run(int argc, char** argv) {
+  // Neither is ever destroyed: vg/main.cpp ends the process once run()
+  // returns, and freeing them after a sandboxed run only wrote to pages the
+  // sandbox's clone had made copy-on-write (a fault each).
+  Context& ctx = *new Context;
+  ctx.argv.assign(argv, argv + argc);
+  CLI::App& app = *new CLI::App{k_description, "vg"};
+  add_root_options(app, ctx);
 
   // Find the subcommand word. Building every subcommand's CLI11 options costs
   // about a third of a host-route `vg exec`, so only the one invoked is built;

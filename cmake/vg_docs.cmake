@@ -1,0 +1,23 @@
+# Generate vg's man pages and completion scripts with the built vg-full
+# (cmake -DVG=... -DOUT=... -P vg_docs.cmake). Man pages are gzipped with -n
+# (no name or time stamp), as Debian wants them.
+file(REMOVE_RECURSE ${OUT}/man)
+file(MAKE_DIRECTORY ${OUT}/man ${OUT}/completions)
+execute_process(COMMAND ${VG} manpage ${OUT}/man RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "vg manpage failed (${rc})")
+endif()
+file(GLOB pages ${OUT}/man/*.[15])
+foreach(page ${pages})
+  execute_process(COMMAND gzip -9nf ${page} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "gzip ${page} failed")
+  endif()
+endforeach()
+foreach(shell bash zsh fish)
+  execute_process(COMMAND ${VG} completion ${shell} OUTPUT_FILE ${OUT}/completions/vg.${shell} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "vg completion ${shell} failed (${rc})")
+  endif()
+endforeach()
+file(TOUCH ${OUT}/stamp)
