@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 
 #include "config/exit_codes.hpp"
@@ -29,6 +30,11 @@ void reset_terminal_attributes() {
 
 void finish_run(const Spec& spec, const std::vector<WriteLayer>& layers, const timespec& started,
                 proxy::HostNetwork* net, Outcome& out) {
+  // The command has ended. vg's own lines must not end vg now: a reader of
+  // its stderr that went away (`2>&1 | head -1`) would kill it by SIGPIPE
+  // between two layers' commits, before the run is recorded. The command's
+  // own code (141 when SIGPIPE ended it) still says what happened.
+  std::signal(SIGPIPE, SIG_IGN);
   if (out.timed_out) {
     reset_terminal_attributes();
     std::fprintf(stderr, "vg: sandbox: timed out after %llus (resources.timeout); killed\n",

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -121,6 +122,9 @@ class ExecRun {
     m_user = user_name();
     if (audit_unavailable()) return exit_code::k_refused;
     int code = carry_out();
+    // The command has ended (sandbox/ending.cpp says why): a closed stderr
+    // must not keep its record out of the log.
+    std::signal(SIGPIPE, SIG_IGN);
     if (!record(code) && m_config.audit.required && code == 0) code = exit_code::k_internal;
     return code;
   }

@@ -96,6 +96,28 @@ for route in $routes; do
   fi
 done
 
+# vg's own lines to a closed stderr do not end vg before the commit and the
+# audit record: the refusal is kept aside, the accepted write lands, and the
+# run is in the log with the command's code.
+for route in cache no-cache; do
+  CASE="vg's report to a closed stderr ($route)"
+  flags=""; [ "$route" = no-cache ] && flags=--no-cache
+  rm -f .envrc landed
+  XDG_CONFIG_HOME=$ROOT/sandbox timeout 20 "$VG" exec $flags -- sh -c 'echo x > .envrc; echo ok > landed; yes' </dev/null 2>&1 | head -1 >/dev/null
+  code=${PIPESTATUS[0]}
+  last=$(XDG_CONFIG_HOME=$ROOT/sandbox "$VG" log -n 1 --json)
+  if [ "$code" != 141 ]; then
+    fail "exit $code, expected 141"
+  elif [ ! -e landed ] || [ -e .envrc ]; then
+    fail "the commit did not finish: landed $( [ -e landed ] && echo yes || echo no), .envrc $( [ -e .envrc ] && echo landed || echo kept aside)"
+  elif ! printf '%s' "$last" | grep -q '"exit_code":141' || ! printf '%s' "$last" | grep -q 'landed'; then
+    fail "the run is not in the audit log: $last"
+  else
+    pass "exit 141, committed, recorded"
+  fi
+done
+rm -f .envrc landed
+
 # A run cut short is never stored: the next identical run prints everything.
 export XDG_CONFIG_HOME=$ROOT/sandbox
 last_hit() { "$VG" log -n 1 --json | grep -c '"cache_hit":true'; }
