@@ -47,16 +47,23 @@ void ExecCache::skip(const std::string& reason, const std::string& detail) {
 
 namespace {
 
+// True when `path` is one of the files in `outputs`.
+bool is_output_file(const std::string& path, const OutputFiles& outputs) {
+  if (outputs.empty()) return false;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  for (const auto& [dev, ino] : outputs) {
+    if (st.st_dev == dev && st.st_ino == ino) return true;
+  }
+  return false;
+}
+
 // True when a path the run read is a file in `outputs`.
 bool reads_output_file(const std::vector<TracedInput>& inputs, const OutputFiles& outputs) {
   if (outputs.empty()) return false;
   for (const auto& in : inputs) {
     if (plain_use(in.use) == InputUse::written || in.state.empty() || in.state[0] == '-') continue;
-    struct stat st {};
-    if (::stat(in.path.c_str(), &st) != 0) continue;
-    for (const auto& [dev, ino] : outputs) {
-      if (st.st_dev == dev && st.st_ino == ino) return true;
-    }
+    if (is_output_file(in.path, outputs)) return true;
   }
   return false;
 }
@@ -103,7 +110,9 @@ void ExecCache::fill_trace_facts(const RunReport& report, RunFacts& facts) const
 }
 
 bool ExecCache::prepare() {
-  if (m_prepared) return m_keyed;
+  // Asked again by run_and_store: the answer of the first time (with
+  // --refresh no key was computed in between, and the run is still stored).
+  if (m_prepared) return m_ready;
   m_prepared = true;
   m_output_files = output_files();
   // Runs that could never be stored are not looked up or recorded either,
@@ -143,6 +152,7 @@ bool ExecCache::prepare() {
     return false;
   }
   m_command = std::move(*command);
+  m_ready = true;
   return true;
 }
 
@@ -268,6 +278,10 @@ Result<std::vector<FileRecord>> ExecCache::capture_changes(const Tree& before, c
     const TreeEntry* a = i < before.entries.size() ? &before.entries[i] : nullptr;
     const TreeEntry* b = j < after.entries.size() ? &after.entries[j] : nullptr;
     if (b && (!a || b->path < a->path)) {
+      if (is_output_file(root + "/" + b->path, m_output_files)) {
+        ++j;
+        continue;
+      }
       note_change(b->path, false);
     } else if (a && (!b || a->path < b->path)) {
       note_change(a->path, true);
@@ -279,7 +293,9 @@ Result<std::vector<FileRecord>> ExecCache::capture_changes(const Tree& before, c
       continue;
     } else {
       ++i;
-      if (*a == *b) {
+      if (*a == *b || is_output_file(root + "/" + b->path, m_output_files)) {
+        // vg's own writes (`vg exec -- make > build.log`) are the transcript,
+        // replayed to stdout, not a change of the run.
         ++j;
         continue;
       }

@@ -104,6 +104,7 @@ class ExecCache {
   Key m_key;
   Ingredients m_command;  // the ingredients without the input tree
   bool m_prepared = false;
+  bool m_ready = false;  // prepared, and the run may be stored
   bool m_keyed = false;
   bool m_hit = false;
   bool m_refresh = false;

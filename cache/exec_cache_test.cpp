@@ -28,6 +28,7 @@ struct Flow {
   std::vector<std::pair<std::string, InputUse>> inputs;
   std::vector<std::string> executed;
   std::string entropy;
+  std::string stdout_path;  // default: dir/stdout, outside the workspace
 
   Flow() {
     write_text(dir / "ws/input.txt", "input v1\n");
@@ -55,7 +56,7 @@ struct Flow {
                             std::string* skipped = nullptr) {
     ExecCache cache(store(), request(script));
     int saved_out = ::dup(1), saved_err = ::dup(2);
-    int out = ::open((dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out = ::open((stdout_path.empty() ? dir / "stdout" : stdout_path).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = ::open((dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out, 1);
     ::dup2(err, 2);
@@ -134,15 +135,23 @@ TEST(ExecCache, FailedRunIsStoredButReplayedOnlyWhenAggressive) {
   EXPECT_TRUE(hit3);
 }
 
-TEST(ExecCache, SelfEditingRunIsNotStored) {
+TEST(ExecCache, SelfEditingRunIsKeyedOnItsInputBeforeIt) {
   Flow f;
   std::string skipped;
   std::string script = "cat input.txt; echo more >> input.txt";
   f.exec(script, {"input.txt"}, &skipped);
-  EXPECT_EQ(skipped, "modified_input");
+  EXPECT_EQ(skipped, "");
+  EXPECT_EQ(read_text(f.dir / "ws/input.txt"), "input v1\nmore\n");
+  EXPECT_FALSE(f.exec(script, {"input.txt"}).second) << "the input is not as it was before the first run";
+  EXPECT_EQ(read_text(f.dir / "ws/input.txt"), "input v1\nmore\nmore\n");
   write_text(f.dir / "ws/input.txt", "input v1\n");
-  EXPECT_FALSE(f.exec(script, {"input.txt"}).second);
-  EXPECT_EQ(f.runs, 2);
+  EXPECT_TRUE(f.exec(script, {"input.txt"}).second);
+  EXPECT_EQ(read_text(f.dir / "stdout"), "input v1\n");
+  EXPECT_EQ(read_text(f.dir / "ws/input.txt"), "input v1\nmore\n") << "the replay leaves it as the run did";
+  f.strategy = config::CacheStrategy::conservative;
+  write_text(f.dir / "ws/input.txt", "input v2\n");
+  f.exec(script, {"input.txt"}, &skipped);
+  EXPECT_EQ(skipped, "modified_input");
 }
 
 TEST(ExecCache, InputChangedByAnotherProcessDuringTheRunIsNotStored) {
@@ -212,6 +221,21 @@ TEST(ExecCache, RandomnessIsStoredOnlyFromKnownDeterministicTools) {
   EXPECT_TRUE(f.exec("make --version > /dev/null").second);
 }
 
+TEST(ExecCache, OutputRedirectedIntoTheWorkspaceIsStoredAndReplayedThere) {
+  Flow f;
+  f.stdout_path = f.dir / "ws/build.log";  // vg exec -- cat input.txt > build.log
+  std::string skipped;
+  f.exec("cat input.txt", {}, &skipped);
+  EXPECT_EQ(skipped, "") << "vg's own output file is not an input that changed";
+  EXPECT_TRUE(f.exec("cat input.txt").second);
+  EXPECT_EQ(read_text(f.dir / "ws/build.log"), "input v1\n");
+  Store store(f.store());
+  auto entries = store.entries();
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_TRUE((*entries)[0].files.empty()) << "the log is the transcript, not a file the run wrote";
+}
+
 TEST(ExecCache, ARunThatReadsTheFileItsOutputGoesToIsNotStored) {
   Flow f;
   std::string skipped;
@@ -231,6 +255,25 @@ TEST(ExecCache, TheFirstOfManyStatesOfOneCommandStillHits) {
   write_text(f.dir / "ws/input.txt", "v0\n");
   EXPECT_TRUE(f.exec("cat input.txt").second) << "every stored state is looked at, as vg cache why does";
   EXPECT_EQ(read_text(f.dir / "stdout"), "v0\n");
+}
+
+TEST(ExecCache, RefreshRunsAgainAndStores) {
+  Flow f;
+  write_text(f.dir / "ws/input.txt", "refreshed\n");
+  ExecCache cache(f.store(), f.request("cat input.txt > /dev/null"));
+  cache.set_refresh(true);
+  EXPECT_FALSE(cache.try_replay());
+  bool traced_run = false;
+  cache.run_and_store([&] {
+    traced_run = cache.recording();
+    RunReport r;
+    r.traced = true;
+    r.inputs = f.inputs;
+    return r;
+  });
+  EXPECT_TRUE(traced_run) << "a --refresh run is recorded (and traced)";
+  EXPECT_EQ(cache.skipped_reason(), "");
+  EXPECT_TRUE(f.exec("cat input.txt > /dev/null").second) << "and what it stored is replayed";
 }
 
 TEST(ExecCache, NonDeterministicCommandIsNeverLookedUp) {

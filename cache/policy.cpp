@@ -174,7 +174,10 @@ Decision decide(const RunFacts& f, config::CacheStrategy strategy) {
   if (f.output_overflow) return {false, "output_too_large", {}};
   if (!f.nondeterministic.empty()) return {false, "nondeterministic", f.nondeterministic};
   if (!aggressive && (f.used_network || f.network_possible)) return {false, "network", {}};
-  if (!aggressive && f.modified_inputs) return {false, "modified_input", {}};
+  // A traced run is keyed on the state its inputs had before it, and its
+  // replay leaves them as it did: a file it read and rewrote (.ninja_log)
+  // is an input and an output like any other. Only conservative refuses.
+  if (strategy == S::conservative && f.modified_inputs) return {false, "modified_input", {}};
   // A run keyed on the workspace alone would replay over edits to anything
   // outside it (a header in /usr/local/include, a tool's library).
   if (!aggressive && !f.traced) return {false, "untraced", f.untraced_reason};

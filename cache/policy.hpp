@@ -7,8 +7,7 @@
 //                    unless it used (or could have used) the network, read
 //                    the terminal, was killed or timed out, left processes
 //                    behind, wrote outside the workspace, had an input change
-//                    while it ran, modified or deleted a file that existed
-//                    before it started (its own input), ran a
+//                    while it ran (by another process), ran a
 //                    non-deterministic command (date, uuidgen, mktemp, ...,
 //                    named on its command line or executed by any of its
 //                    processes), opened a source of chance or time
@@ -18,7 +17,8 @@
 //                    linters, formatters, type checkers, test runners), or
 //                    printed more than 256 MiB. Failed runs (exit != 0) are
 //                    stored for `vg cache show` but not replayed.
-//   conservative     As smart.
+//   conservative     As smart, and not runs that modified or deleted a file
+//                    that existed before they started.
 //   aggressive       Also stores runs whose trace is incomplete (keyed on the
 //                    whole workspace; files outside it are assumed stable),
 //                    that used the network, drew randomness or modified their
