@@ -196,6 +196,30 @@ elif [ "$(cat ../o2)" != 2 ] || [ "$(cat ../o3)" != 1 ]; then fail "wrong output
 elif [ "$(cat counter.txt)" != 2 ]; then fail "the replay did not rewrite the input: $(cat counter.txt)"
 else pass; fi
 
+# --- ninja rewrites .ninja_log: an input and an output, stored and replayed
+setup ninja_log
+if command -v ninja > /dev/null; then
+  printf 'rule cp\n  command = cp $in $out\nbuild out: cp in\n' > build.ninja; echo v1 > in
+  for _ in 1 2 3; do vgx ninja > /dev/null; done
+  if [ "$(hits)" -lt 1 ]; then fail "ninja was never replayed ($(hits) hits; $("$VG" cache stats --json))"
+  elif [ "$(cat out)" != v1 ]; then fail "wrong output file: $(cat out)"
+  else
+    echo v2 > in
+    vgx ninja > /dev/null
+    if [ "$(cat out)" != v2 ]; then fail "an edited input was not rebuilt: $(cat out)"; else pass; fi
+  fi
+else
+  echo "skip: $CASE (no ninja)"
+fi
+
+# --- output redirected into the workspace is vg's own: stored and replayed there
+setup output_in_workspace
+echo v1 > input.txt
+vgx cat input.txt > build.log; vgx cat input.txt > build.log
+if [ "$(hits)" != 1 ]; then fail "expected the repeat to be a replay ($(hits) hits; $("$VG" cache stats --json))"
+elif [ "$(cat build.log)" != v1 ]; then fail "the log holds '$(cat build.log)'"
+else pass; fi
+
 # --- a killed run is not stored
 setup killed
 "$VG" exec -- sh -c 'echo started; sleep 30; echo never' < /dev/null > ../o1 2>&1 &
