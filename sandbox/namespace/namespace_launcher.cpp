@@ -33,6 +33,7 @@
 #include "config/fd_io.hpp"
 #include "config/owned.hpp"
 #include "sandbox/ending.hpp"
+#include "sandbox/file_clock.hpp"
 #include "sandbox/stdio_relay.hpp"
 #include "sandbox/supervise.hpp"
 #include "sandbox/terminal.hpp"
@@ -319,19 +320,17 @@ class NamespaceLauncher : public Launcher {
 
 Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
   // The conflict clock: host changes at or after `started` happened during
-  // the run. A file time is never later than the real time it was taken at:
-  // the fine clock for a file whose times were looked at (multigrain
-  // timestamps), else the coarse clock or the fine floor, both behind it.
-  // So every host write before vg began is stamped at or before `begun`,
-  // read from the fine clock; that is what a coarse `begun` got wrong: a
-  // fine stamp given a moment before vg began could be later than the next
-  // coarse tick, and the write was taken for a concurrent one. The command
-  // starts only once the coarse clock is past `begun`; that value,
-  // `started`, is what every host write during the command is stamped with
-  // at least. The sandbox's init waits for it in parallel with its setup
-  // (instead of vg waiting before the clone) and reports it.
-  timespec begun{};
-  clock_gettime(CLOCK_REALTIME, &begun);
+  // the run. Every host write before now is stamped at or before `begun`
+  // (file_clock.hpp): the coarse clock, or later when a file whose times
+  // were looked at got a fine stamp (multigrain timestamps). A bare coarse
+  // reading got that wrong: a fine stamp given a moment before vg began
+  // could be later than the next coarse tick, and the write was taken for
+  // a concurrent one. The command starts only once the coarse clock is past
+  // `begun`; that value, `started`, is what every host write during the
+  // command is stamped with at least. The sandbox's init waits for it in
+  // parallel with its setup (instead of vg waiting before the clone) and
+  // reports it.
+  timespec begun = latest_file_stamp();
   Timing timing(spec.timing);
   auto planned = ns::make_plan(spec);
   if (!planned) return planned.error();
