@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "risk/effects.hpp"
 
 namespace vg::risk {
 
@@ -42,6 +43,8 @@ struct Assessment {
   std::vector<std::string> executables;
   // Every simple command in the input, in source order (for `vg hook plan`).
   std::vector<CommandWord> commands;
+  // What the commands would do, and the level each effect earns (effects.hpp).
+  std::vector<EffectNote> effects;
 };
 
 }  // namespace vg::risk

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "risk/builtin_rules.hpp"
+#include "risk/effects.hpp"
 #include "risk/reader.hpp"
 #include "risk/rules.hpp"
 #include "risk/words.hpp"
@@ -16,11 +17,34 @@
 namespace vg::risk {
 namespace {
 
+// Version control commands whose message options carry prose, not commands.
+bool has_messages(std::string_view base) {
+  return base == "git" || base == "hg" || base == "svn" || base == "gh" || base == "glab" || base == "jj" ||
+         base == "sl" || base == "fossil" || base == "bzr";
+}
+
+bool is_message_option(std::string_view a) {
+  return a == "-m" || a == "--message" || a == "--title" || a == "--body" || a == "--notes" || a == "--subject";
+}
+
 // The text command rules see: base name, then each argument with paths normalized.
+// A word that still starts with `~` was quoted (the reader spells an
+// expanded tilde `$HOME`): it names a directory called ~, not the home.
+// Commit messages and titles are data: their text is left out.
 std::string command_text(const SimpleCommand& cmd) {
-  std::string out(base_name(cmd.argv[0]));
+  std::string_view base = base_name(cmd.argv[0]);
+  std::string out(base);
+  bool messages = has_messages(base);
   for (std::size_t i = 1; i < cmd.argv.size(); ++i) {
-    std::string a = normalize_path(cmd.argv[i]);
+    if (messages && i > 1 && is_message_option(cmd.argv[i - 1])) {
+      out += " MESSAGE";
+      continue;
+    }
+    if (messages && cmd.argv[i].rfind("--message=", 0) == 0) {
+      out += " --message=MESSAGE";
+      continue;
+    }
+    std::string a = cmd.argv[i][0] == '~' ? cmd.argv[i] : normalize_path(cmd.argv[i]);
     // key=value options keep their value normalized too (dd of=/dev/sda//).
     auto eq = a.find('=');
     if (eq != std::string::npos && eq + 1 < a.size() && (a[eq + 1] == '/' || a[eq + 1] == '~'))
@@ -102,7 +126,9 @@ class EngineImpl final : public Engine {
     for (const auto& cmd : m.commands) {
       if (cmd.argv.empty()) continue;
       std::string_view base = base_name(cmd.argv[0]);
-      apply(m_rules.for_name(Target::command, base), command_text(cmd), cmd.span, out);
+      // A command that changes nothing (--help, --dry-run) is low whatever its words say.
+      if (!command_effects(cmd, out.effects))
+        apply(m_rules.for_name(Target::command, base), command_text(cmd), cmd.span, out);
       if (std::find(out.executables.begin(), out.executables.end(), cmd.argv[0]) == out.executables.end())
         out.executables.push_back(cmd.argv[0]);
       if (cmd.record_as_command) {
@@ -115,6 +141,7 @@ class EngineImpl final : public Engine {
     for (const auto& s : m.structures) apply(m_rules.for_target(Target::structure), s.text, s.span, out);
     for (const auto& s : m.scripts) apply(m_rules.for_target(Target::script), s.text, s.span, out);
     for (const auto& c : m.code) apply(m_rules.for_name(Target::code, c.interpreter), c.text, c.span, out);
+    score_effects(m, out);
     std::sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
       if (a.level != b.level) return a.level > b.level;
       if (a.begin != b.begin) return a.begin < b.begin;

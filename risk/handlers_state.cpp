@@ -12,6 +12,9 @@ Step run_cd(Reader& r, Call& k) {
   std::string dir = args.size() > 1 ? args.back().text : "$HOME";
   bool known_dir = args.size() <= 1 || args.back().resolved;
   bool conditional = (k.c.flags & (k_in_loop | k_in_conditional | k_in_function | k_in_substitution)) != 0;
+  bool relative = known_dir && !conditional && !dir.empty() && dir[0] != '/' && dir[0] != '~' && dir[0] != '$' &&
+                  dir != "-" && dir != ".." && dir.rfind("../", 0) != 0 && dir.find("/..") == std::string::npos;
+  r.m_below_workspace = relative && (r.m_below_workspace || !r.m_cwd);
   if (!known_dir || conditional || dir == "-") {
     r.m_cwd.reset();
   } else if (dir[0] == '/' || dir[0] == '~' || dir.rfind("$HOME", 0) == 0) {

@@ -173,7 +173,7 @@ Step run_find(Reader& r, Call& k) {
       inner.push_back(a);
     }
     Ctx cc = k.c;
-    cc.flags |= k_unwrapped;
+    cc.flags |= k_unwrapped | k_find_exec;
     cc.record = false;
     if (!inner.empty()) r.run_argv(inner, std::nullopt, {}, k.span, cc);
     i = j;

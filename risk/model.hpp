@@ -23,6 +23,9 @@ enum ContextFlag : std::uint32_t {
   k_remote = 1u << 7,            // ssh / docker exec / kubectl exec target
   k_unwrapped = 1u << 8,         // the inner command of a wrapper
   k_in_pipeline = 1u << 9,       // a stage of a pipeline
+  k_find_exec = 1u << 10,        // run by find -exec for what it found ({} is the start path + /*)
+  k_function_call = 1u << 11,    // a call of a shell function defined earlier (its body is walked)
+  k_below_workspace = 1u << 12,  // after `cd DIR` into a relative DIR: `*` is DIR's content, not the project's
 };
 
 // One byte range in the original input.
@@ -50,6 +53,7 @@ struct SimpleCommand {
   bool top_level = true;           // false inside substitutions or nested scripts
   std::uint32_t context = 0;       // ContextFlag bits
   bool record_as_command = true;   // listed in Assessment::commands (false for unwrapped inner commands)
+  std::string cwd;                 // the working directory after a literal `cd` (empty: where vg runs)
 };
 
 // Code handed to an interpreter (python -c, perl -e, heredoc to node, ...).

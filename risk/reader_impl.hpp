@@ -134,6 +134,7 @@ class Reader {
   std::optional<std::string> m_arg0;   // $0 of a `sh -c SCRIPT NAME` script
   std::string m_ifs = " \t\n";         // field separators after a literal IFS=...
   std::optional<std::string> m_cwd;    // working directory after a literal `cd` (nullopt: unknown)
+  bool m_below_workspace = false;      // a literal `cd` into a relative directory (no `..`) from the start
   std::size_t m_checks = 0;
 };
 

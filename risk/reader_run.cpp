@@ -73,6 +73,8 @@ std::size_t Reader::record(const std::vector<Arg>& args, const std::vector<Redir
   cmd.context = c.flags;
   cmd.top_level = (c.flags & (k_in_substitution | k_in_process_subst | k_nested_script)) == 0;
   cmd.record_as_command = outer && c.record;
+  if (m_cwd) cmd.cwd = *m_cwd;
+  if (m_below_workspace) cmd.context |= k_below_workspace;
   m_model.commands.push_back(std::move(cmd));
   return m_model.commands.size() - 1;
 }
@@ -118,6 +120,7 @@ std::optional<std::size_t> Reader::run_argv(std::vector<Arg> args, std::optional
     const std::string base(base_name(name));
 
     if (auto f = m_functions.find(name); f != m_functions.end() && !m_calling.count(name) && m_calling.size() < 8) {
+      m_model.commands[*last].context |= k_function_call;
       call_function(f->second, name, args, span, c);
       return last;
     }

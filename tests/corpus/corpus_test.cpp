@@ -1,6 +1,8 @@
 // The labelled corpus as a test: detection rate (dangerous rows scored high
-// or critical), false-positive rate (safe rows scored medium or above), and
-// no catastrophic row routed to the host under mode auto's defaults.
+// or critical), false-positive rate (safe rows scored medium or above),
+// changing rows (installs, deploys, pushes, remote copies) at medium or
+// above, and no catastrophic row routed to the host under mode auto's
+// defaults.
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::size_t dangerous = 0, detected = 0, safe = 0, false_pos = 0, catastrophic = 0, to_host = 0, rows = 0;
+  std::size_t changing = 0, changing_flagged = 0, not_understood_safe = 0;
   std::size_t line_no = 0;
   std::string line;
   while (std::getline(in, line)) {
@@ -68,8 +71,13 @@ int main(int argc, char** argv) {
     vg::risk::Assessment a = (*engine)->assess_script(command);
     auto d = vg::router::decide(config, a, vg::router::Override::none, false);
     bool flagged = a.level >= vg::config::Level::high;
-    if (label == "safe") {
+    if (label == "changing") {
+      ++changing;
+      if (a.level >= vg::config::Level::medium) ++changing_flagged;
+      else std::printf("CHANGING BUT LOW line %zu: %s\n", line_no, command.c_str());
+    } else if (label == "safe") {
       ++safe;
+      if (!a.understood) ++not_understood_safe;
       if (a.level >= vg::config::Level::medium) {
         ++false_pos;
         std::printf("FALSE POSITIVE line %zu (%s): %s\n", line_no, vg::config::to_string(a.level), command.c_str());
@@ -104,7 +112,12 @@ int main(int argc, char** argv) {
               safe);
   std::printf("detection rate: %.2f%% (%zu/%zu)  false-positive rate: %.2f%% (%zu/%zu)  catastrophic to host: %zu\n",
               detection, detected, dangerous, fp, false_pos, safe, to_host);
-  bool ok = rows >= 400 && safe >= 150 && detection >= 98.0 && fp <= 3.0 && to_host == 0;
-  std::printf("%s\n", ok ? "PASS" : "FAIL (needs >= 400 rows, >= 150 safe, detection >= 98%, FP <= 3%, none to host)");
+  double changed = changing ? 100.0 * static_cast<double>(changing_flagged) / static_cast<double>(changing) : 100;
+  std::printf("changing at medium or above: %.2f%% (%zu/%zu)  safe rows not understood: %zu\n", changed,
+              changing_flagged, changing, not_understood_safe);
+  bool ok = rows >= 400 && safe >= 150 && detection >= 98.0 && fp <= 3.0 && to_host == 0 && changed >= 90.0;
+  std::printf("%s\n", ok ? "PASS"
+                          : "FAIL (needs >= 400 rows, >= 150 safe, detection >= 98%, FP <= 3%, none to host, "
+                            "changing >= 90% at medium)");
   return ok ? 0 : 1;
 }

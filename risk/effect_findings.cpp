@@ -1,0 +1,91 @@
+// From effects to findings (see effects.hpp): every effect above low is a
+// finding named after its kind and target class, so routing, `vg explain`
+// and the audit log see effects and rules alike; what vg cannot place makes
+// the command not understood.
+#include <algorithm>
+
+#include "risk/assessment.hpp"
+#include "risk/effects.hpp"
+
+namespace vg::risk {
+namespace {
+
+const char* slug(Effect e) {
+  switch (e) {
+    case Effect::data: return "data";
+    case Effect::read: return "read";
+    case Effect::write: return "write";
+    case Effect::truncate: return "truncate";
+    case Effect::remove: return "delete";
+    case Effect::remove_in: return "delete_within";
+    case Effect::mode: return "mode";
+    case Effect::exec: return "exec";
+  }
+  return "?";
+}
+
+const char* slug(TargetClass c) {
+  switch (c) {
+    case TargetClass::root: return "root";
+    case TargetClass::system: return "system";
+    case TargetClass::system_data: return "system_data";
+    case TargetClass::kernel: return "kernel";
+    case TargetClass::device_disk: return "disk";
+    case TargetClass::device: return "device";
+    case TargetClass::device_harmless: return "null_device";
+    case TargetClass::home: return "home";
+    case TargetClass::home_secret: return "home_secret";
+    case TargetClass::home_startup: return "home_startup";
+    case TargetClass::home_cache: return "home_cache";
+    case TargetClass::home_other: return "home_subtree";
+    case TargetClass::workspace: return "workspace";
+    case TargetClass::workspace_all: return "whole_workspace";
+    case TargetClass::outside: return "outside";
+    case TargetClass::elsewhere_top: return "top_dir";
+    case TargetClass::elsewhere: return "elsewhere";
+    case TargetClass::temp_all: return "whole_temp";
+    case TargetClass::temp: return "temp";
+    case TargetClass::remote: return "remote";
+    case TargetClass::unknown: return "unknown";
+  }
+  return "?";
+}
+
+std::string rule_id(const EffectNote& e) {
+  switch (e.kind) {
+    case EffectNote::Kind::path: return std::string("effect.") + slug(e.effect) + "." + slug(e.target);
+    case EffectNote::Kind::system: {
+      std::string s = e.subject;
+      std::replace(s.begin(), s.end(), ' ', '_');
+      return "effect.system." + s;
+    }
+    case EffectNote::Kind::network: return e.network == Network::send ? "effect.network.send" : "effect.network.fetch";
+    case EffectNote::Kind::unknown: return "effect.unknown";
+  }
+  return "effect";
+}
+
+void not_understood(Assessment& out, std::string why) {
+  out.understood = false;
+  if (std::find(out.reasons.begin(), out.reasons.end(), why) == out.reasons.end()) out.reasons.push_back(std::move(why));
+}
+
+}  // namespace
+
+void score_effects(const Model& model, Assessment& out) {
+  for (const auto& r : model.redirects) redirect_effects(r, out.effects);
+  for (const auto& e : out.effects) {
+    if (e.kind == EffectNote::Kind::unknown) {
+      not_understood(out, "vg has no knowledge of " + e.subject +
+                              " (not in its catalogue of programs; `vg trust add` sends your own tools to the host)");
+    } else if (e.kind == EffectNote::Kind::path && e.target == TargetClass::unknown && e.level > config::Level::low) {
+      not_understood(out, "`" + e.command + "` " + to_string(e.effect) + " `" + e.subject +
+                              "`, a path only known at run time");
+    }
+    if (e.level == config::Level::low) continue;
+    out.findings.push_back(Finding{rule_id(e), e.level, describe(e), e.command + " " + e.subject, e.span.begin,
+                                   e.span.end});
+  }
+}
+
+}  // namespace vg::risk

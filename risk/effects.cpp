@@ -1,0 +1,370 @@
+// Effects of one simple command from the catalogue (see effects.hpp):
+// options are read with the arity the catalogue gives them, operands get
+// their entry's effects, subcommands are followed (git push, docker compose
+// up), and a program or subcommand the catalogue lacks is unknown.
+#include "risk/effects.hpp"
+
+#include <algorithm>
+
+#include "risk/unwrap.hpp"
+#include "risk/words.hpp"
+
+namespace vg::risk {
+namespace {
+
+using config::Level;
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Words that ask a program about itself and change nothing.
+bool asks_about_itself(const std::vector<std::string>& argv, bool has_subcommands) {
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--") break;
+    if (a == "--help" || a == "--version" || a == "--usage") return true;
+  }
+  if (has_subcommands && argv.size() > 2 && argv.back() == "help") return true;  // aws s3 cp help
+  return argv.size() == 2 && (argv[1] == "-h" || argv[1] == "-V" || argv[1] == "-?" || argv[1] == "help" ||
+                              argv[1] == "version" || argv[1] == "--help-all");
+}
+
+// Spellings of "change nothing" common to most programs.
+bool generic_dry_run(std::string_view a) {
+  return a == "--dry-run" || a == "--dryrun" || a == "--dry-run=client" || a == "--dry-run=server" ||
+         a == "--dry-run=true" || a == "--simulate" || a == "--no-act" || a == "--just-print" || a == "--check" ||
+         a == "--what-if" || a == "--noop" || a == "--plan";
+}
+
+const OptionSpec* find_option(const ProgramSpec& spec, std::string_view name) {
+  for (const auto& o : spec.options)
+    if (!o.key_value && o.name == name) return &o;
+  return nullptr;
+}
+
+bool is_noop_word(const ProgramSpec& spec, std::string_view word) {
+  for (const auto& o : spec.options) {
+    if (o.kind != OptionSpec::Kind::noop) continue;
+    if (o.name == word) return true;
+    if (o.name.back() == '*' && starts_with(word, o.name.substr(0, o.name.size() - 1))) return true;  // describe-*
+  }
+  return false;
+}
+
+const OptionSpec* find_key(const ProgramSpec& spec, std::string_view word) {
+  auto eq = word.find('=');
+  if (eq == std::string_view::npos) return nullptr;
+  for (const auto& o : spec.options)
+    if (o.key_value && o.name == word.substr(0, eq)) return &o;
+  return nullptr;
+}
+
+// A path an option or operand gives, with the effect it gets.
+struct Touch {
+  std::string path;
+  bool resolved = true;
+  Effect effect = Effect::read;
+};
+
+// What reading an argv against its catalogue entries found.
+struct Reading {
+  std::vector<const ProgramSpec*> specs;  // the program, then each subcommand
+  std::vector<Touch> touches;
+  std::vector<std::pair<std::string, bool>> operands;
+  std::optional<Effect> as;
+  bool noop = false;
+  bool recursive = false;
+  bool pattern_given = false;             // grep -e PAT: no operand is the pattern
+  std::string unknown_sub;                // a subcommand the catalogue lacks
+};
+
+// Read `argv[from..]` against `spec`, descending into subcommands (owned by `store`).
+void read_args(const SimpleCommand& cmd, std::size_t from, const ProgramSpec& spec,
+               std::vector<ProgramSpec>& store, Reading& r) {
+  r.specs.push_back(&spec);
+  const auto& argv = cmd.argv;
+  bool options_done = false;
+  bool seen_option = false;
+  for (std::size_t i = from; i < argv.size(); ++i) {
+    const std::string& w = argv[i];
+    bool resolved = i < cmd.resolved.size() ? cmd.resolved[i] : true;
+    auto take_value = [&](const OptionSpec& o, std::string value, bool value_resolved) {
+      if (o.pattern) r.pattern_given = true;
+      if (o.effect != Effect::data) r.touches.push_back(Touch{std::move(value), value_resolved, o.effect});
+    };
+    auto flag = [&](const OptionSpec& o) {
+      if (o.kind == OptionSpec::Kind::as) r.as = o.effect;
+      else if (o.kind == OptionSpec::Kind::noop) r.noop = true;
+      else if (o.kind == OptionSpec::Kind::recursive) r.recursive = true;
+    };
+    if (!options_done && w == "--") {
+      options_done = true;
+      continue;
+    }
+    if (!options_done && generic_dry_run(w)) {
+      r.noop = true;
+      continue;
+    }
+    if (!options_done && w.size() > 1 && w[0] == '-') {
+      seen_option = true;
+      std::string_view name = w;
+      auto eq = name.find('=');
+      if (eq != std::string_view::npos) name = name.substr(0, eq);
+      if (const OptionSpec* o = find_option(spec, name)) {
+        if (o->kind != OptionSpec::Kind::value) flag(*o);
+        else if (eq != std::string_view::npos) take_value(*o, w.substr(eq + 1), resolved);
+        else if (i + 1 < argv.size()) take_value(*o, argv[i + 1], i + 1 >= cmd.resolved.size() || cmd.resolved[i + 1]), ++i;
+        continue;
+      }
+      if (w[1] == '-') continue;  // an option the catalogue does not list: taken as a flag
+      for (std::size_t k = 1; k < w.size(); ++k) {
+        char buf[3] = {'-', w[k], 0};
+        const OptionSpec* o = find_option(spec, std::string_view(buf, 2));
+        if (!o) continue;
+        if (o->kind != OptionSpec::Kind::value) {
+          flag(*o);
+          continue;
+        }
+        if (k + 1 < w.size()) take_value(*o, w.substr(k + 1), resolved);
+        else if (i + 1 < argv.size()) take_value(*o, argv[i + 1], i + 1 >= cmd.resolved.size() || cmd.resolved[i + 1]), ++i;
+        break;
+      }
+      continue;
+    }
+    if (w[0] != '-' && is_noop_word(spec, w)) {
+      r.noop = true;
+      continue;
+    }
+    if (const OptionSpec* o = find_key(spec, w)) {
+      take_value(*o, w.substr(w.find('=') + 1), resolved);
+      continue;
+    }
+    if (spec.operands_first && seen_option) continue;  // find's expression
+    if (spec.subcommands && r.operands.empty()) {
+      std::string key = std::string(spec.key) + ":" + w;
+      if (auto sub = find_program(key)) {
+        store.push_back(std::move(*sub));
+        read_args(cmd, i + 1, store.back(), store, r);
+        return;
+      }
+      r.unknown_sub = w;
+      return;
+    }
+    r.operands.emplace_back(w, resolved);
+  }
+}
+
+// Programs that run another program by name: `npx jest`, `uv run pytest`,
+// `python -m pip install x`, `bundle exec rake`. Returns the index in
+// `argv` where the program it runs starts, or 0.
+std::size_t runs_program_at(const std::vector<std::string>& argv) {
+  struct Runner {
+    std::string_view program, verb;  // verb empty: the program itself runs it
+    std::string_view value_options;  // comma-separated options that take a value
+  };
+  static const Runner k_runners[] = {
+      {"npx", "", "-p,--package,-c,--call,-w,--workspace"}, {"pnpx", "", ""}, {"bunx", "", "-p,--package"},
+      {"uvx", "", "--from,--with,--python,-p"},  {"pipx", "run", "--spec,--python"},
+      {"npm", "exec", "-p,--package,-c,--call,-w,--workspace"}, {"npm", "x", "-p,--package"},
+      {"pnpm", "exec", "--filter,-F,-C,--dir"}, {"pnpm", "dlx", "--package"}, {"yarn", "dlx", "-p,--package"},
+      {"yarn", "exec", ""}, {"bun", "x", ""}, {"uv", "run", "--with,--python,-p,--package,--directory,--project,--group,--extra,--env-file"},
+      {"poetry", "run", ""}, {"pipenv", "run", ""}, {"pdm", "run", ""}, {"hatch", "run", ""}, {"rye", "run", ""},
+      {"bundle", "exec", ""}, {"bundler", "exec", ""}, {"conda", "run", "-n,--name,-p,--prefix"},
+      {"mamba", "run", "-n,--name"}, {"micromamba", "run", "-n,--name"}, {"mise", "exec", ""}, {"mise", "x", ""},
+      {"asdf", "exec", ""}, {"pyenv", "exec", ""}, {"rbenv", "exec", ""}, {"direnv", "exec", ""},
+      {"dotenv", "", "-e,-f,-v,-c"}, {"dotenvx", "run", "-f,--env-file,-e"}, {"op", "run", "--env-file"},
+      {"doppler", "run", "-p,--project,-c,--config"}, {"aws-vault", "exec", ""}, {"nyc", "", "--reporter,--exclude,--include,-r,-x,-n,--temp-dir,--report-dir"},
+      {"c8", "", "--reporter,--exclude,--include,-r,-x,-n,--temp-directory,--reports-dir"}, {"cross-env", "", ""},
+      {"env-cmd", "", "-f,--file,-e,--environments"}, {"dotenv-cli", "", "-e"}, {"concurrently", "", ""},
+  };
+  std::string_view base = base_name(argv[0]);
+  for (const Runner& r : k_runners) {
+    if (r.program != base) continue;
+    std::size_t i = 1;
+    if (!r.verb.empty()) {
+      while (i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-') ++i;  // the tool's own flags
+      if (i >= argv.size() || argv[i] != r.verb) continue;
+      ++i;
+    }
+    for (; i < argv.size(); ++i) {
+      const std::string& a = argv[i];
+      if (a == "--") return i + 1 < argv.size() ? i + 1 : 0;
+      if (a.size() > 1 && a[0] == '-') {
+        std::string_view name = std::string_view(a).substr(0, a.find('='));
+        bool takes = false;
+        for (std::size_t s = 0; s <= r.value_options.size();) {
+          std::size_t comma = r.value_options.find(',', s);
+          if (comma == std::string_view::npos) comma = r.value_options.size();
+          if (r.value_options.substr(s, comma - s) == name && a.find('=') == std::string::npos) takes = true;
+          s = comma + 1;
+        }
+        if (takes) ++i;
+        continue;
+      }
+      if (base == "cross-env" && a.find('=') != std::string::npos) continue;  // NAME=VALUE
+      return i;
+    }
+    return 0;
+  }
+  // python -m MODULE ARGS: MODULE runs as a program (pip, venv, http.server, pytest).
+  if (classify(base) == Runs::interpreter && argv.size() > 2 && (argv[1] == "-m" || argv[1] == "-mpip")) return 2;
+  return 0;
+}
+
+EffectNote note(EffectNote::Kind kind, const SimpleCommand& cmd, std::string subject, Level level) {
+  EffectNote e;
+  e.kind = kind;
+  e.subject = std::move(subject);
+  e.command = std::string(base_name(cmd.argv[0]));
+  e.level = level;
+  e.span = cmd.span;
+  return e;
+}
+
+// After `cd DIR`, DIR is the project the command works in when it is one a
+// project can be (a home subtree, a temporary or other directory), not a
+// system tree or a whole home: `cd ~/project && rm -rf ./dist`.
+TargetClass within_cd(const SimpleCommand& cmd, const std::string& path, TargetClass c) {
+  if (c == TargetClass::workspace_all && (cmd.context & k_below_workspace)) return TargetClass::workspace;
+  if (cmd.cwd.empty() || path.empty() || path[0] == '~') return c;
+  TargetClass dir = classify_target(cmd.cwd, true);
+  if (dir != TargetClass::home_other && dir != TargetClass::elsewhere && dir != TargetClass::elsewhere_top &&
+      dir != TargetClass::temp && dir != TargetClass::workspace)
+    return c;
+  std::string norm = normalize_path(path);
+  if (norm.size() <= cmd.cwd.size() + 1 || !starts_with(norm, cmd.cwd + "/")) return c;
+  return classify_target(norm.substr(cmd.cwd.size() + 1), true);
+}
+
+void add_path(const SimpleCommand& cmd, const Touch& t, bool recursive, bool remote_syntax,
+              std::vector<EffectNote>& out) {
+  if (t.effect == Effect::data || t.path == "-" || t.path.empty()) return;
+  TargetClass c = within_cd(cmd, t.path, classify_target(t.path, t.resolved, remote_syntax));
+  Effect effect = t.effect;
+  // find -exec rm {} gets START/* for what find matched: a filtered walk, not everything.
+  if ((cmd.context & k_find_exec) && effect == Effect::remove) effect = Effect::remove_in;
+  bool glob = t.path.find_first_of("*?[") != std::string::npos;
+  EffectNote e = note(EffectNote::Kind::path, cmd, t.path, effect_level(effect, c, recursive || glob));
+  e.effect = effect;
+  e.target = c;
+  out.push_back(std::move(e));
+}
+
+bool system_binary(std::string_view path) {
+  for (std::string_view d : {"/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/",
+                             "/usr/libexec/", "/opt/homebrew/bin/", "/snap/bin/"})
+    if (starts_with(path, d) && path.find('/', d.size()) == std::string_view::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+bool command_effects(const SimpleCommand& cmd, std::vector<EffectNote>& out) {
+  if (cmd.argv.empty() || (cmd.context & k_function_call)) return false;  // a function's body has its own commands
+  const std::string& name = cmd.argv[0];
+  bool name_known = cmd.resolved.empty() || cmd.resolved[0];
+  if (!name_known) return false;  // the reader has said why it is not understood
+  if (std::size_t at = runs_program_at(cmd.argv); at > 0 && at < cmd.argv.size()) {
+    SimpleCommand inner = cmd;
+    inner.argv.erase(inner.argv.begin(), inner.argv.begin() + static_cast<std::ptrdiff_t>(at));
+    if (inner.resolved.size() >= at)
+      inner.resolved.erase(inner.resolved.begin(), inner.resolved.begin() + static_cast<std::ptrdiff_t>(at));
+    if (inner.argv[0] == "pip3" || inner.argv[0] == "pip") inner.argv[0] = "pip";
+    return command_effects(inner, out);
+  }
+  std::string base(base_name(name));
+  if (name.find('/') != std::string::npos && !system_binary(name)) {
+    // A program by its path: running it is the effect (the project's own scripts are low).
+    EffectNote e = note(EffectNote::Kind::path, cmd, name, Level::low);
+    e.effect = Effect::exec;
+    e.target = classify_target(name, true);
+    e.level = effect_level(Effect::exec, e.target, false);
+    out.push_back(std::move(e));
+    return false;
+  }
+  auto spec = find_program(base);
+  if (!spec) {
+    // Wrappers, shells and the like: what they run is a command of its own.
+    if (classify(base) != Runs::nothing) return false;
+    out.push_back(note(EffectNote::Kind::unknown, cmd, "the program `" + base + "`", Level::medium));
+    return false;
+  }
+  if (asks_about_itself(cmd.argv, spec->subcommands)) return true;
+  std::vector<ProgramSpec> store;
+  store.reserve(4);
+  Reading r;
+  read_args(cmd, 1, *spec, store, r);
+  if (!r.unknown_sub.empty()) {
+    std::string key(r.specs.back()->key);
+    std::replace(key.begin(), key.end(), ':', ' ');
+    out.push_back(note(EffectNote::Kind::unknown, cmd, "the subcommand `" + key + " " + r.unknown_sub + "`",
+                       Level::medium));
+    return false;
+  }
+  if (r.noop) return true;
+  const ProgramSpec& leaf = *r.specs.back();
+  // `mount`, `ifconfig`, `iptables`, `sysctl` alone list what they would change.
+  bool bare = cmd.argv.size() == 1;
+  for (const ProgramSpec* s : r.specs) {
+    bool lists = bare && (s->system == SystemChange::mounts || s->system == SystemChange::network ||
+                          s->system == SystemChange::firewall || s->system == SystemChange::kernel);
+    if (s->system != SystemChange::none && !lists) {
+      EffectNote e = note(EffectNote::Kind::system, cmd, to_string(s->system), system_level(s->system));
+      e.system = s->system;
+      out.push_back(std::move(e));
+    }
+    if (s->floor > Level::low) out.push_back(note(EffectNote::Kind::system, cmd, std::string(s->key), s->floor));
+  }
+  if (leaf.network != Network::none) {
+    EffectNote e = note(EffectNote::Kind::network, cmd, leaf.network == Network::send ? "sends" : "fetches",
+                        leaf.network == Network::send ? Level::medium : Level::low);
+    e.network = leaf.network;
+    out.push_back(std::move(e));
+  }
+  bool remote_syntax = base == "scp" || base == "rsync" || base == "sftp";
+  for (const Touch& t : r.touches) add_path(cmd, t, r.recursive, remote_syntax, out);
+  const auto& ops = leaf.operands;
+  if (ops.empty()) return false;
+  // With the pattern given by an option, operands start at the first non-data effect.
+  std::size_t skip = 0;
+  if (r.pattern_given)
+    while (skip + 1 < ops.size() && ops[skip] == Effect::data) ++skip;
+  for (std::size_t i = 0; i < r.operands.size(); ++i) {
+    Effect e = ops[std::min(i + skip, ops.size() - 1)];
+    if (leaf.last && i + 1 == r.operands.size() && i > 0) e = *leaf.last;
+    if (r.as && e != Effect::data) e = *r.as;
+    add_path(cmd, Touch{r.operands[i].first, r.operands[i].second, e}, r.recursive, remote_syntax, out);
+  }
+  return false;
+}
+
+void redirect_effects(const Redirect& r, std::vector<EffectNote>& out) {
+  Effect e;
+  if (r.op == ">" || r.op == ">|" || r.op == "&>" || r.op == ">&") e = Effect::truncate;
+  else if (r.op == ">>" || r.op == "&>>") e = Effect::write;
+  else if (r.op == "<") e = Effect::read;
+  else return;  // here-documents, descriptor duplication
+  if (!r.target.empty() && std::all_of(r.target.begin(), r.target.end(), [](char c) { return c == '-' || std::isdigit(static_cast<unsigned char>(c)); }))
+    return;  // >&2, <&-
+  EffectNote n;
+  n.kind = EffectNote::Kind::path;
+  n.effect = e;
+  n.subject = r.target;
+  n.command = r.op;
+  n.target = classify_target(r.target, r.resolved);
+  n.level = effect_level(e, n.target, false);
+  n.span = r.span;
+  out.push_back(std::move(n));
+}
+
+std::string describe(const EffectNote& e) {
+  switch (e.kind) {
+    case EffectNote::Kind::path:
+      return e.command + " " + to_string(e.effect) + " " + e.subject + " (" + to_string(e.target) + ")";
+    case EffectNote::Kind::system: return e.command + " changes the system: " + e.subject;
+    case EffectNote::Kind::network: return e.command + " " + e.subject + " over the network";
+    case EffectNote::Kind::unknown: return e.command + ": vg has no knowledge of " + e.subject;
+  }
+  return e.subject;
+}
+
+}  // namespace vg::risk
