@@ -216,6 +216,16 @@ Result<Edit> disconnect_settings(Harness h, const std::string& existing) {
   return finish(*root, existing);
 }
 
+std::string as_written_before(const std::string& text, const std::vector<std::string>& earlier) {
+  auto now = router::parse_json(text);
+  if (!now) return text;
+  for (const auto& before : earlier) {
+    auto then = router::parse_json(before);
+    if (then && same_value(*then, *now)) return before;
+  }
+  return text;
+}
+
 std::vector<std::string> vg_hooks_in(Harness h, const std::string& text) {
   std::vector<std::string> out;
   auto root = parse_settings(text);

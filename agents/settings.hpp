@@ -54,6 +54,11 @@ Result<Edit> connect_settings(Harness h, const std::string& existing, const std:
 // only it; `remove` when nothing else is left.
 Result<Edit> disconnect_settings(Harness h, const std::string& existing);
 
+// Return the first of `earlier` (texts the file had before, newest first)
+// that holds the same JSON as `text`, else `text`: removing vg's hook gives
+// back the file as it was written, its own layout included.
+std::string as_written_before(const std::string& text, const std::vector<std::string>& earlier);
+
 // Return the vg hook commands for `h` found in `text` (in the hook's event,
 // whatever the group's matcher).
 std::vector<std::string> vg_hooks_in(Harness h, const std::string& text);

@@ -3,10 +3,12 @@
 // keeping a backup of the file it changes; `vg connect --status`: what is
 // connected, checked by a real round trip through each hook.
 #include <CLI/CLI.hpp>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "agents/diff.hpp"
 #include "agents/settings.hpp"
@@ -111,6 +114,26 @@ std::string back_up(const std::string& path, const std::string& text, mode_t mod
   return backup;
 }
 
+// The texts of PATH.vg-backup-*, newest first (their names sort by time).
+std::vector<std::string> backups_of(const std::string& path) {
+  std::string dir = path.substr(0, path.rfind('/'));
+  std::string prefix = path.substr(path.rfind('/') + 1) + ".vg-backup-";
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      if (std::string(e->d_name).rfind(prefix, 0) == 0) names.push_back(e->d_name);
+    }
+    ::closedir(d);
+  }
+  std::sort(names.rbegin(), names.rend());
+  std::vector<std::string> texts;
+  for (const auto& name : names) {
+    bool exists = false;
+    texts.push_back(read_settings(dir + "/" + name, exists));
+  }
+  return texts;
+}
+
 // What to tell the user after connecting `h`.
 const char* after_note(agents::Harness h) {
   switch (h) {
@@ -161,6 +184,7 @@ int connect(const ConnectOptions& o) {
   auto edit = o.uninstall ? agents::disconnect_settings(*h, before)
                           : agents::connect_settings(*h, before, agents::hook_command(*h, self_path()));
   if (!edit) throw Fatal(exit_code::k_config, path + ": " + edit.error().message);
+  if (o.uninstall && !edit->remove) edit->text = agents::as_written_before(edit->text, backups_of(path));
   if (!edit->changed) {
     std::printf("%s: %s\n", path.c_str(),
                 o.uninstall ? "has no vg hook; nothing to remove" : "vg's hook is already there; nothing to change");
