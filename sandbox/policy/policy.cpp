@@ -201,12 +201,14 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
   std::uint64_t total = rules.total_before;
   // New links that would lead existing ones out are refused, all of them.
   std::string links_refused = host_link_led_out(target.get(), *scanned, merged, volume_root);
+  HostIndirections indirections = rules.protect && rules.refuse_all.empty() ? host_indirections(target.get())
+                                                                             : HostIndirections{};
   for (const Item& it : *scanned) {
     Change c = it.change;
     std::string verdict;
     bool new_link = it.type == EntryType::symlink && it.change.kind != Change::Kind::deleted;
     std::string guarded = rules.protect && rules.refuse_all.empty()
-                              ? protected_change(it, upper.get(), target.get(), rules.allow_protected)
+                              ? protected_change(it, upper.get(), target.get(), rules.allow_protected, indirections)
                               : "";
     if (new_link && !links_refused.empty()) {
       c.reason = links_refused;

@@ -1,125 +1,22 @@
 #include "sandbox/policy/protect.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
+#include <climits>
 #include <set>
 #include <utility>
 
 #include "sandbox/policy/fs.hpp"
+#include "sandbox/policy/git_rules.hpp"
 #include "sandbox/policy/glob.hpp"
 
 namespace vg::sandbox::policy {
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  size_t b = s.find_last_not_of(" \t\r");
-  return s.substr(a, b - a + 1);
-}
-
-// A git config value: quotes removed, a trailing comment dropped.
-std::string config_value(std::string v) {
-  std::string out;
-  bool quoted = false;
-  for (size_t i = 0; i < v.size(); ++i) {
-    char c = v[i];
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (!quoted && (c == '#' || c == ';')) {
-      break;
-    } else if (c == '\\' && i + 1 < v.size()) {
-      out += v[++i];
-    } else {
-      out += c;
-    }
-  }
-  return trim(out);
-}
-
-// Every key = value of a git config, keys as "section.sub.name" lowercased
-// (the subsection keeps its case, as git does, but is compared lowercased
-// here: only the section and the name decide).
-std::vector<std::pair<std::string, std::string>> config_entries(const std::string& text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::string section;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = trim(text.substr(start, nl - start));
-    start = nl + 1;
-    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-    if (line[0] == '[') {
-      size_t close = line.find(']');
-      std::string head = line.substr(1, close == std::string::npos ? std::string::npos : close - 1);
-      size_t quote = head.find('"');
-      if (quote != std::string::npos) {
-        std::string sub = head.substr(quote + 1);
-        if (!sub.empty() && sub.back() == '"') sub.pop_back();
-        section = lower(trim(head.substr(0, quote))) + "." + lower(sub);
-      } else {
-        section = lower(trim(head));
-      }
-      // `[core] fsmonitor = x` on one line: the rest is an entry.
-      line = close == std::string::npos ? "" : trim(line.substr(close + 1));
-      if (line.empty()) continue;
-    }
-    size_t eq = line.find('=');
-    std::string key = lower(trim(line.substr(0, eq)));
-    std::string value = eq == std::string::npos ? "true" : config_value(line.substr(eq + 1));
-    out.emplace_back(section + "." + key, value);
-  }
-  return out;
-}
-
-bool boolean_text(const std::string& v) {
-  std::string l = lower(v);
-  return l == "true" || l == "false" || l == "yes" || l == "no" || l == "on" || l == "off" || l == "1" || l == "0";
-}
-
-// What git does with `key` = `value`, or "" when it runs nothing.
-std::string effect(const std::string& key, const std::string& value) {
-  auto name_is = [&](const char* last) {
-    std::string suffix = std::string(".") + last;
-    return key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  auto starts = [&](const char* prefix) { return key.rfind(prefix, 0) == 0; };
-  std::string quoted = "'" + value + "'";
-  if (key == "core.fsmonitor") {
-    return boolean_text(value) ? "" : "core.fsmonitor would run " + quoted + " on your next git command";
-  }
-  if (key == "core.hookspath") return "core.hooksPath would make git run hooks from " + quoted;
-  if (key == "core.worktree") return "core.worktree would make git check files out in " + quoted;
-  if (key == "include.path" || (starts("includeif.") && name_is("path"))) {
-    return key + " would make git read configuration from " + quoted;
-  }
-  if (starts("alias.")) return value.rfind('!', 0) == 0 ? key + " would run " + quoted + " as a git command" : "";
-  static const char* const k_commands[] = {
-      "core.sshcommand", "core.pager",  "core.editor",       "core.askpass",  "core.gitproxy",
-      "core.alternaterefscommand",     "sequence.editor",   "diff.external", "gpg.program",
-      "uploadpack.packobjectshook",    "interactive.difffilter", "web.browser", "credential.helper"};
-  for (const char* k : k_commands) {
-    if (key == k) return key + " would run " + quoted + " when git uses it";
-  }
-  if ((starts("diff.") && (name_is("textconv") || name_is("command"))) || (starts("merge.") && name_is("driver")) ||
-      (starts("filter.") && (name_is("clean") || name_is("smudge") || name_is("process"))) ||
-      (starts("credential.") && name_is("helper")) || (starts("gpg.") && name_is("program")) ||
-      (starts("remote.") && (name_is("uploadpack") || name_is("receivepack"))) || starts("pager.") ||
-      (starts("browser.") && name_is("cmd")) || (starts("man.") && name_is("cmd"))) {
-    return key + " would run " + quoted + " when git uses it";
-  }
-  return "";
-}
 
 std::string read_small(int dir_fd, const std::string& rel) {
   if (dir_fd < 0) return "";
@@ -137,18 +34,57 @@ std::string base_name(const std::string& rel) {
   return slash == std::string::npos ? rel : rel.substr(slash + 1);
 }
 
-bool is_git_config(const std::string& rel) {
-  return glob_match("**/.git/config", rel) || glob_match("**/.git/config.worktree", rel) ||
-         glob_match("**/.git/modules/**/config", rel) || rel == ".git/config" || rel == ".git/config.worktree";
-}
-
-bool in_git_hooks(const std::string& rel) {
-  return rel.rfind(".git/hooks/", 0) == 0 || rel.find("/.git/hooks/") != std::string::npos ||
-         (rel.find(".git/modules/") != std::string::npos && rel.find("/hooks/") != std::string::npos);
+// The path below the git directory that `rel` is in ("objects/ab/cd" for
+// ".git/objects/ab/cd", "HEAD" for "lib/.git/HEAD"); false when it is not in one.
+bool inside_git_dir(const std::string& rel, std::string& inner) {
+  if (rel.rfind(".git/", 0) == 0) {
+    inner = rel.substr(5);
+    return true;
+  }
+  auto at = rel.rfind("/.git/");
+  if (at == std::string::npos) return false;
+  inner = rel.substr(at + 6);
+  return true;
 }
 
 std::string accept_hint(const std::string& rel) {
   return "; to accept it, add '" + rel + "' to sandbox.allow_protected, or copy it from the quarantine";
+}
+
+// The settings of a git config that a run added or changed and may not:
+// one line each, "" when every new one is inert.
+std::string new_git_settings(const std::string& before_text, const std::string& after_text) {
+  std::set<std::pair<std::string, std::string>> before;
+  for (const auto& e : git_config_entries(before_text)) before.insert(e);
+  std::string news;
+  for (const auto& [key, value] : git_config_entries(after_text)) {
+    if (before.count({key, value})) continue;
+    std::string v = git_setting_verdict(key, value);
+    if (!v.empty()) news += (news.empty() ? "" : "; ") + v;
+  }
+  return news;
+}
+
+// Where `rel` (beneath `root_fd`) leads on the host, as a path beneath the
+// root ("" when it is no link or leads outside).
+std::string host_link_target(int root_fd, const std::string& root_real, const std::string& rel) {
+  struct stat st{};
+  if (fstatat(root_fd, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(st.st_mode)) return "";
+  Fd f(openat2_raw(root_fd, rel.c_str(), O_PATH | O_CLOEXEC, 0, 0x08 /*RESOLVE_BENEATH*/ | 0x02 /*NO_MAGICLINKS*/));
+  if (!f.valid()) return "";
+  char buf[PATH_MAX];
+  ssize_t n = readlink(("/proc/self/fd/" + std::to_string(f.get())).c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return "";
+  std::string real(buf, static_cast<size_t>(n));
+  if (real.size() <= root_real.size() + 1 || real.compare(0, root_real.size(), root_real) != 0 ||
+      real[root_real.size()] != '/') {
+    return "";
+  }
+  return real.substr(root_real.size() + 1);
+}
+
+bool is_within_rel(const std::string& rel, const std::string& dir) {
+  return rel == dir || (rel.size() > dir.size() && rel.compare(0, dir.size(), dir) == 0 && rel[dir.size()] == '/');
 }
 
 }  // namespace
@@ -161,20 +97,69 @@ const std::vector<std::string>& builtin_protected_patterns() {
       ".cursor",      ".gemini",      ".npmrc",        ".pypirc",      ".yarnrc",     ".yarnrc.yml",
       ".ssh",         ".bashrc",      ".bash_profile", ".bash_login",  ".bash_logout", ".profile",
       ".zshrc",       ".zshenv",      ".zprofile",     ".zlogin",      ".zlogout",    ".config/fish",
-      ".gitconfig",   ".git-credentials", ".vg.yaml",  ".config/vg",   ".config/git"};
+      ".gitconfig",   ".git-credentials", ".vg.yaml",  ".config/vg",   ".config/git",
+      // Run on a git commit by hook managers; read by editors, debuggers,
+      // database clients, tool managers and agents when they open the
+      // directory; run by package managers on every command.
+      ".husky",       ".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", ".lefthook", ".overcommit.yml",
+      ".hg/hgrc",     ".devcontainer", ".exrc",        ".nvimrc",      ".nvim.lua",   ".gdbinit",
+      ".lldbinit",    ".psqlrc",      ".sqliterc",     "mise.toml",    ".mise.toml",  ".zed",
+      ".continue",    ".windsurf",    ".cursorrules",  ".windsurfrules", "CLAUDE.md", "AGENTS.md",
+      "GEMINI.md",    ".github/copilot-instructions.md", ".cargo/config", ".cargo/config.toml",
+      ".pnpmfile.cjs", "bunfig.toml", ".bunfig.toml", ".yarn/releases", ".yarn/plugins", "pip.conf",
+      ".condarc"};
   return k_patterns;
 }
 
 std::vector<std::string> git_config_commands(const std::string& text) {
   std::vector<std::string> out;
-  for (const auto& [key, value] : config_entries(text)) {
-    std::string e = effect(key, value);
+  for (const auto& [key, value] : git_config_entries(text)) {
+    std::string e = git_setting_verdict(key, value);
     if (!e.empty()) out.push_back(e);
   }
   return out;
 }
 
-std::string protected_change(const Item& it, int upper_fd, int target_fd, const std::vector<std::string>& allowed) {
+HostIndirections host_indirections(int target_fd) {
+  HostIndirections out;
+  char buf[PATH_MAX];
+  ssize_t n = readlink(("/proc/self/fd/" + std::to_string(target_fd)).c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return out;
+  std::string root(buf, static_cast<size_t>(n));
+  // A protected name that is a link on the host protects what it leads to.
+  for (const auto& p : builtin_protected_patterns()) {
+    if (has_wildcard(p)) continue;
+    std::string to = host_link_target(target_fd, root, p);
+    if (!to.empty()) out.led_to.emplace_back(to, p);
+  }
+  // So does each hook that is a link (.git/hooks/pre-commit -> ../../scripts/x).
+  Fd hooks(open_dir_beneath(target_fd, ".git/hooks", true));
+  if (hooks.valid()) {
+    if (DIR* d = fdopendir(dup(hooks.get()))) {
+      while (dirent* e = readdir(d)) {
+        std::string rel = std::string(".git/hooks/") + e->d_name;
+        std::string to = e->d_name[0] == '.' ? "" : host_link_target(target_fd, root, rel);
+        if (!to.empty()) out.led_to.emplace_back(to, rel);
+      }
+      closedir(d);
+    }
+  }
+  // core.hooksPath: git runs hooks from there (husky's .husky/_ sources the
+  // scripts beside it, so a "_" directory protects its parent too).
+  for (const auto& [key, value] : git_config_entries(read_small(target_fd, ".git/config"))) {
+    if (key != "core.hookspath" || value.empty() || value[0] == '/') continue;
+    std::string dir = value;
+    while (dir.size() > 2 && dir.rfind("./", 0) == 0) dir = dir.substr(2);
+    while (!dir.empty() && dir.back() == '/') dir.pop_back();
+    if (dir.empty() || dir.find("..") != std::string::npos) continue;
+    out.hook_dirs.push_back(dir);
+    if (base_name(dir) == "_" && dir.find('/') != std::string::npos) out.hook_dirs.push_back(dir.substr(0, dir.rfind('/')));
+  }
+  return out;
+}
+
+std::string protected_change(const Item& it, int upper_fd, int target_fd, const std::vector<std::string>& allowed,
+                             const HostIndirections& host) {
   const std::string& rel = it.change.path;
   if (it.change.kind == Change::Kind::deleted) return "";  // removing a trap lets nothing run
   if (first_match(allowed, rel)) return "";
@@ -183,22 +168,28 @@ std::string protected_change(const Item& it, int upper_fd, int target_fd, const 
     return "protected: a .git that is not a directory would send git to another repository (gitdir:)" +
            accept_hint(rel);
   }
-  if (in_git_hooks(rel) && it.type != EntryType::directory) {
-    if (rel.size() > 7 && rel.compare(rel.size() - 7, 7, ".sample") == 0) return "";
-    return "protected: git would run this hook (" + rel + ") on the host" + accept_hint(rel);
-  }
-  if (is_git_config(rel) && it.type == EntryType::regular) {
-    // Settings the host already has are the user's; new ones that run
-    // something are refused, with what they would run.
-    std::set<std::string> before;
-    for (const auto& e : git_config_commands(read_small(target_fd, rel))) before.insert(e);
-    std::string news;
-    for (const auto& e : git_config_commands(read_small(upper_fd, rel))) {
-      if (before.count(e)) continue;
-      news += (news.empty() ? "" : "; ") + e;
+  std::string inner;
+  if (inside_git_dir(rel, inner)) {
+    if (it.type == EntryType::directory) return "";
+    if (is_git_config_file(inner) && it.type == EntryType::regular) {
+      // Settings the host already has are the user's; new ones that are
+      // not known to be inert are refused, with what they would do.
+      std::string news = new_git_settings(read_small(target_fd, rel), read_small(upper_fd, rel));
+      return news.empty() ? "" : "protected: " + news + accept_hint(rel);
     }
-    if (news.empty()) return "";
-    return "protected: " + news + accept_hint(rel);
+    std::string why = git_internal_verdict(inner, it.type == EntryType::regular ? read_small(upper_fd, rel) : "");
+    return why.empty() ? "" : "protected: " + why + " (" + rel + ")" + accept_hint(rel);
+  }
+  for (const auto& [to, name] : host.led_to) {
+    if (is_within_rel(rel, to)) {
+      return "protected: on the host, '" + name + "' leads here, so the host runs or reads it as " + name +
+             accept_hint(rel);
+    }
+  }
+  for (const auto& dir : host.hook_dirs) {
+    if (is_within_rel(rel, dir) && it.type != EntryType::directory) {
+      return "protected: git runs hooks from '" + dir + "' (core.hooksPath) on the host" + accept_hint(rel);
+    }
   }
   if (const std::string* p = first_match(builtin_protected_patterns(), rel)) {
     return "protected: the host runs or reads '" + *p + "' as configuration" + accept_hint(rel);

@@ -336,6 +336,47 @@ TEST_F(Protected, TrapsForTheHostAreRefusedKeptAndExplained) {
   EXPECT_NE(outcome().find("change refused modified .git/config"), std::string::npos) << outcome();
 }
 
+TEST_F(Protected, GitsOtherWaysToRunACommandAreRefusedAndRunNothing) {
+  // From an adversarial pass: an ext:: remote, an ssh signing-key command,
+  // a submodule update command, a commondir that moves git's config, a
+  // hook reached through core.hooksPath and one through a link, an editor
+  // folder reached through a link.
+  std::vector<std::string> git_env = {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1", "GIT_AUTHOR_NAME=t",
+                                      "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t"};
+  std::string marker = outside + "/ran";
+  ASSERT_EQ(run({"/bin/sh", "-c",
+                 "cd " + ws + " && git init -q . && git commit -q --allow-empty -m one && mkdir -p .husky tools/vscode "
+                 "scripts && git config core.hooksPath .husky && printf '#!/bin/sh\nexit 0\n' > scripts/pre-commit.sh && "
+                 "chmod +x scripts/pre-commit.sh && ln -s tools/vscode .vscode && "
+                 "ln -s ../../scripts/pre-commit.sh .git/hooks/post-commit && touch -d '1 hour ago' scripts/pre-commit.sh"},
+                git_env)
+                .exit_code,
+            0);
+  Ran r = sandbox({"/bin/sh", "-c",
+                   "git remote add origin 'ext::sh -c touch% " + marker + "'; git config protocol.ext.allow always; "
+                   "git config gpg.ssh.defaultKeyCommand 'touch " + marker + "'; "
+                   "mkdir -p lib/evil; printf '[core]\n\tfsmonitor = touch " + marker + "\n' > lib/evil/config; "
+                   "echo ../lib/evil > .git/commondir; "
+                   "printf '#!/bin/sh\ntouch " + marker + "\n' > .husky/pre-commit; chmod +x .husky/pre-commit; "
+                   "printf '#!/bin/sh\ntouch " + marker + "\n' > scripts/pre-commit.sh; "
+                   "echo '{}' > tools/vscode/tasks.json; echo fine > notes.txt"},
+                  {}, git_env);
+  EXPECT_EQ(r.exit_code, 73) << r.err;
+  for (const char* said : {"would run a command when git reaches the remote", "not one vg knows to be inert",
+                           "commondir", "core.hooksPath", "leads here"}) {
+    EXPECT_NE(r.err.find(said), std::string::npos) << said << "\n" << r.err;
+  }
+  EXPECT_FALSE(exists(ws + "/.git/commondir"));
+  EXPECT_FALSE(exists(ws + "/.husky/pre-commit"));
+  EXPECT_FALSE(exists(ws + "/tools/vscode/tasks.json"));
+  EXPECT_TRUE(exists(ws + "/notes.txt"));
+  // The proof: the host's git runs nothing of it.
+  run({"/bin/sh", "-c", "cd " + ws + " && git status >/dev/null 2>&1; git fetch origin >/dev/null 2>&1; "
+                        "git commit -q --allow-empty -m two >/dev/null 2>&1"},
+      git_env);
+  EXPECT_FALSE(exists(marker)) << "a planted command ran on the host";
+}
+
 TEST_F(Protected, AllowProtectedLetsANamedPathThrough) {
   Ran r = sandbox({"/bin/sh", "-c", "mkdir -p .vscode && echo '{}' > .vscode/settings.json"},
                   {"--allow-protected", ".vscode"});
