@@ -83,8 +83,8 @@ void score_effects(const Model& model, Assessment& out) {
                               "`, a path only known at run time");
     }
     if (e.level == config::Level::low) continue;
-    out.findings.push_back(Finding{rule_id(e), e.level, describe(e), e.command + " " + e.subject, e.span.begin,
-                                   e.span.end});
+    std::string matched = e.kind == EffectNote::Kind::path ? e.command + " " + e.subject : e.command;
+    out.findings.push_back(Finding{rule_id(e), e.level, describe(e), matched, e.span.begin, e.span.end});
   }
 }
 
