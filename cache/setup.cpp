@@ -1,6 +1,7 @@
 #include "cache/setup.hpp"
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 namespace vg::cache {
@@ -18,7 +19,10 @@ KeyInputs key_inputs(const config::Config& config, const std::vector<std::string
   k.profile = profile_text(config.sandbox);
   k.stdin_tty = ::isatty(0) == 1;
   struct stat st {};
-  k.stdin_data = ::fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISREG(st.st_mode));
+  // Anything but a terminal or /dev/null can bring data: a pipe, socket or
+  // file, and a device too (a loop device read twice, /dev/urandom).
+  bool dev_null = ::fstat(0, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3;
+  k.stdin_data = ::fstat(0, &st) == 0 && !k.stdin_tty && !dev_null;
   k.stdout_tty = ::isatty(1) == 1;
   k.stderr_tty = ::isatty(2) == 1;
   // The command inherits it: a file it makes gets 0666 minus these bits.

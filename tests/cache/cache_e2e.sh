@@ -151,6 +151,16 @@ elif [ "$(cat ../o6)" != data ]; then fail "a /dev/null run was replayed for pip
 elif [ "$(stat_of uncacheable.stdin)" -lt 4 ]; then fail "not counted as stdin: $(stat_of uncacheable.stdin)"
 else pass; fi
 
+# --- a device on stdin is data too (a loop device read twice, /dev/urandom):
+# two real runs of `head -c 16 < /dev/urandom` differ, so a replay shows
+setup stdin_device
+"$VG" exec -- head -c 16 < /dev/urandom | od -An -tx1 > ../d1
+"$VG" exec -- head -c 16 < /dev/urandom | od -An -tx1 > ../d2
+if [ ! -s ../d1 ]; then fail "the run printed nothing"
+elif cmp -s ../d1 ../d2; then fail "a run reading a device on stdin was replayed: $(cat ../d2)"
+elif [ "$(hits)" != 0 ] || [ "$(entries)" != 0 ]; then fail "a run with a device on stdin was stored ($(entries) entries)"
+else pass; fi
+
 # --- a run that makes a link is never stored: where a link leads depends on
 # the tree it lands in, which only the commit's checks judge (a replayed
 # `ln -s . s` once completed a chain out of the workspace)
