@@ -390,7 +390,8 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   std::vector<TracedInput> traced;
   if (report.traced) {
     InputScope scope{m_request.key.workspace, m_request.key.excludes};
-    auto states = states_before(report.inputs, scope, m_key.tree, report.changed_paths, m_stats, times_before);
+    auto states = states_before(with_stats(report.inputs, report.stated), scope, m_key.tree, report.changed_paths,
+                                m_stats, times_before);
     if (states) traced = std::move(*states);
     facts.traced = bool(states);
     if (!states) facts.untraced_reason = states.error().message;

@@ -47,6 +47,7 @@ struct RunReport {
   std::string untraced_reason;
   std::vector<std::pair<std::string, InputUse>> inputs;
   std::vector<std::string> executed;  // traced: base names of the programs run
+  std::vector<std::string> stated;    // traced: inputs stat-ed by name, sorted (with_stats)
   std::string entropy;                // traced: "getrandom", "/dev/urandom", "/proc/uptime"...
 };
 

@@ -74,6 +74,23 @@ InputUse plain_use(InputUse use) {
 
 bool stat_seen(InputUse use) { return use != plain_use(use); }
 
+std::vector<std::pair<std::string, InputUse>> with_stats(std::vector<std::pair<std::string, InputUse>> used,
+                                                         const std::vector<std::string>& stated) {
+  for (auto& [path, use] : used) {
+    if (!std::binary_search(stated.begin(), stated.end(), path)) continue;
+    switch (use) {
+      case InputUse::probed: use = InputUse::stated; break;
+      case InputUse::probed_link: use = InputUse::stated_link; break;
+      case InputUse::read: use = InputUse::read_stated; break;
+      case InputUse::written:
+      case InputUse::stated:
+      case InputUse::stated_link:
+      case InputUse::read_stated: break;
+    }
+  }
+  return used;
+}
+
 const char* use_name(InputUse use) {
   static const char* const k_names[] = {"?", "written", "probed", "probed_link", "read", "stated", "stated_link",
                                         "read_stated"};

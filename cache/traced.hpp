@@ -51,6 +51,11 @@ enum class InputUse : std::uint8_t {
   read_stated = 7,  // read, and stat-ed by name
 };
 
+// `used` with the use of each path in `stated` (sorted) made its stat-ed
+// form (probed -> stated, probed_link -> stated_link, read -> read_stated).
+std::vector<std::pair<std::string, InputUse>> with_stats(std::vector<std::pair<std::string, InputUse>> used,
+                                                         const std::vector<std::string>& stated);
+
 // The use without its stat (stated -> probed...).
 InputUse plain_use(InputUse use);
 // True when `use` includes a stat by name: a file's times are in its state.

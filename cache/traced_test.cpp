@@ -87,6 +87,17 @@ TEST_F(Traced, AStatedFileIsAlsoItsModificationTime) {
   EXPECT_NE(state("a.c", InputUse::read_stated), read_stated);
 }
 
+TEST(TracedUse, AStatByNameMakesTheUseItsStatedForm) {
+  auto used = with_stats({{"/a", InputUse::probed}, {"/b", InputUse::read}, {"/c", InputUse::probed_link},
+                          {"/d", InputUse::written}, {"/e", InputUse::read}},
+                         {"/a", "/b", "/c", "/d"});
+  EXPECT_EQ(used[0].second, InputUse::stated);
+  EXPECT_EQ(used[1].second, InputUse::read_stated);
+  EXPECT_EQ(used[2].second, InputUse::stated_link);
+  EXPECT_EQ(used[3].second, InputUse::written) << "truncated first: nothing of it was seen";
+  EXPECT_EQ(used[4].second, InputUse::read) << "not stat-ed";
+}
+
 TEST_F(Traced, AStatedFileTheRunChangedTakesItsTimeFromBefore) {
   std::string path = m_dir.path() + "/old.txt";
   write_text(path, "old");

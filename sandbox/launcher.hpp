@@ -60,6 +60,7 @@ struct Outcome {
   bool read_stdin = false;  // traced: some process read, mapped or duplicated its stdin
   std::string untraced_reason;
   std::vector<std::string> executed;  // traced: base names of the programs run
+  std::vector<std::string> stated;    // traced: the inputs stat-ed by name (their times were seen), sorted
   std::string entropy;  // traced: the first source of chance or time used ("getrandom", "/dev/urandom")
   std::vector<std::pair<std::string, trace::Use>> inputs;
 };

@@ -429,6 +429,7 @@ Result<Outcome> NamespaceLauncher::run(const Spec& spec) {
     out.untraced_reason = seen.incomplete_reason;
     out.executed = std::move(seen.executed);
     out.entropy = seen.entropy;
+    out.stated = ns::host_stated(plan, seen);
     out.inputs = ns::host_inputs(plan, seen);
     tracer.reset();
   }

@@ -1,6 +1,7 @@
 #include "sandbox/namespace/trace_map.hpp"
 
 #include <map>
+#include <set>
 
 namespace vg::sandbox::ns {
 namespace {
@@ -54,6 +55,15 @@ std::vector<std::pair<std::string, trace::Use>> host_inputs(const Plan& plan, co
     if (!added) it->second = trace::merge_use(it->second, use);
   }
   return {merged.begin(), merged.end()};
+}
+
+std::vector<std::string> host_stated(const Plan& plan, const trace::Trace& trace) {
+  std::set<std::string> hosts;
+  for (const auto& path : trace.stated) {
+    std::string host = host_path_of(plan, path);
+    if (!host.empty()) hosts.insert(std::move(host));
+  }
+  return {hosts.begin(), hosts.end()};
 }
 
 }  // namespace vg::sandbox::ns

@@ -20,4 +20,7 @@ std::string host_path_of(const Plan& plan, const std::string& sandbox_path);
 // The host paths of a trace, with their use, sorted; private ones dropped.
 std::vector<std::pair<std::string, trace::Use>> host_inputs(const Plan& plan, const trace::Trace& trace);
 
+// The host paths of a trace's stat-ed paths (Trace::stated), sorted; private ones dropped.
+std::vector<std::string> host_stated(const Plan& plan, const trace::Trace& trace);
+
 }  // namespace vg::sandbox::ns

@@ -213,36 +213,9 @@ std::string clean(const std::string& path) {
 
 }  // namespace
 
-Use plain_use(Use use) {
-  switch (use) {
-    case Use::stated: return Use::probed;
-    case Use::stated_link: return Use::probed_link;
-    case Use::read_stated: return Use::read;
-    case Use::written:
-    case Use::probed:
-    case Use::probed_link:
-    case Use::read: break;
-  }
-  return use;
-}
-
-bool stat_seen(Use use) { return use != plain_use(use); }
-
 Use merge_use(Use first, Use then) {
   if (first == Use::written) return first;
-  Use a = plain_use(first), b = plain_use(then);
-  Use plain = a > b ? a : b;
-  if (!stat_seen(first) && !stat_seen(then)) return plain;
-  switch (plain) {
-    case Use::probed: return Use::stated;
-    case Use::probed_link: return Use::stated_link;
-    case Use::read: return Use::read_stated;
-    case Use::written:
-    case Use::stated:
-    case Use::stated_link:
-    case Use::read_stated: break;
-  }
-  return plain;
+  return first > then ? first : then;
 }
 
 Result<std::vector<sock_filter>> compile_filter() {
@@ -422,15 +395,16 @@ struct Tracer::State {
         }
       }
       struct stat st {};
-      bool link = fd < 0, dir = false;
+      bool link = fd < 0, dir = false;  // ELOOP: a link (only the last one opens)
       if (fd >= 0) {
         if (fstat(fd, &st) != 0) st.st_mode = 0;
         close(fd);
+        link = S_ISLNK(st.st_mode);
         dir = S_ISDIR(st.st_mode);
       }
       if (last && (!link || !follow)) return next;
       if (link) {
-        record(next, last ? use : Use::probed);  // the link, and where it leads
+        record(next, last ? use : Use::probed_link);  // where it points decides the walk
         std::string real = resolve(next, true);
         if (real.empty()) {
           failed = errno != ENOENT && errno != ENOTDIR;
@@ -438,8 +412,10 @@ struct Tracer::State {
         }
         if (last) return real;
         struct stat target {};
-        // Missing or not a directory: the call fails there; the link's state says so.
-        if (!stat_in_root(real, target) || !S_ISDIR(target.st_mode)) return {};
+        if (!stat_in_root(real, target) || !S_ISDIR(target.st_mode)) {
+          record(real, Use::probed);  // missing or not a directory: the call fails there
+          return {};
+        }
         at = real;
         continue;
       }
@@ -568,8 +544,9 @@ struct Tracer::State {
            abs == "/proc/loadavg";
   }
 
-  // Note one path of a call, and where the kernel will take it.
-  void note(const seccomp_notif& req, std::string abs, Use use, bool follow) {
+  // Note one path of a call (`stat`: a stat by name), and where the kernel
+  // will take it.
+  void note(const seccomp_notif& req, std::string abs, Use use, bool follow, bool stat) {
     if (use != Use::written && names_stdin(abs)) trace.read_stdin = true;
     if (!through_proc_links(req, abs)) return;
     if (use != Use::written && trace.entropy.empty() && entropy_source(abs)) trace.entropy = abs;
@@ -588,6 +565,10 @@ struct Tracer::State {
       if (failed) incomplete("could not resolve " + abs + ": " + std::strerror(errno));
     }
     if (!real.empty() && real != abs) record(real, use);
+    if (stat && trace.stated.size() < k_max_traced_paths) {
+      trace.stated.insert(abs);
+      if (!real.empty()) trace.stated.insert(real);
+    }
   }
 
   void note_executed(const std::string& abs) {
@@ -637,31 +618,28 @@ struct Tracer::State {
       }
       case Kind::read: use = Use::read; break;
       case Kind::written: use = Use::written; break;
-      case Kind::probe: break;
-      case Kind::stat: use = Use::stated; break;
+      case Kind::probe:
+      case Kind::stat: break;
       case Kind::probe_at:
       case Kind::stat_at:
         if (flags & AT_SYMLINK_NOFOLLOW) {
           use = Use::probed_link;
           follow = false;
         }
-        if (c->kind == Kind::stat_at) use = use == Use::probed_link ? Use::stated_link : Use::stated;
         break;
       case Kind::probe_link:
+      case Kind::stat_link:
         use = Use::probed_link;
         follow = false;
         break;
-      case Kind::stat_link:
-        use = Use::stated_link;
-        follow = false;
-        break;
     }
+    bool stat = c->kind == Kind::stat || c->kind == Kind::stat_at || c->kind == Kind::stat_link;
     std::string abs;
     if (absolute(req, c->dirfd, c->path, abs)) {
       if (std::strncmp(c->name, "execve", 6) == 0) note_executed(abs);
-      note(req, abs, use, follow);
+      note(req, abs, use, follow, stat);
     }
-    if (c->path2 >= 0 && absolute(req, c->dirfd2, c->path2, abs)) note(req, abs, Use::probed_link, false);
+    if (c->path2 >= 0 && absolute(req, c->dirfd2, c->path2, abs)) note(req, abs, Use::probed_link, false, false);
   }
 
   void loop() {

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,20 +31,14 @@ namespace vg::sandbox::trace {
 // state before the run.
 enum class Use : std::uint8_t {
   written = 1,   // opened to be truncated and written: only its kind matters
-  probed = 2,    // access, mkdir, unlink...: its kind (and a file's content)
-  probed_link = 3,  // readlink: as probed, the last component not followed
+  probed = 2,    // stat, access, mkdir, unlink...: its kind (and a file's content)
+  probed_link = 3,  // lstat, readlink: as probed, the last component not followed
   read = 4,      // opened to read, or executed: its content (a directory: its names)
-  // As probed, probed_link and read, and the run also stat-ed the path by
-  // name (stat, lstat, fstatat, statx): a file's times are part of what it saw.
-  stated = 5,
-  stated_link = 6,
-  read_stated = 7,
 };
 
-// The use without its stat: probed, probed_link, read or written.
-Use plain_use(Use use);
-// True when `use` includes a stat of the path by name.
-bool stat_seen(Use use);
+// Return `use` as it is. A stat by name is no longer a use of its own (it
+// is Trace::stated); kept for callers written against that, to be removed.
+inline Use plain_use(Use use) { return use; }
 
 // At most this many distinct paths are kept; past it the trace is partial.
 inline constexpr std::size_t k_max_traced_paths = 100'000;
@@ -53,6 +48,9 @@ inline constexpr std::size_t k_max_executed = 4096;
 // The paths a run used, as absolute paths in the sandbox's own view.
 struct Trace {
   std::map<std::string, Use> paths;
+  // The paths of `paths` that were also stat-ed by name (stat, lstat,
+  // fstatat, statx): the run saw their times.
+  std::set<std::string> stated;
   bool read_stdin = false;  // some process read (or duplicated, or mapped) file descriptor 0
   // The base names of the programs executed (at most k_max_executed).
   std::vector<std::string> executed;
@@ -95,7 +93,7 @@ class Tracer {
 
 // The merged use of a path used as `a` and then as `b`: the first use
 // decides what the run depended on, except that a look (probe) followed by a
-// read is a read, and a stat by name anywhere (but after a write) is kept.
+// read is a read.
 Use merge_use(Use first, Use then);
 
 }  // namespace vg::sandbox::trace

@@ -111,7 +111,9 @@ TEST_F(TracerTest, SeesReadsProbesAndWritesWithTheirUse) {
   ASSERT_TRUE(t.paths.count(in));
   EXPECT_EQ(t.paths[in], Use::read);
   ASSERT_TRUE(t.paths.count(missing)) << "a path looked for and not found is an input too";
-  EXPECT_EQ(t.paths[missing], Use::stated) << "looked for with stat(): its time would have been seen";
+  EXPECT_EQ(t.paths[missing], Use::probed);
+  EXPECT_EQ(t.stated.count(missing), 1u) << "looked for with stat(): its time would have been seen";
+  EXPECT_EQ(t.stated.count(in), 0u) << "opened, never stat-ed by name";
   ASSERT_TRUE(t.paths.count(out));
   EXPECT_EQ(t.paths[out], Use::written);
 }
@@ -256,7 +258,7 @@ TEST_F(TracerTest, DotDotAfterAMissingDirectoryEndsWhereTheKernelStops) {
   ASSERT_EQ(code, 0);
   EXPECT_TRUE(t.complete) << t.incomplete_reason;
   ASSERT_EQ(t.paths.count(m_dir + "/nothere"), 1u) << "the missing directory decided the lookup";
-  EXPECT_EQ(plain_use(t.paths[m_dir + "/nothere"]), Use::probed);
+  EXPECT_EQ(t.paths[m_dir + "/nothere"], Use::probed);
   EXPECT_EQ(t.paths.count(m_dir + "/in.txt"), 1u);
   EXPECT_EQ(t.paths[m_dir + "/in.txt"], Use::read) << "reached through sub/.. twice";
   EXPECT_EQ(t.paths.count(m_dir + "/sub"), 1u) << "the directory a '..' leaves could be a link";
@@ -316,9 +318,10 @@ TEST_F(TracerTest, AtEmptyPathWithANonEmptyPathIsAnOrdinaryLookup) {
   ASSERT_EQ(code, 0);
   EXPECT_TRUE(t.complete) << t.incomplete_reason;
   ASSERT_EQ(t.paths.count(in), 1u);
-  EXPECT_EQ(t.paths[in], Use::read_stated) << "stat-ed by name, then read";
+  EXPECT_EQ(t.paths[in], Use::read);
+  EXPECT_EQ(t.stated.count(in), 1u) << "stat-ed by name, then read";
   ASSERT_EQ(t.paths.count(missing), 1u) << "statx with AT_EMPTY_PATH and a path looks the path up";
-  EXPECT_EQ(t.paths[missing], Use::stated);
+  EXPECT_EQ(t.stated.count(missing), 1u);
 }
 
 TEST_F(TracerTest, ChanceTimeAndTheProgramsRunAreSeen) {
@@ -365,10 +368,6 @@ TEST(TraceUse, FirstUseDecides) {
   EXPECT_EQ(merge_use(Use::read, Use::written), Use::read);
   EXPECT_EQ(merge_use(Use::written, Use::read), Use::written) << "it read what it had written itself";
   EXPECT_EQ(merge_use(Use::probed_link, Use::probed), Use::probed_link) << "a followed target is noted under its own name";
-  EXPECT_EQ(merge_use(Use::stated, Use::read), Use::read_stated) << "a stat by name is kept";
-  EXPECT_EQ(merge_use(Use::read, Use::stated_link), Use::read_stated);
-  EXPECT_EQ(merge_use(Use::written, Use::stated), Use::written);
-  EXPECT_EQ(merge_use(Use::probed, Use::stated_link), Use::stated_link);
 }
 
 }  // namespace

@@ -50,6 +50,7 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
     r.untraced_reason = o.untraced_reason;
     r.executed = o.executed;
     r.entropy = o.entropy;
+    r.stated = o.stated;
     r.inputs.reserve(o.inputs.size());
     for (const auto& [path, use] : o.inputs) r.inputs.emplace_back(path, static_cast<cache::InputUse>(use));
     for (const auto& c : o.changes) {
