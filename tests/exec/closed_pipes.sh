@@ -42,10 +42,15 @@ cd "$ROOT/ws" || exit 1
 if ! XDG_CONFIG_HOME=$ROOT/sandbox timeout 300 "$VG" exec --no-cache -- true </dev/null >/dev/null 2>"$ROOT/start.err"; then
   skip "the $BACKEND sandbox does not start here: $(tail -1 "$ROOT/start.err")"
 fi
-# What "within a second" is measured against: a run that ends by itself.
-t0=$(now_ms)
-XDG_CONFIG_HOME=$ROOT/sandbox "$VG" exec --no-cache -- true </dev/null >/dev/null 2>&1
-START_MS=$(($(now_ms) - t0))
+# What "within a second" is measured against: a run that ends by itself
+# (the slowest of three: a microVM's start varies with the machine's load).
+START_MS=0
+for _ in 1 2 3; do
+  t0=$(now_ms)
+  XDG_CONFIG_HOME=$ROOT/sandbox "$VG" exec --no-cache -- true </dev/null >/dev/null 2>&1
+  t=$(($(now_ms) - t0))
+  [ "$t" -gt "$START_MS" ] && START_MS=$t
+done
 LIMIT_MS=$((START_MS + 1000))
 echo "a plain run takes ${START_MS} ms; every case must end within ${LIMIT_MS} ms"
 
