@@ -66,6 +66,7 @@ std::string to_json_line(const AuditRecord& r) {
   w.key("trusted").value(r.trusted);
   w.key("asked").value(r.asked);
   w.key("cache_hit").value(r.cache_hit);
+  if (!r.cache_not_stored.empty()) w.key("cache_not_stored").value(r.cache_not_stored);
   w.key("exit_code").value(r.exit_code);
   // Whole milliseconds: the log is for people and scripts, not profiling.
   w.key("duration_ms").value(static_cast<std::int64_t>(std::llround(r.duration_ms)));
@@ -151,6 +152,7 @@ Result<AuditRecord> parse_audit_line(const std::string& line) {
   r.trusted = flag("trusted");
   r.asked = flag("asked");
   r.cache_hit = flag("cache_hit");
+  r.cache_not_stored = j.get_string("cache_not_stored");
   if (const Json* v = j.get("exit_code"); v && v->is_number()) r.exit_code = static_cast<int>(v->number);
   if (const Json* v = j.get("duration_ms"); v && v->is_number()) r.duration_ms = v->number;
   if (const Json* v = j.get("uid"); v && v->is_number()) r.uid = static_cast<std::uint32_t>(v->number);

@@ -28,6 +28,7 @@ struct AuditRecord {
   bool trusted = false;
   bool asked = false;         // the user answered a prompt
   bool cache_hit = false;
+  std::string cache_not_stored;  // why the result cache did not store a sandboxed run ("untraced: ...")
   int exit_code = 0;
   double duration_ms = 0;
   // A network record (written by vg/proxy_audit.cpp, read here): one

@@ -30,6 +30,7 @@ struct CachedRun {
 struct CachedOutcome {
   int exit_code = 0;
   bool hit = false;          // replayed from the cache
+  std::string not_stored;    // why a run was not stored ("reason" or "reason: detail"; "" when it was)
   std::string unavailable;   // set when the sandbox could not start (exit_code unused)
   bool no_cache = false;     // this build cannot use the cache: run uncached
 };

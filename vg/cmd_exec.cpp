@@ -283,6 +283,7 @@ class ExecRun {
                                        [this] { flush_stats(); }});
       if (!cached.no_cache) {
         m_cache_hit = cached.hit;
+        m_cache_not_stored = cached.not_stored;
         if (!cached.unavailable.empty()) return sandbox_unavailable(cached.unavailable);
         return cached.exit_code;
       }
@@ -342,6 +343,7 @@ class ExecRun {
     r.trusted = m_decision.trusted;
     r.asked = m_asked;
     r.cache_hit = m_cache_hit;
+    r.cache_not_stored = m_cache_not_stored;
     r.exit_code = code;
     r.duration_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started).count();
@@ -369,6 +371,7 @@ class ExecRun {
   std::string m_user;
   bool m_asked = false;
   bool m_cache_hit = false;
+  std::string m_cache_not_stored;  // the cache's reason for not storing the run
   std::chrono::steady_clock::time_point m_started;
   std::int64_t m_started_wall_ms = 0;
 };

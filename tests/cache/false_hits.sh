@@ -248,6 +248,8 @@ echo v1 > f
 S='cat /proc/1/cwd/nothing 2> /dev/null; cat f'
 if never_stored untraced sh -c "$S"; then
   if ! "$VG" cache why -- sh -c "$S" < /dev/null | grep -q 'trace is complete'; then fail "vg cache why does not state the rule"
+  elif ! "$VG" log --json -n 1 | grep -q '"cache_not_stored": *"untraced: a path through another process'; then
+    fail "the audit record does not say why the run was not stored: $("$VG" log --json -n 1)"
   else echo v2 > f; compare sh -c "$S" && pass; fi
 fi
 

@@ -62,6 +62,8 @@ CachedOutcome run_cached(Context& ctx, const CachedRun& run) {
     return r;
   });
   if (result && !*result) out.unavailable = result->error().message;
+  out.not_stored = cached.skipped_reason();
+  if (!cached.skipped_detail().empty()) out.not_stored += ": " + cached.skipped_detail();
   return out;
 }
 
