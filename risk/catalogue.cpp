@@ -12,7 +12,8 @@ std::optional<Effect> effect_named(std::string_view s) {
   static const std::pair<std::string_view, Effect> k_names[] = {
       {"data", Effect::data},     {"read", Effect::read},         {"write", Effect::write},
       {"trunc", Effect::truncate}, {"delete", Effect::remove},    {"delete-in", Effect::remove_in},
-      {"mode", Effect::mode},     {"exec", Effect::exec}};
+      {"mode", Effect::mode},     {"exec", Effect::exec},         {"shell", Effect::shell},
+      {"escape", Effect::escape}};
   for (const auto& [n, e] : k_names)
     if (n == s) return e;
   return std::nullopt;
@@ -63,13 +64,17 @@ Result<void> apply_token(ProgramSpec& spec, std::string_view tok) {
   }
   auto effect = [&](std::string_view s) -> Result<Effect> {
     auto e = effect_named(s);
-    if (!e) return make_error("unknown effect `" + std::string(s) + "` (data, read, write, trunc, delete, delete-in, mode, exec)");
+    if (!e)
+      return make_error("unknown effect `" + std::string(s) +
+                        "` (data, read, write, trunc, delete, delete-in, mode, exec, shell, escape)");
     return *e;
   };
   if (head == "sub" && value.empty()) {
     spec.subcommands = true;
   } else if (head == "firstpos" && value.empty()) {
     spec.operands_first = true;
+  } else if (head == "bundled" && value.empty()) {
+    spec.bundled = true;
   } else if (head == "pos") {
     for (std::string_view p : split(value, ',')) {
       auto e = effect(p);
@@ -98,14 +103,18 @@ Result<void> apply_token(ProgramSpec& spec, std::string_view tok) {
       o.effect = *e;
     }
     return add_options(spec, value, o);
+  } else if (head == "aslast") {
+    auto e = effect(qual);
+    if (!e) return e.error();
+    return add_options(spec, value, OptionSpec{{}, OptionSpec::Kind::as_last, *e, false, false});
   } else if (head == "as") {
     auto e = effect(qual);
     if (!e) return e.error();
-    return add_options(spec, value, OptionSpec{{}, OptionSpec::Kind::as, *e, false});
+    return add_options(spec, value, OptionSpec{{}, OptionSpec::Kind::as, *e, false, false});
   } else if (head == "noop") {
-    return add_options(spec, value, OptionSpec{{}, OptionSpec::Kind::noop, Effect::data, false});
+    return add_options(spec, value, OptionSpec{{}, OptionSpec::Kind::noop, Effect::data, false, false});
   } else if (head == "rec") {
-    return add_options(spec, value, OptionSpec{{}, OptionSpec::Kind::recursive, Effect::data, false});
+    return add_options(spec, value, OptionSpec{{}, OptionSpec::Kind::recursive, Effect::data, false, false});
   } else if (head == "sys") {
     auto s = system_named(value);
     if (!s) return make_error("unknown system change `" + std::string(value) + "`");
@@ -121,7 +130,7 @@ Result<void> apply_token(ProgramSpec& spec, std::string_view tok) {
   } else {
     return make_error("unknown token `" + std::string(tok) + "`");
   }
-  if (eq == std::string_view::npos && head != "sub" && head != "firstpos")
+  if (eq == std::string_view::npos && head != "sub" && head != "firstpos" && head != "bundled")
     return make_error("token `" + std::string(tok) + "` needs a value");
   return {};
 }
@@ -165,6 +174,8 @@ const char* to_string(Effect e) {
     case Effect::remove_in: return "deletes within";
     case Effect::mode: return "changes mode/owner of";
     case Effect::exec: return "executes";
+    case Effect::shell:
+    case Effect::escape: return "runs the command line";
   }
   return "?";
 }

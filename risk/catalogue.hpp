@@ -28,6 +28,9 @@ enum class Effect : std::uint8_t {
   remove_in,  // deletes what it finds below (find -delete, git clean)
   mode,       // changes mode, owner, attributes
   exec,       // runs it as a program
+  shell,      // a shell command line it runs (tar --to-command, rsync -e, pip config --editor)
+  escape,     // text that runs a command line when it starts with an escape (`!cmd`, `.shell cmd`,
+              // `ProxyCommand cmd`, `core.pager=cmd`, `%(cmd)`, `execute(cmd)`), else data
 };
 
 // What a command changes beyond its paths.
@@ -44,6 +47,7 @@ struct OptionSpec {
     as,         // a flag that turns the path effect of the operands into `effect` (sed -i)
     noop,       // a flag (or a bare word: `status`) after which the command changes nothing
     recursive,  // a flag that makes removals recursive
+    as_last,    // a flag that turns the final operand's effect into `effect` (rsync --delete)
   };
   std::string_view name;  // "-o", "--output", or "if" for a dd-style key (kv)
   Kind kind = Kind::value;
@@ -60,6 +64,7 @@ struct ProgramSpec {
   std::vector<OptionSpec> options;
   bool subcommands = false;             // the first operand names a subcommand (KEY:SUB)
   bool operands_first = false;          // operands come before the first option (find)
+  bool bundled = false;                 // the first word may be options without their dash (tar cvf)
   SystemChange system = SystemChange::none;
   Network network = Network::none;
   config::Level floor = config::Level::low;  // a level the entry always has

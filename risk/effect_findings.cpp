@@ -20,6 +20,8 @@ const char* slug(Effect e) {
     case Effect::remove_in: return "delete_within";
     case Effect::mode: return "mode";
     case Effect::exec: return "exec";
+    case Effect::shell:
+    case Effect::escape: return "runs";
   }
   return "?";
 }
@@ -61,6 +63,7 @@ std::string rule_id(const EffectNote& e) {
     }
     case EffectNote::Kind::network: return e.network == Network::send ? "effect.network.send" : "effect.network.fetch";
     case EffectNote::Kind::unknown: return "effect.unknown";
+    case EffectNote::Kind::runs: return "effect.runs";
   }
   return "effect";
 }
@@ -74,6 +77,17 @@ void not_understood(Assessment& out, std::string why) {
 
 void score_effects(const Model& model, Assessment& out) {
   for (const auto& r : model.redirects) redirect_effects(r, out.effects);
+  // Code in another language is not read (yet): it is not low.
+  for (const auto& c : model.code) {
+    if (c.interpreter == "awk" || c.interpreter == "gawk" || c.interpreter == "mawk" || c.interpreter == "nawk") continue;
+    EffectNote e;
+    e.kind = EffectNote::Kind::unknown;
+    e.command = c.interpreter;
+    e.subject = "the " + c.interpreter + " code it runs";
+    e.level = config::Level::medium;
+    e.span = c.span;
+    out.effects.push_back(std::move(e));
+  }
   for (const auto& e : out.effects) {
     if (e.kind == EffectNote::Kind::unknown) {
       not_understood(out, "vg has no knowledge of " + e.subject +

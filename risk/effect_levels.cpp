@@ -164,6 +164,8 @@ Level effect_level(Effect effect, TargetClass target, bool recursive) {
     case Effect::remove_in: return removal_within(target);
     case Effect::mode: return mode_change(target);
     case Effect::exec: return execution(target);
+    case Effect::shell:
+    case Effect::escape: return Level::low;  // the command line it runs is assessed as a script of its own
   }
   return Level::medium;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "risk/runners.hpp"
 #include "risk/unwrap.hpp"
 #include "risk/words.hpp"
 
@@ -71,6 +72,7 @@ struct Reading {
   std::vector<Touch> touches;
   std::vector<std::pair<std::string, bool>> operands;
   std::optional<Effect> as;
+  std::optional<Effect> as_last;
   bool noop = false;
   bool recursive = false;
   bool pattern_given = false;             // grep -e PAT: no operand is the pattern
@@ -93,6 +95,7 @@ void read_args(const SimpleCommand& cmd, std::size_t from, const ProgramSpec& sp
     };
     auto flag = [&](const OptionSpec& o) {
       if (o.kind == OptionSpec::Kind::as) r.as = o.effect;
+      else if (o.kind == OptionSpec::Kind::as_last) r.as_last = o.effect;
       else if (o.kind == OptionSpec::Kind::noop) r.noop = true;
       else if (o.kind == OptionSpec::Kind::recursive) r.recursive = true;
     };
@@ -153,63 +156,6 @@ void read_args(const SimpleCommand& cmd, std::size_t from, const ProgramSpec& sp
   }
 }
 
-// Programs that run another program by name: `npx jest`, `uv run pytest`,
-// `python -m pip install x`, `bundle exec rake`. Returns the index in
-// `argv` where the program it runs starts, or 0.
-std::size_t runs_program_at(const std::vector<std::string>& argv) {
-  struct Runner {
-    std::string_view program, verb;  // verb empty: the program itself runs it
-    std::string_view value_options;  // comma-separated options that take a value
-  };
-  static const Runner k_runners[] = {
-      {"npx", "", "-p,--package,-c,--call,-w,--workspace"}, {"pnpx", "", ""}, {"bunx", "", "-p,--package"},
-      {"uvx", "", "--from,--with,--python,-p"},  {"pipx", "run", "--spec,--python"},
-      {"npm", "exec", "-p,--package,-c,--call,-w,--workspace"}, {"npm", "x", "-p,--package"},
-      {"pnpm", "exec", "--filter,-F,-C,--dir"}, {"pnpm", "dlx", "--package"}, {"yarn", "dlx", "-p,--package"},
-      {"yarn", "exec", ""}, {"bun", "x", ""}, {"uv", "run", "--with,--python,-p,--package,--directory,--project,--group,--extra,--env-file"},
-      {"poetry", "run", ""}, {"pipenv", "run", ""}, {"pdm", "run", ""}, {"hatch", "run", ""}, {"rye", "run", ""},
-      {"bundle", "exec", ""}, {"bundler", "exec", ""}, {"conda", "run", "-n,--name,-p,--prefix"},
-      {"mamba", "run", "-n,--name"}, {"micromamba", "run", "-n,--name"}, {"mise", "exec", ""}, {"mise", "x", ""},
-      {"asdf", "exec", ""}, {"pyenv", "exec", ""}, {"rbenv", "exec", ""}, {"direnv", "exec", ""},
-      {"dotenv", "", "-e,-f,-v,-c"}, {"dotenvx", "run", "-f,--env-file,-e"}, {"op", "run", "--env-file"},
-      {"doppler", "run", "-p,--project,-c,--config"}, {"aws-vault", "exec", ""}, {"nyc", "", "--reporter,--exclude,--include,-r,-x,-n,--temp-dir,--report-dir"},
-      {"c8", "", "--reporter,--exclude,--include,-r,-x,-n,--temp-directory,--reports-dir"}, {"cross-env", "", ""},
-      {"env-cmd", "", "-f,--file,-e,--environments"}, {"dotenv-cli", "", "-e"}, {"concurrently", "", ""},
-  };
-  std::string_view base = base_name(argv[0]);
-  for (const Runner& r : k_runners) {
-    if (r.program != base) continue;
-    std::size_t i = 1;
-    if (!r.verb.empty()) {
-      while (i < argv.size() && argv[i].size() > 1 && argv[i][0] == '-') ++i;  // the tool's own flags
-      if (i >= argv.size() || argv[i] != r.verb) continue;
-      ++i;
-    }
-    for (; i < argv.size(); ++i) {
-      const std::string& a = argv[i];
-      if (a == "--") return i + 1 < argv.size() ? i + 1 : 0;
-      if (a.size() > 1 && a[0] == '-') {
-        std::string_view name = std::string_view(a).substr(0, a.find('='));
-        bool takes = false;
-        for (std::size_t s = 0; s <= r.value_options.size();) {
-          std::size_t comma = r.value_options.find(',', s);
-          if (comma == std::string_view::npos) comma = r.value_options.size();
-          if (r.value_options.substr(s, comma - s) == name && a.find('=') == std::string::npos) takes = true;
-          s = comma + 1;
-        }
-        if (takes) ++i;
-        continue;
-      }
-      if (base == "cross-env" && a.find('=') != std::string::npos) continue;  // NAME=VALUE
-      return i;
-    }
-    return 0;
-  }
-  // python -m MODULE ARGS: MODULE runs as a program (pip, venv, http.server, pytest).
-  if (classify(base) == Runs::interpreter && argv.size() > 2 && (argv[1] == "-m" || argv[1] == "-mpip")) return 2;
-  return 0;
-}
-
 EffectNote note(EffectNote::Kind kind, const SimpleCommand& cmd, std::string subject, Level level) {
   EffectNote e;
   e.kind = kind;
@@ -235,8 +181,93 @@ TargetClass within_cd(const SimpleCommand& cmd, const std::string& path, TargetC
   return classify_target(norm.substr(cmd.cwd.size() + 1), true);
 }
 
+// A file whose content is a secret: a home's secrets (but public keys), the
+// system's password hashes, sudoers, host keys.
+bool is_secret(const EffectNote& e) {
+  if (e.kind != EffectNote::Kind::path || e.effect != Effect::read) return false;
+  std::string_view p = e.subject;
+  if (p.size() > 4 && p.substr(p.size() - 4) == ".pub") return false;
+  if (e.target == TargetClass::home_secret || e.target == TargetClass::home) return true;
+  if (e.target != TargetClass::system) return false;
+  std::string n = normalize_path(p);
+  for (std::string_view s : {"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/ssh/ssh_host_", "/etc/ssl/private",
+                             "/etc/security/opasswd", "/etc/master.passwd"})
+    if (starts_with(n, s)) return true;
+  return false;
+}
+
+// A command that reads a secret and talks to the network (or writes to
+// another machine) sends it out: critical, whatever the tool.
+void add_exfiltration(const SimpleCommand& cmd, std::size_t first, std::vector<EffectNote>& out) {
+  bool network = false;
+  const EffectNote* secret = nullptr;
+  std::vector<EffectNote> inputs;
+  for (const auto& r : cmd.redirects) {
+    if (r.op != "<") continue;
+    EffectNote n;
+    n.kind = EffectNote::Kind::path;
+    n.effect = Effect::read;
+    n.subject = r.target;
+    n.target = classify_target(r.target, r.resolved);
+    inputs.push_back(std::move(n));
+  }
+  for (std::size_t i = first; i < out.size(); ++i) {
+    const EffectNote& e = out[i];
+    network = network || e.kind == EffectNote::Kind::network ||
+              (e.kind == EffectNote::Kind::path && e.target == TargetClass::remote && e.effect != Effect::read);
+    if (!secret && is_secret(e)) secret = &e;
+  }
+  for (const auto& e : inputs)
+    if (!secret && is_secret(e)) secret = &e;
+  if (!network || !secret) return;
+  EffectNote x = note(EffectNote::Kind::network, cmd, "sends " + secret->subject, Level::critical);
+  x.network = Network::send;
+  out.push_back(std::move(x));
+}
+
+// The command line in `text` after one of the escapes programs use to run one.
+std::optional<std::string> escaped_command(std::string_view text, bool whole) {
+  auto rest = [&](std::size_t n) { return std::optional<std::string>(std::string(text.substr(n))); };
+  while (!text.empty() && (text[0] == ' ' || text[0] == '\t')) text.remove_prefix(1);
+  static const std::string_view k_prefixes[] = {
+      ".shell ", ".system ", "\\! ", "\\!", ":!", "!", "shell ", "system ", "exec=", "ProxyCommand=",
+      "ProxyCommand ", "LocalCommand=", "LocalCommand ", "KnownHostsCommand=", "RemoteCommand=", "core.pager=",
+      "core.sshCommand=", "core.fsmonitor=", "core.editor=", "core.hooksPath=", "sequence.editor=", "diff.external=",
+      "credential.helper=!", "pager.log=", "gpg.program=", "alias."};
+  for (std::string_view p : k_prefixes) {
+    if (!starts_with(text, p)) continue;
+    if (p == "alias.") {  // alias.NAME=!CMD
+      auto bang = text.find("=!");
+      if (bang == std::string_view::npos) return std::nullopt;
+      return rest(bang + 2);
+    }
+    return rest(p.size());
+  }
+  if (auto at = text.find("write18{"); at != std::string_view::npos) {  // TeX \\write18{CMD}
+    auto close = text.find('}', at);
+    if (close != std::string_view::npos) return std::string(text.substr(at + 8, close - at - 8));
+  }
+  for (std::string_view open : {"%(", "execute(", "execute-silent(", "become(", "$(shell "}) {
+    auto at = text.find(open);
+    if (at == std::string_view::npos) continue;
+    auto close = text.rfind(')');
+    if (close == std::string_view::npos || close < at + open.size()) return std::nullopt;
+    return std::string(text.substr(at + open.size(), close - at - open.size()));
+  }
+  if (whole) return std::string(text);
+  return std::nullopt;
+}
+
 void add_path(const SimpleCommand& cmd, const Touch& t, bool recursive, bool remote_syntax,
               std::vector<EffectNote>& out) {
+  if (t.effect == Effect::shell || t.effect == Effect::escape) {
+    auto line = escaped_command(t.path, t.effect == Effect::shell);
+    if (!line || line->empty()) return;
+    EffectNote e = note(EffectNote::Kind::runs, cmd, std::move(*line), Level::low);
+    if (!t.resolved) e = note(EffectNote::Kind::unknown, cmd, "a command line only known at run time", Level::medium);
+    out.push_back(std::move(e));
+    return;
+  }
   if (t.effect == Effect::data || t.path == "-" || t.path.empty()) return;
   TargetClass c = within_cd(cmd, t.path, classify_target(t.path, t.resolved, remote_syntax));
   Effect effect = t.effect;
@@ -258,19 +289,28 @@ bool system_binary(std::string_view path) {
 
 }  // namespace
 
+bool command_effects_known(const SimpleCommand& cmd, std::vector<EffectNote>& out);
+
 bool command_effects(const SimpleCommand& cmd, std::vector<EffectNote>& out) {
   if (cmd.argv.empty() || (cmd.context & k_function_call)) return false;  // a function's body has its own commands
   const std::string& name = cmd.argv[0];
   bool name_known = cmd.resolved.empty() || cmd.resolved[0];
-  if (!name_known) return false;  // the reader has said why it is not understood
-  if (std::size_t at = runs_program_at(cmd.argv); at > 0 && at < cmd.argv.size()) {
-    SimpleCommand inner = cmd;
-    inner.argv.erase(inner.argv.begin(), inner.argv.begin() + static_cast<std::ptrdiff_t>(at));
-    if (inner.resolved.size() >= at)
-      inner.resolved.erase(inner.resolved.begin(), inner.resolved.begin() + static_cast<std::ptrdiff_t>(at));
-    if (inner.argv[0] == "pip3" || inner.argv[0] == "pip") inner.argv[0] = "pip";
-    return command_effects(inner, out);
+  if (!name_known) {
+    out.push_back(note(EffectNote::Kind::unknown, cmd, "a program only known at run time (`" + name + "`)",
+                       Level::medium));
+    return false;
   }
+  std::size_t first = out.size();
+  bool quiet = command_effects_known(cmd, out);
+  if (!quiet) add_exfiltration(cmd, first, out);
+  return quiet;
+}
+
+bool command_effects_known(const SimpleCommand& cmd, std::vector<EffectNote>& out) {
+  const std::string& name = cmd.argv[0];
+  // A runner (npx jest, uv run pytest, python -m pip): the reader unwrapped
+  // the program it runs, which has effects of its own.
+  if (runs_program_at(cmd.argv) > 0) return false;
   std::string base(base_name(name));
   if (name.find('/') != std::string::npos && !system_binary(name)) {
     // A program by its path: running it is the effect (the project's own scripts are low).
@@ -292,7 +332,14 @@ bool command_effects(const SimpleCommand& cmd, std::vector<EffectNote>& out) {
   std::vector<ProgramSpec> store;
   store.reserve(4);
   Reading r;
-  read_args(cmd, 1, *spec, store, r);
+  if (spec->bundled && cmd.argv.size() > 1 && !cmd.argv[1].empty() && cmd.argv[1][0] != '-') {
+    // tar cvf ARCHIVE: the first word is a cluster of options without its dash.
+    SimpleCommand dashed = cmd;
+    dashed.argv[1] = "-" + dashed.argv[1];
+    read_args(dashed, 1, *spec, store, r);
+  } else {
+    read_args(cmd, 1, *spec, store, r);
+  }
   if (!r.unknown_sub.empty()) {
     std::string key(r.specs.back()->key);
     std::replace(key.begin(), key.end(), ':', ' ');
@@ -320,7 +367,7 @@ bool command_effects(const SimpleCommand& cmd, std::vector<EffectNote>& out) {
     e.network = leaf.network;
     out.push_back(std::move(e));
   }
-  bool remote_syntax = base == "scp" || base == "rsync" || base == "sftp";
+  bool remote_syntax = base == "scp" || base == "rsync" || base == "sftp" || base == "tar" || base == "gtar";
   for (const Touch& t : r.touches) add_path(cmd, t, r.recursive, remote_syntax, out);
   const auto& ops = leaf.operands;
   if (ops.empty()) return false;
@@ -332,6 +379,7 @@ bool command_effects(const SimpleCommand& cmd, std::vector<EffectNote>& out) {
     Effect e = ops[std::min(i + skip, ops.size() - 1)];
     if (leaf.last && i + 1 == r.operands.size() && i > 0) e = *leaf.last;
     if (r.as && e != Effect::data) e = *r.as;
+    if (r.as_last && i + 1 == r.operands.size() && i > 0) e = *r.as_last;
     add_path(cmd, Touch{r.operands[i].first, r.operands[i].second, e}, r.recursive, remote_syntax, out);
   }
   return false;
@@ -363,6 +411,7 @@ std::string describe(const EffectNote& e) {
     case EffectNote::Kind::system: return e.command + " changes the system: " + e.subject;
     case EffectNote::Kind::network: return e.command + " " + e.subject + " over the network";
     case EffectNote::Kind::unknown: return e.command + ": vg has no knowledge of " + e.subject;
+    case EffectNote::Kind::runs: return e.command + " runs the command line `" + e.subject + "`";
   }
   return e.subject;
 }

@@ -17,7 +17,7 @@ namespace vg::risk {
 
 // One effect of one command.
 struct EffectNote {
-  enum class Kind : std::uint8_t { path, system, network, unknown };
+  enum class Kind : std::uint8_t { path, system, network, unknown, runs };  // runs: `subject` is a command line
   Kind kind = Kind::path;
   Effect effect = Effect::read;           // Kind::path
   TargetClass target = TargetClass::workspace;

@@ -119,6 +119,33 @@ class EngineImpl final : public Engine {
     }
   }
 
+  // Assess the command lines that programs run through their options
+  // (effects of kind `runs`) as scripts of their own, and merge what they
+  // give into `out`, at the span of the command that runs them.
+  void assess_runs(Assessment& out) {
+    if (m_depth >= 4) return;
+    std::vector<EffectNote> runs;
+    for (const auto& e : out.effects)
+      if (e.kind == EffectNote::Kind::runs) runs.push_back(e);
+    for (const auto& r : runs) {
+      ++m_depth;
+      Assessment inner = assess(read_script(r.subject, m_limits, known()));
+      --m_depth;
+      for (auto f : inner.findings) {
+        f.begin = r.span.begin;
+        f.end = r.span.end;
+        out.findings.push_back(std::move(f));
+      }
+      for (auto e : inner.effects) {
+        e.span = r.span;
+        out.effects.push_back(std::move(e));
+      }
+      if (!inner.understood) out.understood = false;
+      for (auto& why : inner.reasons)
+        if (std::find(out.reasons.begin(), out.reasons.end(), why) == out.reasons.end()) out.reasons.push_back(why);
+    }
+  }
+
   Assessment assess(const Model& m) {
     Assessment out;
     out.understood = m.understood;
@@ -142,6 +169,7 @@ class EngineImpl final : public Engine {
     for (const auto& s : m.scripts) apply(m_rules.for_target(Target::script), s.text, s.span, out);
     for (const auto& c : m.code) apply(m_rules.for_name(Target::code, c.interpreter), c.text, c.span, out);
     score_effects(m, out);
+    assess_runs(out);
     std::sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
       if (a.level != b.level) return a.level > b.level;
       if (a.begin != b.begin) return a.begin < b.begin;
@@ -160,6 +188,7 @@ class EngineImpl final : public Engine {
   RuleSet m_rules;
   std::vector<std::string> m_disabled;
   Limits m_limits;
+  int m_depth = 0;  // command lines run through options, nested
 };
 
 Result<std::string> read_file(const std::filesystem::path& p) {

@@ -205,6 +205,10 @@ std::optional<Input> Reader::output_of(const SimpleCommand& cmd, const std::opti
     if (newline) out.push_back('\n');
     return Input{out, resolved, origin};
   }
+  if ((base == "which" || (base == "command" && cmd.argv.size() == 3 && cmd.argv[1] == "-v")) && cmd.argv.size() >= 2) {
+    // $(which rm): the program itself, by name.
+    return Input{cmd.argv.back() + "\n", resolved, origin};
+  }
   if (base == "printf") {
     std::size_t i = 1;
     if (i < cmd.argv.size() && cmd.argv[i] == "--") ++i;

@@ -3,7 +3,9 @@
 // the public entry points read_script / read_argv.
 #include <algorithm>
 
+#include "risk/catalogue.hpp"
 #include "risk/reader_args.hpp"
+#include "risk/runners.hpp"
 #include "risk/reader_handlers.hpp"
 #include "risk/reader_impl.hpp"
 #include "risk/unwrap.hpp"
@@ -134,10 +136,17 @@ std::optional<std::size_t> Reader::run_argv(std::vector<Arg> args, std::optional
     }
 
     Call call{args, texts(args), input, span, c, base, outer, {}, false};
+    if (std::size_t at = runs_program_at(call.words); at > 0) {
+      // npx jest, uv run pytest, python -m pip install x: the program it runs is a command of its own.
+      args = tail(args, at);
+      outer = false;
+      c.flags |= k_unwrapped;
+      continue;
+    }
     Handler h = handler_for(base);
     if (outer && (base == "cd" || base == "pushd")) h = run_cd;
     else if (outer && base == "set") h = run_set;
-    else if (!h && !m_known(base) && !is_data_command(base)) h = run_unknown;
+    else if (!h && !m_known(base) && !is_data_command(base) && !find_program(base)) h = run_unknown;
     if (!h || h(*this, call) == Step::done || call.next.empty()) return last;
 
     args = std::move(call.next);

@@ -15,6 +15,8 @@ const char* effect_name(Effect e) {
     case Effect::remove_in: return "delete-within";
     case Effect::mode: return "mode";
     case Effect::exec: return "exec";
+    case Effect::shell:
+    case Effect::escape: return "runs";
   }
   return "?";
 }
@@ -52,6 +54,7 @@ void write_json_members(JsonWriter& w, const Assessment& a, bool full) {
       case EffectNote::Kind::system: w.key("effect").value("changes the system").key("what").value(e.subject); break;
       case EffectNote::Kind::network: w.key("effect").value(e.subject).key("what").value("network"); break;
       case EffectNote::Kind::unknown: w.key("effect").value("unknown").key("what").value(e.subject); break;
+      case EffectNote::Kind::runs: w.key("effect").value("runs").key("what").value(e.subject); break;
     }
     w.end_object();
   }

@@ -81,8 +81,48 @@ bool disk_device(std::string_view p) {
 
 }  // namespace
 
+// A path with a part only known at run time (`/home/$USER`, `/etc/$X`,
+// `$HOME/$DIR`): the class of what is known before it, when that already
+// decides (a system tree, a user's home), else unknown.
+TargetClass partly_known(std::string_view raw) {
+  auto cut = raw.find_first_of("$`");
+  if (cut == std::string_view::npos || cut == 0 || raw[0] != '/') return TargetClass::unknown;
+  std::string_view known = raw.substr(0, cut);
+  std::string_view rest = raw.substr(cut);
+  if (known == "/home/" || known == "/Users/") {
+    // /home/$USER: a whole home, unless more path follows the name.
+    auto slash = rest.find('/');
+    bool whole_home = slash == std::string_view::npos || rest.substr(slash) == "/" || rest.substr(slash) == "/*";
+    return whole_home ? TargetClass::home : TargetClass::home_other;
+  }
+  auto last = known.rfind('/');
+  std::string dir(known.substr(0, last == 0 ? 1 : last));
+  TargetClass c = classify_target(dir, true);
+  if (c == TargetClass::system || c == TargetClass::system_data || c == TargetClass::kernel ||
+      c == TargetClass::device_disk || c == TargetClass::home_secret || c == TargetClass::home_startup ||
+      c == TargetClass::temp)
+    return c;
+  if (c == TargetClass::home) return TargetClass::home_other;
+  if (c == TargetClass::temp_all) return TargetClass::temp;
+  return TargetClass::unknown;
+}
+
 TargetClass classify_target(std::string_view raw, bool resolved, bool remote_syntax) {
-  if (!resolved || raw.empty()) return TargetClass::unknown;
+  if (raw.empty()) return TargetClass::unknown;
+  if (starts_with(raw, "$HOME") || starts_with(raw, "${HOME}")) {
+    std::string_view after = raw.substr(raw[1] == '{' ? 7 : 5);
+    if (!after.empty() && after[0] != '/') return TargetClass::unknown;  // $HOMEDIR is another variable
+    auto var = after.find_first_of("$`");
+    if (var == std::string_view::npos) {
+      std::string path = normalize_path(std::string("$HOME") + std::string(after));
+      return in_home(std::string_view(path).substr(5));
+    }
+    std::string_view known = after.substr(0, var);
+    if (known == "/" || known.empty()) return TargetClass::home_other;  // $HOME/$X: some subtree of the home
+    TargetClass c = in_home(known.substr(0, known.rfind('/')));
+    return c == TargetClass::home ? TargetClass::home_other : c;
+  }
+  if (!resolved || raw.find_first_of("$`") != std::string_view::npos) return partly_known(raw);
   if (raw.find("://") != std::string_view::npos) return TargetClass::remote;
   if (remote_syntax && raw[0] != '/' && raw[0] != '.') {
     auto colon = raw.find(':');
@@ -100,9 +140,6 @@ TargetClass classify_target(std::string_view raw, bool resolved, bool remote_syn
   }
   std::string path = normalize_path(raw);
   std::string_view p = path;
-  if (starts_with(p, "$HOME")) return in_home(p.substr(5));
-  if (starts_with(p, "${HOME}")) return in_home(p.substr(7));
-  if (p.find('$') != std::string_view::npos || p.find('`') != std::string_view::npos) return TargetClass::unknown;
   if (p[0] != '/') {
     if (p == "." || p == "*" || p == ".*" || p == "./*" || p == "**" || is_glob_only(p)) {
       if (starts_with(p, "..")) return TargetClass::outside;
@@ -124,10 +161,10 @@ TargetClass classify_target(std::string_view raw, bool resolved, bool remote_syn
     if (whole(p, t)) return TargetClass::temp_all;
     if (under(p, t)) return TargetClass::temp;
   }
-  if (whole(p, "/root") || whole(p, "/home")) return TargetClass::home;
+  if (whole(p, "/root") || whole(p, "/home") || whole(p, "/Users")) return TargetClass::home;
   if (under(p, "/root")) return in_home(p.substr(5));
-  if (under(p, "/home")) {
-    std::string_view rest = p.substr(6);  // NAME[/...]
+  if (under(p, "/home") || under(p, "/Users")) {
+    std::string_view rest = p.substr(p[1] == 'h' ? 6 : 7);  // NAME[/...]
     auto slash = rest.find('/');
     return in_home(slash == std::string_view::npos ? std::string_view() : rest.substr(slash));
   }

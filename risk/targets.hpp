@@ -17,7 +17,7 @@ enum class TargetClass : std::uint8_t {
   device_disk,     // block devices and memory: /dev/sda, /dev/nvme0n1, /dev/mem, /dev/disk/...
   device,          // another device (/dev/ttyS0)
   device_harmless, // /dev/null, /dev/zero, /dev/stdout, /dev/fd/N, /dev/tty, /dev/urandom
-  home,            // a whole home: ~, $HOME, /home/NAME, /home, /root, ~user
+  home,            // a whole home: ~, $HOME, /home/NAME, /home/$USER, /Users/NAME, /home, /root, ~user
   home_secret,     // ~/.ssh, ~/.aws, ~/.gnupg, ~/.kube, credentials files
   home_startup,    // ~/.bashrc, ~/.profile, ~/.config/autostart, ~/.config/systemd: run at login
   home_cache,      // a cache under a home: ~/.cache, ~/.npm, ~/.m2/repository, ~/go/pkg/mod
