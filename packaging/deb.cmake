@@ -29,7 +29,6 @@ rules kept as data, routed (host, sandbox, ask or refuse) and run: on the
 host, or in a Linux-namespace sandbox whose writes the host checks before
 they land. Sandboxed runs are cached and replayed.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
@@ -40,7 +39,7 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "qemu-system-x86, busybox-static")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
-# The debug information, split off by cpack's strip, goes to vg-dbgsym.
+# cpack splits the debug information off (objcopy --only-keep-debug, by
+# build id) into vg-dbgsym and strips the binaries of vg itself.
 set(CPACK_DEBIAN_DEBUGINFO_PACKAGE ON)
-set(CPACK_OUTPUT_FILE_PREFIX ${CMAKE_BINARY_DIR}/packages)
 include(CPack)

@@ -16,7 +16,11 @@ packages=(
   python3 expect tmux bash zsh fish shellcheck bubblewrap hyperfine
   iproute2 procps util-linux less vim-tiny
   # microVM backend
-  qemu-system-x86 busybox-static cpio
+  qemu-system-x86 busybox-static
+  # packaging and its tests (tests/install): cpack's debug split needs file,
+  # the package is checked by lintian and installed in a debootstrap root;
+  # man pages render with man, completions load through bash-completion
+  file lintian debootstrap man-db bash-completion
 )
 
 missing=()
