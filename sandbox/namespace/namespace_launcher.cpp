@@ -288,8 +288,10 @@ Result<std::unique_ptr<proxy::HostNetwork>> prepare_network(const Spec& spec, ns
   for (const auto& s : net->sandbox_sockets()) {
     plan.mounts.push_back({ns::MountOp::Kind::bind_dev, std::string(ns::k_old_root) + s.host_path, s.sandbox_path, "", -1});
   }
-  // An allow-listed loopback host is the host's service: through the proxy (no_proxy.hpp).
+  // An allow-listed loopback service is the host's: forwarded at the address
+  // and port written, or, without a port, through the proxy (no_proxy.hpp).
   proxy::apply_proxy_environment(plan.env, proxy::k_bridge_port, spec.profile.network.allowed_hosts);
+  plan.loopback_forwards = proxy::loopback_forwards(spec.profile.network.allowed_hosts, proxy::k_bridge_port);
   return net;
 }
 

@@ -26,7 +26,7 @@ bool setup_network(const Plan& plan, int sock) {
   close(fd);
   // restricted: the only way out is the bridge to vg's proxy (sandbox/proxy).
   if (plan.network == config::NetworkMode::restricted) {
-    auto bridge = proxy::start_sandbox_bridge(&plan.seccomp);
+    auto bridge = proxy::start_sandbox_bridge(&plan.seccomp, plan.loopback_forwards);
     if (!bridge) fail_step(sock, "network", "start_sandbox_bridge", proxy::k_sandbox_socket, errno, bridge.error().message.c_str());
   }
   return true;

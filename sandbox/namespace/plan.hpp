@@ -16,6 +16,7 @@
 #include "config/config.hpp"
 #include "config/result.hpp"
 #include "sandbox/launcher.hpp"
+#include "sandbox/proxy/loopback_forward.hpp"
 
 namespace vg::sandbox::ns {
 
@@ -97,6 +98,8 @@ struct Plan {
   bool hand_terminal = false;
   std::vector<std::string> argv;
   std::vector<std::string> env;
+  // network restricted: allow-listed loopback services the bridge listens for.
+  std::vector<proxy::LoopbackForward> loopback_forwards;
   std::vector<std::string> notes;  // told to the user on stderr (fallbacks)
   std::set<std::string> hidden;    // sandbox paths a hide_* mount covers
 };

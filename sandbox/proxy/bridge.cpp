@@ -17,6 +17,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <algorithm>
 #include <cstring>
 #include <list>
 
@@ -35,7 +36,63 @@ struct Pair {
   Flow down;  // unix -> tcp
   int tcp_slot = -1;
   int unix_slot = -1;
+  // A forwarded port (loopback_forward.hpp): the proxy's answer to the
+  // CONNECT sent for the client is read here, never shown to it.
+  bool awaiting_reply = false;
+  std::string reply;
+  bool refused = false;
 };
+
+// Take the proxy's answer to a forward's CONNECT out of `flow` (bytes just
+// read from the proxy): what follows its head is the service's. A refusal
+// (anything but 200) closes the client's connection.
+void take_reply(Pair& p, Flow& flow) {
+  if (!p.awaiting_reply) return;
+  p.reply += flow.data;
+  flow.data.clear();
+  auto end = p.reply.find("\r\n\r\n");
+  if (end == std::string::npos) {
+    if (p.reply.size() > 16 * 1024 || flow.eof) p.refused = true;
+    return;
+  }
+  auto space = p.reply.find(' ');
+  p.refused = p.reply.rfind("HTTP/1.", 0) != 0 || space == std::string::npos || p.reply.compare(space + 1, 3, "200") != 0;
+  flow.data = p.reply.substr(end + 4);
+  p.reply.clear();
+  p.awaiting_reply = false;
+}
+
+// Listen on `address`:`port` (an IPv4 or IPv6 literal) in the caller's
+// network namespace.
+Result<UniqueFd> listen_on(const std::string& address, std::uint16_t port) {
+  bool v6 = address.find(':') != std::string::npos;
+  UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  std::string where = (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+  if (!fd.valid()) return make_error("socket(" + where + "): " + std::strerror(errno));
+  int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (v6) {
+    auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    s6->sin6_family = AF_INET6;
+    s6->sin6_port = htons(port);
+    ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (::inet_pton(AF_INET6, address.c_str(), &s6->sin6_addr) != 1) return make_error("bad address " + where);
+    len = sizeof *s6;
+  } else {
+    auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons(port);
+    if (::inet_pton(AF_INET, address.c_str(), &s4->sin_addr) != 1) return make_error("bad address " + where);
+    len = sizeof *s4;
+  }
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    return make_error("bind(" + where + "): " + std::strerror(errno));
+  }
+  if (::listen(fd.get(), SOMAXCONN) != 0) return make_error("listen(" + where + "): " + std::strerror(errno));
+  return fd;
+}
 
 UniqueFd connect_unix(const std::string& path) {
   sockaddr_un sun{};
@@ -72,13 +129,18 @@ Result<void> bring_up_loopback() {
 }
 
 void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd) {
-  set_nonblocking(listen_fd);  // the accept loop below drains until EAGAIN
+  run_bridge_on({{listen_fd, ""}}, proxy_socket, stop_fd);
+}
+
+void run_bridge_on(const std::vector<BridgeListener>& listeners, const std::string& proxy_socket, int stop_fd) {
+  // the accept loop below drains until EAGAIN
+  for (const auto& l : listeners) set_nonblocking(l.fd);
   std::list<Pair> pairs;
   std::vector<pollfd> fds;
   for (;;) {
     fds.clear();
     fds.push_back({stop_fd, POLLIN, 0});
-    fds.push_back({listen_fd, POLLIN, 0});
+    for (const auto& l : listeners) fds.push_back({l.fd, POLLIN, 0});
     for (auto& p : pairs) {
       short tcp_events = relay_events(p.up, p.down);
       short unix_events = relay_events(p.down, p.up);
@@ -103,18 +165,20 @@ void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd) {
       short ur = it->unix_slot >= 0 ? fds[static_cast<std::size_t>(it->unix_slot)].revents : 0;
       bool ok = true;
       if (tr != 0 || ur != 0) {
-        ok = pump(it->up, it->tcp.get(), tr, it->unix_fd.get(), ur) &&
-             pump(it->down, it->unix_fd.get(), ur, it->tcp.get(), tr);
+        Pair& p = *it;
+        ok = pump(p.up, p.tcp.get(), tr, p.unix_fd.get(), ur) &&
+             pump(p.down, p.unix_fd.get(), ur, p.tcp.get(), tr, [&p](Flow& f) { take_reply(p, f); });
       }
-      if (!ok || (it->up.done() && it->down.done())) {
+      if (!ok || it->refused || (it->up.done() && it->down.done())) {
         it = pairs.erase(it);
       } else {
         ++it;
       }
     }
-    if (fds[1].revents != 0) {
+    for (std::size_t l = 0; l < listeners.size(); ++l) {
+      if (fds[1 + l].revents == 0) continue;
       for (int i = 0; i < 64; ++i) {
-        int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = ::accept4(listeners[l].fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
           if (errno == EINTR || errno == ECONNABORTED) continue;
           break;
@@ -125,7 +189,13 @@ void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd) {
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         p.unix_fd = connect_unix(proxy_socket);
         // No proxy: drop the client; it sees the connection close at once.
-        if (p.unix_fd.valid()) pairs.push_back(std::move(p));
+        if (!p.unix_fd.valid()) continue;
+        const std::string& to = listeners[l].connect_to;
+        if (!to.empty()) {  // a forwarded port: ask the proxy for the service first
+          p.up.data = "CONNECT " + to + " HTTP/1.1\r\nHost: " + to + "\r\n\r\n";
+          p.awaiting_reply = true;
+        }
+        pairs.push_back(std::move(p));
       }
     }
   }
@@ -153,6 +223,19 @@ Result<BridgeProcess> spawn_bridge(const BridgeOptions& options) {
   }
   BridgeProcess bridge;
   bridge.port = ntohs(sin.sin_port);
+  // The allow-listed loopback services, at the address and port the user
+  // wrote (loopback_forward.hpp).
+  std::vector<UniqueFd> forward_fds;
+  std::vector<std::string> targets;
+  for (const auto& f : options.forwards) {
+    auto fd = listen_on(f.address, f.port);
+    if (!fd) {
+      if (f.address == "::1") continue;  // best effort: a sandbox may have no IPv6 loopback
+      return make_error("forwarding the allow-listed " + f.target + ": " + fd.error().message);
+    }
+    forward_fds.push_back(std::move(*fd));
+    targets.push_back(f.target);
+  }
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) return make_error(std::string("fork (network bridge): ") + std::strerror(errno));
@@ -168,9 +251,16 @@ Result<BridgeProcess> spawn_bridge(const BridgeOptions& options) {
     sigemptyset(&all);
     ::sigprocmask(SIG_SETMASK, &all, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
-    int lfd = listener.get();
-    if (lfd > 0) ::close_range(0, static_cast<unsigned>(lfd - 1), 0);
-    ::close_range(static_cast<unsigned>(lfd + 1), ~0U, 0);
+    // Its listeners move to one block of descriptors above all of them;
+    // every other descriptor is closed.
+    std::vector<int> own{listener.get()};
+    for (const auto& f : forward_fds) own.push_back(f.get());
+    int base = *std::max_element(own.begin(), own.end()) + 1;
+    for (std::size_t i = 0; i < own.size(); ++i) ::dup2(own[i], base + static_cast<int>(i));
+    ::close_range(0, static_cast<unsigned>(base - 1), 0);
+    ::close_range(static_cast<unsigned>(base) + static_cast<unsigned>(own.size()), ~0U, 0);
+    std::vector<BridgeListener> listeners{{base, ""}};
+    for (std::size_t i = 0; i < targets.size(); ++i) listeners.push_back({base + 1 + static_cast<int>(i), targets[i]});
     // It only accepts and connects: it keeps no capability the sandbox's
     // setup process had, and can never gain one.
     ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -185,7 +275,7 @@ Result<BridgeProcess> spawn_bridge(const BridgeOptions& options) {
       sock_fprog prog{static_cast<unsigned short>(options.seccomp->size()), const_cast<sock_filter*>(options.seccomp->data())};
       if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) ::_exit(1);
     }
-    run_bridge(lfd, options.proxy_socket, -1);
+    run_bridge_on(listeners, options.proxy_socket, -1);
     ::_exit(0);
   }
   bridge.pid = pid;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "config/result.hpp"
+#include "sandbox/proxy/loopback_forward.hpp"
 
 namespace vg::sandbox::proxy {
 
@@ -27,6 +28,17 @@ struct BridgeOptions {
   // The sandbox's seccomp program, loaded by the bridge before it serves (it
   // lives among the command's processes, with their uid); null for none.
   const std::vector<sock_filter>* seccomp = nullptr;
+  // Allow-listed loopback services to listen for at their own address and
+  // port, each connection carried through the proxy with CONNECT.
+  std::vector<LoopbackForward> forwards;
+};
+
+// One listening socket of a bridge: a connection to it is relayed to the
+// proxy as it is (`connect_to` empty: the client speaks HTTP proxy), or
+// after a CONNECT to `connect_to` whose answer the client never sees.
+struct BridgeListener {
+  int fd = -1;
+  std::string connect_to;
 };
 
 // A running bridge process.
@@ -47,6 +59,10 @@ Result<BridgeProcess> spawn_bridge(const BridgeOptions& options);
 // Serve `listen_fd` (a listening TCP socket) by relaying each connection to
 // the unix socket `proxy_socket`, until `stop_fd` (may be -1) is readable.
 void run_bridge(int listen_fd, const std::string& proxy_socket, int stop_fd);
+
+// The same for several listeners (BridgeListener: a forwarded port's
+// connections start with a CONNECT the bridge makes for them).
+void run_bridge_on(const std::vector<BridgeListener>& listeners, const std::string& proxy_socket, int stop_fd);
 
 // Return the "K=V" settings that point HTTP(S) clients, npm, pip and git at
 // the bridge on 127.0.0.1:`port`; NO_PROXY is no_proxy_list(`allowed_hosts`)

@@ -33,6 +33,7 @@ bool range_holds(int family, const std::string& base, int prefix_len, const char
 
 bool names(const config::HostEntry& e, const Loopback& l) {
   using Kind = config::HostEntry::Kind;
+  if (e.port) return false;  // one port: forwarded by the bridge (loopback_forward.hpp)
   if (l.family == 0) return e.kind == Kind::name && e.name == l.host;
   if (e.kind != Kind::address) return false;
   int family = e.address.find(':') == std::string::npos ? AF_INET : AF_INET6;

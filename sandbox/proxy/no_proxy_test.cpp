@@ -10,13 +10,16 @@ TEST(NoProxy, TheSandboxsOwnLoopbackByDefault) {
   EXPECT_EQ(no_proxy_list({"registry.npmjs.org", "*.github.com:443", "10.0.0.0/8"}), "localhost,127.0.0.1,::1");
 }
 
-TEST(NoProxy, AnAllowListedLoopbackHostGoesThroughTheProxy) {
-  EXPECT_EQ(no_proxy_list({"127.0.0.1:18781"}), "localhost,::1");
+TEST(NoProxy, AnAllowListedLoopbackHostWithoutAPortGoesThroughTheProxy) {
   EXPECT_EQ(no_proxy_list({"127.0.0.1"}), "localhost,::1");
-  EXPECT_EQ(no_proxy_list({"LocalHost.:5432"}), "127.0.0.1,::1");
-  EXPECT_EQ(no_proxy_list({"[::1]:8080"}), "localhost,127.0.0.1");
+  EXPECT_EQ(no_proxy_list({"LocalHost."}), "127.0.0.1,::1");
   EXPECT_EQ(no_proxy_list({"::1"}), "localhost,127.0.0.1");
-  EXPECT_EQ(no_proxy_list({"localhost", "127.0.0.1:1", "[::1]:2"}), "");
+  EXPECT_EQ(no_proxy_list({"[::1]"}), "localhost,127.0.0.1");
+  EXPECT_EQ(no_proxy_list({"localhost", "127.0.0.1", "::1"}), "");
+}
+
+TEST(NoProxy, OneWithAPortIsForwardedAndStaysDirect) {
+  EXPECT_EQ(no_proxy_list({"127.0.0.1:18781", "localhost:5432", "[::1]:8080"}), "localhost,127.0.0.1,::1");
 }
 
 TEST(NoProxy, ARangeCoveringLoopbackCounts) {

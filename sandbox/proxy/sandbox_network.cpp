@@ -99,8 +99,9 @@ std::string HostNetwork::finish(int exit_code) {
   return rule + "; programs that ignore those variables have no route out (" + counts + ")";
 }
 
-Result<BridgeProcess> start_sandbox_bridge(const std::vector<sock_filter>* seccomp) {
-  auto bridge = spawn_bridge({k_sandbox_socket, k_bridge_port, true, seccomp});
+Result<BridgeProcess> start_sandbox_bridge(const std::vector<sock_filter>* seccomp,
+                                           const std::vector<LoopbackForward>& forwards) {
+  auto bridge = spawn_bridge({k_sandbox_socket, k_bridge_port, true, seccomp, forwards});
   if (!bridge) return make_error("restricted network bridge: " + bridge.error().message);
   // Best effort: without the counters the host falls back to a note on failure.
   [[maybe_unused]] auto sent = send_counters(std::string(k_sandbox_socket_dir) + "/" + k_counter_socket_name);

@@ -97,6 +97,9 @@ class HostNetwork {
 // in the caller's (the sandbox's) network namespace, and send that
 // namespace's no-route counters to the host.
 // The bridge loads `seccomp` (the sandbox's filter) before it serves.
-Result<BridgeProcess> start_sandbox_bridge(const std::vector<sock_filter>* seccomp);
+// `forwards`: the allow-listed loopback services it also listens for
+// (loopback_forward.hpp).
+Result<BridgeProcess> start_sandbox_bridge(const std::vector<sock_filter>* seccomp,
+                                           const std::vector<LoopbackForward>& forwards = {});
 
 }  // namespace vg::sandbox::proxy

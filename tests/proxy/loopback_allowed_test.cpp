@@ -1,9 +1,10 @@
 // An allow-listed service on the host's loopback, as the user wrote it
-// ("127.0.0.1:PORT"), is reachable from the sandbox by standard clients
-// through their default environment (curl, Python's urllib): vg leaves that
-// host out of NO_PROXY, so they go through the proxy, which connects to the
-// host's loopback. A loopback port the list does not name stays refused,
-// though a real server listens there too.
+// ("127.0.0.1:PORT"), is reachable from the sandbox at that address and
+// port: the bridge listens there inside and carries each connection through
+// the proxy (CONNECT), so curl and Python's urllib with their default
+// environment, and a client that knows nothing of proxies, all reach it. A
+// loopback port the list does not name stays unreachable, though a real
+// server listens there too, and the sandbox's own loopback stays its own.
 
 #include <sys/stat.h>
 
@@ -79,29 +80,43 @@ TEST_F(LoopbackAllowed, PythonUrllibReachesTheAllowListedPortAsWritten) {
   EXPECT_EQ(allowed.accepts(), 1);
 }
 
+TEST_F(LoopbackAllowed, AClientThatKnowsNoProxyReachesItToo) {
+  // A plain socket, as psql or redis-cli would open one: no proxy variable read.
+  Ran r = sandboxed("python3 -c 'import socket, sys; s = socket.create_connection((\"127.0.0.1\", " +
+                    std::to_string(allowed.port()) + "), timeout=20); "
+                    "s.sendall(b\"GET /raw HTTP/1.0\\r\\n\\r\\n\"); sys.stdout.write(s.recv(4096).decode())'; "
+                    "echo \"raw=$?\"");
+  if (unavailable(r)) GTEST_SKIP() << r.err;
+  EXPECT_NE(r.out.find("hello from 127.0.0.1: GET /raw HTTP/1.0"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("raw=0"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(allowed.accepts(), 1);
+}
+
 TEST_F(LoopbackAllowed, ALoopbackPortNotOnTheListIsStillRefused) {
   std::string url = "http://127.0.0.1:" + std::to_string(other.port()) + "/not-allowed";
-  Ran r = sandboxed("curl -sS -o /dev/null -w 'curl status %{http_code}\\n' " + url + "; echo \"curl=$?\"; "
+  Ran r = sandboxed("curl -sS " + url + "; echo \"direct=$?\"; "
                     "python3 -c 'import urllib.request as u; u.urlopen(\"" + url + "\", timeout=20)' 2>&1 | tail -1; "
-                    "curl -sS --noproxy '*' " + url + "; echo \"direct=$?\"");
+                    "curl -sS -o /dev/null -w 'proxy status %{http_code}\\n' --noproxy '' -x \"$HTTP_PROXY\" " + url);
   if (unavailable(r)) GTEST_SKIP() << r.err;
-  EXPECT_NE(r.out.find("curl status 403"), std::string::npos) << "the proxy must refuse it: " << r.out << r.err;
-  EXPECT_NE(r.out.find("HTTP Error 403"), std::string::npos) << r.out << r.err;
-  // Around the proxy there is only the sandbox's own loopback: nothing listens there.
-  EXPECT_EQ(r.out.find("direct=0"), std::string::npos) << r.out << r.err;
+  // Directly there is only the sandbox's own loopback, where nothing listens.
+  EXPECT_NE(r.out.find("direct=7"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("Connection refused"), std::string::npos) << r.out << r.err;
+  // Through the proxy: refused by the list.
+  EXPECT_NE(r.out.find("proxy status 403"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.err.find("refused GET 127.0.0.1:" + std::to_string(other.port())), std::string::npos) << r.err;
   EXPECT_EQ(other.accepts(), 0) << "the host's service on a port not allow-listed was reached";
 }
 
-TEST_F(LoopbackAllowed, TheSandboxsOwnLocalhostStaysDirect) {
-  // Only the host the user named goes through the proxy: a server the
-  // command starts is still reached by name, directly.
-  Ran r = sandboxed("echo $NO_PROXY; python3 -m http.server 18799 --bind 127.0.0.1 >/dev/null 2>&1 & "
-                    "for i in $(seq 50); do curl -s -o /dev/null http://localhost:18799/ && break; sleep 0.1; done; "
-                    "curl -sS -o /dev/null -w 'own %{http_code}\\n' http://localhost:18799/; kill $!");
+TEST_F(LoopbackAllowed, TheSandboxsOwnLoopbackStaysItsOwn) {
+  // A server the command starts is reached directly, by any loopback name.
+  Ran r = sandboxed("echo \"no_proxy=$NO_PROXY\"; python3 -m http.server 18799 --bind 127.0.0.1 >/dev/null 2>&1 & "
+                    "for i in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:18799/ && break; sleep 0.1; done; "
+                    "curl -sS -o /dev/null -w 'own %{http_code}\\n' http://127.0.0.1:18799/; "
+                    "curl -sS -o /dev/null -w 'own by name %{http_code}\\n' http://localhost:18799/; kill $!");
   if (unavailable(r)) GTEST_SKIP() << r.err;
-  EXPECT_NE(r.out.find("localhost,::1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no_proxy=localhost,127.0.0.1,::1\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("own 200"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("own by name 200"), std::string::npos) << r.out << r.err;
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ void child_body(int out, const std::string& socket, std::uint16_t echo_port, std
     say(std::string("skip=unshare(CLONE_NEWNET): ") + std::strerror(errno));
     ::_exit(k_cannot_unshare);
   }
-  auto bridge = sandbox::proxy::spawn_bridge({socket, 0, true});
+  auto bridge = sandbox::proxy::spawn_bridge({socket, 0, true, nullptr, {}});
   if (!bridge) {
     say("bridge_error=" + bridge.error().message);
     ::_exit(1);
