@@ -4,7 +4,8 @@
 # hide the build and source trees behind empty directories (a private mount
 # namespace), and from an unrelated directory, with a PATH holding only the
 # moved prefix and the system, run the host route, the sandbox route, the
-# result cache (through libexec/vg/vg-full) and the guest agent lookup.
+# result cache (through libexec/vg/vg-full) and `vg guest build` (with the
+# installed vg-guest).
 #   installed_tree.sh BUILD_DIR SOURCE_DIR
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,12 +39,16 @@ check "the built-in defaults are in share/vg" cmp -s "$P/share/vg/defaults.yaml"
 check "no build path is compiled into the guest lookup" \
   bash -c "! grep -qF 'guest/vg-guest' '$P/bin/vg' && ! grep -qF '$BUILD/guest' '$P/bin/vg'"
 
-# Everything below runs with the build and source trees hidden.
+# Everything below runs with the build and source trees hidden. The kernel
+# package `vg guest build` unpacks: the one the microVM suite downloaded,
+# when there is one (else vg guest build downloads it).
 mkdir -p "$T/empty" "$T/elsewhere/project" "$T/home"
+kernel_deb=$(ls "$BUILD"/microvm-data/vg/guest/cache/linux-image-*.deb 2>/dev/null | head -n 1)
+if [[ -n $kernel_deb ]]; then cp "$kernel_deb" "$T/"; kernel_deb=$T/$(basename "$kernel_deb"); fi
 echo hello >"$T/elsewhere/project/in.txt"
 cat >"$T/run.sh" <<'INNER'
 set -u
-P=$1 T=$2 BUILD=$3 SRC=$4
+P=$1 T=$2 BUILD=$3 SRC=$4 KERNEL_DEB=$5
 mount --bind "$T/empty" "$BUILD" && mount --bind "$T/empty" "$SRC" || { echo "not ok - cannot hide the trees"; exit 1; }
 export PATH="$P/bin:/usr/sbin:/usr/bin:/sbin:/bin" HOME="$T/home"
 export XDG_CONFIG_HOME="$T/x/config" XDG_STATE_HOME="$T/x/state" XDG_DATA_HOME="$T/x/data" XDG_CACHE_HOME="$T/x/cache"
@@ -60,10 +65,14 @@ r vg exec --sandbox -- cat in.txt
 r vg exec --sandbox -- cat in.txt
 r vg cache ls
 r vg guest path
+[ -n "$KERNEL_DEB" ] && export VG_GUEST_KERNEL_DEB=$KERNEL_DEB
+r vg guest build
+unset VG_GUEST_KERNEL_DEB
+r vg guest path
 r vg doctor --json
 echo "== completion"; vg completion bash | grep -F "['vg cache']="; echo "rc=$?"
 INNER
-unshare -m --propagation private bash "$T/run.sh" "$P" "$T" "$BUILD" "$SRC" >"$T/out" 2>&1
+unshare -m --propagation private bash "$T/run.sh" "$P" "$T" "$BUILD" "$SRC" "$kernel_deb" >"$T/out" 2>&1
 sed -e 's/^/# /' "$T/out" | head -80
 section() { awk -v h="== $1" '$0 == h { on = 1; next } /^== / { on = 0 } on' "$T/out"; }
 check "the build tree is hidden" test "$(section "test -e $BUILD/CMakeCache.txt")" = rc=1
@@ -83,6 +92,10 @@ check "vg cache ls lists the runs" grep -q 'cat in.txt' <<<"$(section 'vg cache 
 check "the cache lives in the caller's XDG cache directory" test -d "$T/x/cache/vg"
 check "the guest agent is found in libexec/vg (vg guest path names what is missing, not the agent)" \
   bash -c "! grep -q 'vg-guest was not found' '$T/out'"
+check "vg guest build builds the guest assets from the installed vg-guest" \
+  grep -qx rc=0 <<<"$(section 'vg guest build' | tail -n 1)"
+check "vg guest path then names them, in the caller's data directory" \
+  grep -q "^$T/x/data/vg/guest/v2-" <<<"$(awk '/^== vg guest path$/ { n++ } n == 2' "$T/out")"
 check "vg doctor ran from the moved tree and finds the namespace sandbox usable" grep -q '"sandbox_ready":true' "$T/out"
 check "vg completion, handed to libexec/vg/vg-full, knows the cache's subcommands" \
   grep -qx "  \['vg cache'\]='ls show rm clear stats why'" <<<"$(section completion)"
