@@ -36,8 +36,9 @@ check "the bash completion is where bash-completion looks" test -f "$P/share/bas
 check "the zsh completion is in site-functions" test -f "$P/share/zsh/site-functions/_vg"
 check "the fish completion is in vendor_completions.d" test -f "$P/share/fish/vendor_completions.d/vg.fish"
 check "the built-in defaults are in share/vg" cmp -s "$P/share/vg/defaults.yaml" "$SRC/config/defaults.yaml"
-check "no build path is compiled into the guest lookup" \
-  bash -c "! grep -qF 'guest/vg-guest' '$P/bin/vg' && ! grep -qF '$BUILD/guest' '$P/bin/vg'"
+for b in bin/vg libexec/vg/vg-full; do
+  check "$b holds no path of the source or build tree" bash -c "! grep -qaF '$SRC/' '$P/$b' && ! grep -qaF '$BUILD' '$P/$b'"
+done
 
 # Everything below runs with the build and source trees hidden. The kernel
 # package `vg guest build` unpacks: the one the microVM suite downloaded,
