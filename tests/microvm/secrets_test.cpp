@@ -58,6 +58,21 @@ TEST_F(Microvm, FromTheHomeDirectoryItsSecretsReadEmptyAndNothingIsWritten) {
   EXPECT_NE(c.err.find("not a project"), std::string::npos) << "vg should say what it did instead: " << c.err;
 }
 
+TEST_F(Microvm, FromADirectoryHoldingVgsConfigItIsNeitherReadNorWritten) {
+  make_dirs(m_workspace + "/.config/vg");
+  write_text(m_workspace + "/.config/vg/config.yaml", "mode: always # SECRET-CONFIG\n");
+  Child c(argv({"sh", "-c",
+                "cat .config/vg/config.yaml 2>&1; echo 'mode: disabled' > .config/vg/config.yaml; "
+                "echo hi > .bashrc; echo done"}),
+          env({"XDG_CONFIG_HOME=" + m_workspace + "/.config"}));
+  c.wait(k_run);
+  EXPECT_NE(c.out.find("done"), std::string::npos) << c.out << c.err;
+  EXPECT_EQ(c.out.find("SECRET-CONFIG"), std::string::npos) << "vg's config was readable in the guest: " << c.out;
+  EXPECT_EQ(read_text(m_workspace + "/.config/vg/config.yaml"), "mode: always # SECRET-CONFIG\n");
+  EXPECT_FALSE(exists(m_workspace + "/.bashrc"));
+  EXPECT_NE(c.err.find("not a project"), std::string::npos) << c.err;
+}
+
 TEST_F(Microvm, TheRootAndSystemDirectoriesAreNeverShared) {
   for (const char* dir : {"/", "/etc"}) {
     Child c({driver(), "--workspace", dir, "--cwd", dir, "--", "sh", "-c", "echo ran"}, env());
