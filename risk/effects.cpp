@@ -76,6 +76,7 @@ struct Reading {
   bool noop = false;
   bool recursive = false;
   bool pattern_given = false;             // grep -e PAT: no operand is the pattern
+  bool loosens_mode = false;              // chmod 777, o+w: others may read or write
   std::string unknown_sub;                // a subcommand the catalogue lacks
 };
 
@@ -179,6 +180,18 @@ TargetClass within_cd(const SimpleCommand& cmd, const std::string& path, TargetC
   std::string norm = normalize_path(path);
   if (norm.size() <= cmd.cwd.size() + 1 || !starts_with(norm, cmd.cwd + "/")) return c;
   return classify_target(norm.substr(cmd.cwd.size() + 1), true);
+}
+
+// Does chmod MODE let group or others write, or others read (777, 666, o+rw, a+w, +r)?
+bool loosens(std::string_view mode) {
+  if (!mode.empty() && mode.find_first_not_of("01234567") == std::string_view::npos) {
+    int other = mode.back() - '0';
+    int group = mode.size() >= 2 ? mode[mode.size() - 2] - '0' : 0;
+    return (other & 6) != 0 || (group & 2) != 0;
+  }
+  for (std::string_view s : {"o+", "a+", "g+w", "ugo+"})
+    if (mode.find(s) != std::string_view::npos) return true;
+  return !mode.empty() && mode[0] == '+';
 }
 
 // A file whose content is a secret: a home's secrets (but public keys), the
@@ -312,16 +325,17 @@ bool command_effects_known(const SimpleCommand& cmd, std::vector<EffectNote>& ou
   // the program it runs, which has effects of its own.
   if (runs_program_at(cmd.argv) > 0) return false;
   std::string base(base_name(name));
+  auto spec = find_program(base);
   if (name.find('/') != std::string::npos && !system_binary(name)) {
-    // A program by its path: running it is the effect (the project's own scripts are low).
+    // A program by its path: running it is the effect (the project's own scripts are low);
+    // one the catalogue knows (bin/rails, ./gradlew) also does what it does.
     EffectNote e = note(EffectNote::Kind::path, cmd, name, Level::low);
     e.effect = Effect::exec;
     e.target = classify_target(name, true);
     e.level = effect_level(Effect::exec, e.target, false);
     out.push_back(std::move(e));
-    return false;
+    if (!spec || !spec->subcommands) return false;
   }
-  auto spec = find_program(base);
   if (!spec) {
     // Wrappers, shells and the like: what they run is a command of its own.
     if (classify(base) != Runs::nothing) return false;
@@ -341,6 +355,8 @@ bool command_effects_known(const SimpleCommand& cmd, std::vector<EffectNote>& ou
     read_args(cmd, 1, *spec, store, r);
   }
   if (!r.unknown_sub.empty()) {
+    for (const Touch& t : r.touches)  // hg --config alias.x='!cmd' x: what runs runs anyway
+      if (t.effect == Effect::shell || t.effect == Effect::escape) add_path(cmd, t, false, false, out);
     std::string key(r.specs.back()->key);
     std::replace(key.begin(), key.end(), ':', ' ');
     out.push_back(note(EffectNote::Kind::unknown, cmd, "the subcommand `" + key + " " + r.unknown_sub + "`",
@@ -368,6 +384,13 @@ bool command_effects_known(const SimpleCommand& cmd, std::vector<EffectNote>& ou
     out.push_back(std::move(e));
   }
   bool remote_syntax = base == "scp" || base == "rsync" || base == "sftp" || base == "tar" || base == "gtar";
+  if ((base == "ssh" || base == "mosh" || base == "sftp" || base == "autossh") && r.operands.size() <= 1) {
+    // An interactive session on another machine: what happens there is not on the line.
+    EffectNote e = note(EffectNote::Kind::network, cmd, "opens a session on another machine", Level::medium);
+    e.network = Network::send;
+    out.push_back(std::move(e));
+  }
+  if (base == "chmod" && !r.operands.empty() && loosens(r.operands[0].first)) r.loosens_mode = true;
   for (const Touch& t : r.touches) add_path(cmd, t, r.recursive, remote_syntax, out);
   const auto& ops = leaf.operands;
   if (ops.empty()) return false;
@@ -381,6 +404,8 @@ bool command_effects_known(const SimpleCommand& cmd, std::vector<EffectNote>& ou
     if (r.as && e != Effect::data) e = *r.as;
     if (r.as_last && i + 1 == r.operands.size() && i > 0) e = *r.as_last;
     add_path(cmd, Touch{r.operands[i].first, r.operands[i].second, e}, r.recursive, remote_syntax, out);
+    if (r.loosens_mode && e == Effect::mode && out.back().target == TargetClass::home_secret)
+      out.back().level = Level::high;  // chmod 777 ~/.ssh/id_rsa: the key is anyone's
   }
   return false;
 }

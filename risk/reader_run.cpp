@@ -22,7 +22,7 @@ Handler special_handler(std::string_view base) {
       {"env", run_env},          {"su", run_user_switch},        {"sg", run_user_switch},
       {"script", run_user_switch}, {"flock", run_user_switch},   {"runuser", run_user_switch},
       {"watch", run_watch},      {"xargs", run_xargs},           {"parallel", run_xargs},
-      {"find", run_find},        {"ssh", run_ssh},               {"docker", run_container_exec},
+      {"find", run_find},        {"ssh", run_ssh}, {"mosh", run_ssh},               {"docker", run_container_exec},
       {"podman", run_container_exec}, {"nerdctl", run_container_exec}, {"kubectl", run_container_exec},
       {"oc", run_container_exec}, {"eval", run_eval},            {"source", run_source},
       {".", run_source},         {"trap", run_trap},             {"alias", run_alias},

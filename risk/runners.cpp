@@ -27,7 +27,11 @@ std::size_t runs_program_at(const std::vector<std::string>& argv) {
       {"dotenv", "", "-e,-f,-v,-c"}, {"dotenvx", "run", "-f,--env-file,-e"}, {"op", "run", "--env-file"},
       {"doppler", "run", "-p,--project,-c,--config"}, {"aws-vault", "exec", ""}, {"nyc", "", "--reporter,--exclude,--include,-r,-x,-n,--temp-dir,--report-dir"},
       {"c8", "", "--reporter,--exclude,--include,-r,-x,-n,--temp-directory,--reports-dir"}, {"cross-env", "", ""},
-      {"env-cmd", "", "-f,--file,-e,--environments"}, {"dotenv-cli", "", "-e"}, {"concurrently", "", ""},
+      {"env-cmd", "", "-f,--file,-e,--environments"},
+      {"rlwrap", "", "-a,-b,-C,-D,-e,-f,-g,-H,-I,-l,-m,-M,-o,-O,-p,-P,-q,-S,-s,-t,-w,-z"},
+      {"perf", "stat", "-e,--event,-p,--pid,-t,--tid,-o,--output,-r,--repeat,-I,-C,-G,-x,--field-separator"},
+      {"perf", "record", "-e,--event,-p,--pid,-t,--tid,-o,--output,-F,--freq,-c,--count,-C,-g,--call-graph,-m"},
+      {"perf", "trace", "-e,--event,-p,--pid,-o,--output"}, {"dotenv-cli", "", "-e"}, {"concurrently", "", ""},
   };
   std::string_view base = base_name(argv[0]);
   for (const Runner& r : k_runners) {

@@ -66,7 +66,7 @@ Runs classify(std::string_view base) {
   static const std::string_view k_shells[] = {"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash",
                                               "rbash", "fish", "tcsh", "csh", "pwsh", "powershell"};
   static const std::string_view k_special[] = {"env", "su", "sg", "script", "watch", "xargs", "parallel", "find",
-                                               "ssh", "docker", "podman", "nerdctl", "kubectl", "oc", "eval",
+                                               "ssh", "mosh", "docker", "podman", "nerdctl", "kubectl", "oc", "eval",
                                                "source", ".", "flock", "trap", "alias", "awk", "gawk", "mawk",
                                                "nawk", "sudoedit"};
   static const std::string_view k_interpreters[] = {"python", "python2", "python3", "pypy", "pypy3", "perl",

@@ -104,12 +104,19 @@ int main(int argc, char** argv) {
       entries[key] = {tokens, line_no};
     }
   }
-  // A subcommand needs its parent, marked `sub`.
+  // A subcommand needs a parent marked `sub` (`rails:db:drop` may be the
+  // subcommand `db:drop` of rails: any prefix will do).
+  auto has_sub = [&](const std::string& k) {
+    auto it = entries.find(k);
+    return it != entries.end() && vg::risk::parse_program_spec(it->first, it->second.first)->subcommands;
+  };
   for (const auto& [key, v] : entries) {
     auto colon = key.rfind(':');
     if (colon == std::string::npos) continue;
-    auto parent = entries.find(key.substr(0, colon));
-    if (parent == entries.end() || !vg::risk::parse_program_spec(parent->first, parent->second.first)->subcommands) {
+    bool parented = false;
+    for (auto c = key.find(':'); c != std::string::npos && !parented; c = key.find(':', c + 1))
+      parented = has_sub(key.substr(0, c));
+    if (!parented) {
       std::fprintf(stderr, "%s:%d: %s: its parent %s is missing or has no `sub`\n", argv[2], v.second, key.c_str(),
                    key.substr(0, colon).c_str());
       ++errors;
