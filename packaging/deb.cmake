@@ -39,6 +39,8 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "qemu-system-x86, busybox-static")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
+# xz on every core: the debug package compresses some 200 MB.
+set(CPACK_THREADS 0)
 # cpack splits the debug information off (objcopy --only-keep-debug, by
 # build id) into vg-dbgsym and strips the binaries of vg itself.
 set(CPACK_DEBIAN_DEBUGINFO_PACKAGE ON)

@@ -87,8 +87,9 @@ exec /bin/bash -c 'umount -l /.old && rmdir /.old && exec /bin/bash /tmp/inside.
 EOF
 unshare -m --propagation private bash "$T/enter.sh" "$T/root" >"$T/inside.out" 2>&1
 sed -e 's/^/# /' "$T/inside.out" | grep -v '^# \(Selecting\|Preparing\|Unpacking\|Setting up\|Reading\|(Reading\)' | head -60
-section() { awk -v h="== $1" '$0 == h { on = 1; next } /^== / { on = 0 } on' "$T/inside.out"; }
-check "apt-get install ./vg_*.deb succeeds in the clean root" grep -qx rc=0 <<<"$(section 'apt-get install -y -q ./vg_*.deb' | tail -n 1)"
+# section PREFIX: what the command whose "== ..." line starts with PREFIX printed.
+section() { awk -v h="== $1" 'index($0, h) == 1 { on = 1; next } /^== / { on = 0 } on' "$T/inside.out"; }
+check "apt-get install ./vg_*.deb succeeds in the clean root" grep -qx rc=0 <<<"$(section 'apt-get install -y -q ./vg_' | tail -n 1)"
 check "vg is on PATH there" grep -qx /usr/bin/vg <<<"$(section 'command -v vg')"
 check "vg doctor says the namespace sandbox can run there" \
   grep -q 'vg doctor: the namespace sandbox can run here' <<<"$(section 'vg doctor')"
