@@ -436,8 +436,9 @@ struct Tracer::State {
     return ok;
   }
 
-  // The path argument at `path_arg`, made absolute in the process's view.
-  bool absolute(const seccomp_notif& req, int dirfd_arg, int path_arg, std::string& out) {
+  // The path argument at `path_arg`, made absolute in the process's view
+  // (false, and `*empty` set, for an empty path: the call is about an fd).
+  bool absolute(const seccomp_notif& req, int dirfd_arg, int path_arg, std::string& out, bool* empty = nullptr) {
     std::string raw;
     if (req.data.args[path_arg] == 0) return false;  // utimensat(fd, NULL, ...): an fd, already traced
     if (!read_string(static_cast<pid_t>(req.pid), req.data.args[path_arg], raw)) {
@@ -449,7 +450,10 @@ struct Tracer::State {
       }
       return false;
     }
-    if (raw.empty()) return false;  // AT_EMPTY_PATH or ENOENT: about an fd or nothing
+    if (raw.empty()) {  // AT_EMPTY_PATH or ENOENT: about an fd or nothing
+      if (empty) *empty = true;
+      return false;
+    }
     if (raw[0] == '/') {
       out = clean(raw);
       return true;
@@ -571,6 +575,15 @@ struct Tracer::State {
     }
   }
 
+  // fstat(fd) is newfstatat(fd, "", AT_EMPTY_PATH): the file `fd` names,
+  // seen when it was opened, had its times seen too (tar, cp -p keep them).
+  void note_fd_stat(const seccomp_notif& req, int fd) {
+    if (fd < 0 || trace.stated.size() >= k_max_traced_paths) return;
+    std::string path = read_link("/proc/" + std::to_string(req.pid) + "/fd/" + std::to_string(fd));
+    if (path.empty() || path[0] != '/' || path.ends_with(" (deleted)")) return;  // a pipe, a socket, gone
+    trace.stated.insert(path);
+  }
+
   void note_executed(const std::string& abs) {
     if (trace.executed.size() >= k_max_executed) return;
     std::string name = abs.substr(abs.rfind('/') + 1);
@@ -635,9 +648,12 @@ struct Tracer::State {
     }
     bool stat = c->kind == Kind::stat || c->kind == Kind::stat_at || c->kind == Kind::stat_link;
     std::string abs;
-    if (absolute(req, c->dirfd, c->path, abs)) {
+    bool empty = false;
+    if (absolute(req, c->dirfd, c->path, abs, &empty)) {
       if (std::strncmp(c->name, "execve", 6) == 0) note_executed(abs);
       note(req, abs, use, follow, stat);
+    } else if (empty && stat && c->dirfd >= 0 && (flags & AT_EMPTY_PATH)) {
+      note_fd_stat(req, static_cast<int>(req.data.args[c->dirfd]));
     }
     if (c->path2 >= 0 && absolute(req, c->dirfd2, c->path2, abs)) note(req, abs, Use::probed_link, false, false);
   }

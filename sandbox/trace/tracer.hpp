@@ -48,8 +48,8 @@ inline constexpr std::size_t k_max_executed = 4096;
 // The paths a run used, as absolute paths in the sandbox's own view.
 struct Trace {
   std::map<std::string, Use> paths;
-  // The paths of `paths` that were also stat-ed by name (stat, lstat,
-  // fstatat, statx): the run saw their times.
+  // The paths of `paths` whose times the run saw: stat-ed by name (stat,
+  // lstat, fstatat, statx) or through an fd it opened them as (fstat).
   std::set<std::string> stated;
   bool read_stdin = false;  // some process read (or duplicated, or mapped) file descriptor 0
   // The base names of the programs executed (at most k_max_executed).

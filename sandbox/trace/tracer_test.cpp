@@ -324,6 +324,24 @@ TEST_F(TracerTest, AtEmptyPathWithANonEmptyPathIsAnOrdinaryLookup) {
   EXPECT_EQ(t.stated.count(missing), 1u);
 }
 
+TEST_F(TracerTest, AFileFstatedThroughItsFdHadItsTimesSeen) {
+  std::string in = m_dir + "/in.txt";
+  int code = -1;
+  Trace t = traced(
+      [&] {
+        int fd = open(in.c_str(), O_RDONLY);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0) return 10;  // what tar and cp -p do
+        close(fd);
+        return 0;
+      },
+      code);
+  ASSERT_EQ(code, 0);
+  EXPECT_TRUE(t.complete) << t.incomplete_reason;
+  EXPECT_EQ(t.paths[in], Use::read);
+  EXPECT_EQ(t.stated.count(in), 1u);
+}
+
 TEST_F(TracerTest, ChanceTimeAndTheProgramsRunAreSeen) {
   int code = -1;
   Trace quiet = traced(

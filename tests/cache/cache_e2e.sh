@@ -196,10 +196,10 @@ else pass; fi
 # --- a run that rewrites its own input is keyed on the input before it, and
 # its replay leaves the file as the run did (a rewritten .ninja_log)
 setup self_edit
-echo 1 > counter.txt
+echo 1 > counter.txt; touch -d 2020-01-01 counter.txt   # cat fstat()s it: its time is an input
 vgx sh -c 'cat counter.txt; echo 2 > counter.txt' > ../o1
 vgx sh -c 'cat counter.txt; echo 2 > counter.txt' > ../o2    # reads 2: a miss
-echo 1 > counter.txt
+echo 1 > counter.txt; touch -d 2020-01-01 counter.txt
 vgx sh -c 'cat counter.txt; echo 2 > counter.txt' > ../o3
 if [ "$(hits)" != 1 ]; then fail "expected the third run to be a replay, $(hits) hits"
 elif [ "$(cat ../o2)" != 2 ] || [ "$(cat ../o3)" != 1 ]; then fail "wrong output: '$(cat ../o2)' '$(cat ../o3)'"

@@ -167,6 +167,11 @@ setup ls_t
 echo a > a; echo b > b; touch -d '2020-01-01 00:00' a; touch -d '2021-01-01 00:00' b
 prime ls -t a b && { touch -d '2022-01-01 00:00' a; compare ls -t a b; } && pass
 
+setup tar_mtime   # tar opens the file and fstat()s it: the time goes into the archive
+echo data > a; touch -d '2020-01-01 00:00' a
+S='tar cf - a | od -An -c | head -20'
+prime sh -c "$S" && { touch -d '2021-06-01 00:00' a; compare sh -c "$S"; } && pass
+
 setup umask
 S='mkdir -p o && touch o/new && stat -c %a o/new'
 umask 022
