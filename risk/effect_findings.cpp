@@ -3,6 +3,7 @@
 // and the audit log see effects and rules alike; what vg cannot place makes
 // the command not understood.
 #include <algorithm>
+#include <cctype>
 
 #include "risk/assessment.hpp"
 #include "risk/effects.hpp"
@@ -68,6 +69,24 @@ std::string rule_id(const EffectNote& e) {
   return "effect";
 }
 
+// Is `code` one perl substitution or transliteration (s/a/b/g, y/a/b/), as sed would run it?
+bool is_substitution(std::string_view interpreter, std::string_view code) {
+  if (interpreter.substr(0, 4) != "perl" || code.size() < 4) return false;
+  std::size_t i = code[0] == 's' || code[0] == 'y' ? 1 : code.substr(0, 2) == "tr" ? 2 : 0;
+  if (i == 0 || i >= code.size()) return false;
+  char d = code[i];
+  if (std::isalnum(static_cast<unsigned char>(d)) || std::isspace(static_cast<unsigned char>(d))) return false;
+  std::size_t parts = 0, k = i + 1;
+  for (; k < code.size() && parts < 2; ++k) {
+    if (code[k] == '\\') ++k;
+    else if (code[k] == d) ++parts;
+  }
+  if (parts < 2) return false;
+  for (; k < code.size(); ++k)  // flags, and nothing that evaluates (e)
+    if (!std::isalpha(static_cast<unsigned char>(code[k])) || code[k] == 'e') return false;
+  return true;
+}
+
 void not_understood(Assessment& out, std::string why) {
   out.understood = false;
   if (std::find(out.reasons.begin(), out.reasons.end(), why) == out.reasons.end()) out.reasons.push_back(std::move(why));
@@ -80,6 +99,7 @@ void score_effects(const Model& model, Assessment& out) {
   // Code in another language is not read (yet): it is not low.
   for (const auto& c : model.code) {
     if (c.interpreter == "awk" || c.interpreter == "gawk" || c.interpreter == "mawk" || c.interpreter == "nawk") continue;
+    if (is_substitution(c.interpreter, c.text)) continue;  // perl -pi -e 's/a/b/g' is sed
     EffectNote e;
     e.kind = EffectNote::Kind::unknown;
     e.command = c.interpreter;

@@ -78,11 +78,11 @@ Level writing(TargetClass t) {
     case TargetClass::home_other:
     case TargetClass::remote:
     case TargetClass::unknown: return Level::medium;
+    case TargetClass::elsewhere_top: return Level::medium;  // mkdir /data: a new directory at the root
     case TargetClass::workspace:
     case TargetClass::workspace_all:
     case TargetClass::home_cache:
     case TargetClass::outside:
-    case TargetClass::elsewhere_top:
     case TargetClass::elsewhere:
     case TargetClass::temp_all:
     case TargetClass::temp:

