@@ -115,15 +115,16 @@ inline constexpr uid_t k_root_sandbox_id = 2147483646;
 Result<Plan> make_plan(const Spec& spec);
 
 
-// Note `begun` (CLOCK_REALTIME_COARSE) as the moment before which every host
-// write was the caller's, not the next sandbox's run: a command-line caller
-// passes its own start, having touched no workspace since. The conflict
-// clock's tick is then awaited from there, in parallel with the caller's own
-// start-up. Only the next launch uses it.
+// Note `begun` as a time at or after every file time given before the
+// caller began (CLOCK_REALTIME read then: no file time is later than the
+// real time it was taken at): every host write before it was the caller's,
+// not the next sandbox's run. A command-line caller passes its own start,
+// having touched no workspace since; the launcher takes the earlier of this
+// and its own reading (sandbox/file_clock.hpp). Only the next launch uses it.
 void note_run_begun(const timespec& begun);
 
-// The conflict clock's start for a launch at `now`: the noted moment when one
-// was noted and is not later, else `now`. Clears the note.
+// The conflict clock's start for a launch whose own reading is `now`: the
+// noted time when one was noted and is not later, else `now`. Clears the note.
 timespec take_run_begun(const timespec& now);
 
 }  // namespace vg::sandbox::ns
