@@ -6,7 +6,7 @@
 namespace vg::cache {
 namespace {
 
-constexpr std::string_view k_entry_magic = "vgentry1";
+constexpr std::string_view k_entry_magic = "vgentry2";  // 2: a written file's kept time
 
 void put_content(Writer& w, const Content& c) {
   w.u64(c.size);
@@ -67,6 +67,7 @@ std::string Entry::encode() const {
     w.u64(std::uint64_t(f.kind));
     w.str(f.path);
     w.u64(f.mode);
+    w.i64(f.mtime_ns);
     put_content(w, f.content);
     w.str(f.target);
   }
@@ -98,6 +99,7 @@ bool Entry::decode(std::string_view data, Entry& e) {
     f.kind = FileRecord::Kind(r.u64());
     f.path = r.str();
     f.mode = std::uint32_t(r.u64());
+    f.mtime_ns = r.i64();
     f.content = get_content(r);
     f.target = r.str();
   }

@@ -53,6 +53,10 @@ struct FileRecord {
   Kind kind = Kind::write;
   std::string path;        // relative to the workspace
   std::uint32_t mode = 0;  // permission bits
+  // write: the modification time the run gave the file when it is older
+  // than the run (touch -d, cp -p, tar x), restored on replay; else 0 (the
+  // time of the replay, as of a run).
+  std::int64_t mtime_ns = 0;
   Content content;         // write
   std::string target;      // symlink
 };

@@ -70,6 +70,20 @@ bool reads_output_file(const std::vector<TracedInput>& inputs, const OutputFiles
 
 }  // namespace
 
+namespace {
+
+// The time of the file at `path` when the run gave it one older than the
+// run itself (touch -d, cp -p, tar x), else 0. File times come from the
+// kernel's coarse clock, a tick behind: a second of slack.
+std::int64_t kept_time(const std::string& path, std::int64_t run_started_ns) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return 0;
+  std::int64_t mtime = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  return mtime < run_started_ns - 1'000'000'000 ? mtime : 0;
+}
+
+}  // namespace
+
 OutputFiles output_files() {
   OutputFiles out;
   for (int fd : {1, 2}) {
@@ -314,6 +328,7 @@ Result<std::vector<FileRecord>> ExecCache::capture_changes(const Tree& before, c
         }
         r.kind = FileRecord::Kind::write;
         r.content = make_content(bytes, blobs);
+        r.mtime_ns = kept_time(root + "/" + b->path, m_run_started_ns);
         break;
       }
       case TreeEntry::Kind::dir: r.kind = FileRecord::Kind::mkdir; break;
@@ -341,6 +356,7 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   Recorder recorder;
   OutputTee tee(recorder);
   bool teeing = bool(tee.start());
+  m_run_started_ns = wall_ns();
   RunReport report = run();
   tee.stop();
   if (!report.started) return report.exit_code;

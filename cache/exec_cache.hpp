@@ -112,6 +112,7 @@ class ExecCache {
   std::string m_reason;
   std::string m_detail;
   OutputFiles m_output_files;
+  std::int64_t m_run_started_ns = 0;  // wall clock when the recorded run started
   std::function<void(const char*)> m_marker;
 };
 

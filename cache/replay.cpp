@@ -96,7 +96,8 @@ bool identical(int parent, const std::string& name, const FileRecord& f) {
   if (fd < 0) return false;
   struct stat st {};
   bool same = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && std::uint64_t(st.st_size) == f.content.size &&
-              (st.st_mode & 07777) == f.mode;
+              (st.st_mode & 07777) == f.mode &&
+              (f.mtime_ns == 0 || std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec == f.mtime_ns);
   if (same) {
     auto d = hash_fd(fd, file_stat(st), name);
     same = d && *d == f.content.digest;
@@ -106,7 +107,7 @@ bool identical(int parent, const std::string& name, const FileRecord& f) {
 }
 
 Result<void> write_file(int parent, const std::string& name, const std::string& rel, const std::string& bytes,
-                        std::uint32_t mode) {
+                        std::uint32_t mode, std::int64_t mtime_ns) {
   std::string tmp = ".vg-replay-" + std::to_string(::getpid()) + "-" + name;
   if (tmp.size() > 255) tmp = ".vg-replay-" + std::to_string(::getpid());
   int fd = ::openat(parent, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -124,6 +125,15 @@ Result<void> write_file(int parent, const std::string& name, const std::string& 
     }
     p += w;
     left -= std::size_t(w);
+  }
+  if (mtime_ns != 0) {
+    timespec times[2] = {{0, UTIME_OMIT}, {mtime_ns / 1'000'000'000, mtime_ns % 1'000'000'000}};
+    if (::futimens(fd, times) != 0) {
+      std::string msg = sys_error("futimens", rel);
+      ::close(fd);
+      ::unlinkat(parent, tmp.c_str(), 0);
+      return make_error(msg);
+    }
   }
   if (::fchmod(fd, mode & 07777) != 0 || ::close(fd) != 0) {
     std::string msg = sys_error("fchmod", rel);
@@ -186,7 +196,7 @@ Result<ReplayReport> restore_files(const Entry& entry, const std::string& worksp
           step = make_error("cache entry lost the content of " + f.path);
           break;
         }
-        step = write_file(pfd, name, f.path, bytes, f.mode);
+        step = write_file(pfd, name, f.path, bytes, f.mode, f.mtime_ns);
         if (step) ++report.written;
         break;
       }

@@ -76,6 +76,35 @@ TEST(Replay, RestoresWrittenAndDeletedFilesWithMode) {
   EXPECT_EQ(again->written, 0u);
 }
 
+TEST(Replay, AKeptFileTimeIsRestoredAndSurvivesTheEncoding) {
+  TempDir dir;
+  write_text(dir / "ws/unrelated.txt", "");
+  Blobs blobs;
+  Entry e;
+  e.key = "k";
+  FileRecord f = write_record("old-time.txt", "kept\n", 0644, blobs);
+  f.mtime_ns = 1'577'836'800'123'456'789;  // touch -d, cp -p, tar x
+  e.files.push_back(f);
+  e.files.push_back(write_record("now.txt", "now\n", 0644, blobs));
+  Entry round;
+  ASSERT_TRUE(Entry::decode(e.encode(), round));
+  ASSERT_EQ(round.files.size(), 2u);
+  EXPECT_EQ(round.files[0].mtime_ns, f.mtime_ns);
+  ASSERT_TRUE(restore_files(round, dir / "ws", fetch_from(blobs)));
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "ws/old-time.txt").c_str(), &st), 0);
+  EXPECT_EQ(std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec, f.mtime_ns);
+  ASSERT_EQ(::stat((dir / "ws/now.txt").c_str(), &st), 0);
+  EXPECT_GT(st.st_mtim.tv_sec, 1'700'000'000) << "no kept time: the time of the replay";
+  // The same content with another time is not "identical": the time is put back.
+  timespec other[2] = {{0, UTIME_OMIT}, {1'000, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (dir / "ws/old-time.txt").c_str(), other, 0), 0);
+  auto again = restore_files(round, dir / "ws", fetch_from(blobs));
+  ASSERT_TRUE(again);
+  ASSERT_EQ(::stat((dir / "ws/old-time.txt").c_str(), &st), 0);
+  EXPECT_EQ(std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec, f.mtime_ns);
+}
+
 TEST(Replay, AnEntryWithALinkIsNotReplayedAtAll) {
   // Where a link leads depends on the tree it lands in, which only the
   // policy engine judges at a commit: nothing of such an entry is written.
