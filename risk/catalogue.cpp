@@ -4,6 +4,7 @@
 #include "risk/catalogue.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace vg::risk {
 namespace {
@@ -152,16 +153,19 @@ Result<ProgramSpec> parse_program_spec(std::string_view key, std::string_view to
   return spec;
 }
 
-std::optional<ProgramSpec> find_program(std::string_view key) {
+const ProgramSpec* find_program(std::string_view key) {
   std::size_t count = 0;
   const CatalogueLine* lines = builtin_catalogue(count);
   const CatalogueLine* end = lines + count;
   const CatalogueLine* it =
       std::lower_bound(lines, end, key, [](const CatalogueLine& l, std::string_view k) { return l.key < k; });
-  if (it == end || it->key != key) return std::nullopt;
+  if (it == end || it->key != key) return nullptr;
+  // Keyed by the line's own (static) key; a ProgramSpec never moves once in the map.
+  thread_local std::unordered_map<const CatalogueLine*, ProgramSpec> parsed;
+  if (auto p = parsed.find(it); p != parsed.end()) return &p->second;
   auto spec = parse_program_spec(it->key, it->tokens);
-  if (!spec) return std::nullopt;  // cannot happen: the build parsed every line
-  return std::move(spec.value());
+  if (!spec) return nullptr;  // cannot happen: the build parsed every line
+  return &parsed.emplace(it, std::move(spec.value())).first->second;
 }
 
 const char* to_string(Effect e) {

@@ -72,8 +72,10 @@ struct ProgramSpec {
 
 // Parse the tokens of one catalogue line (after its names); `key` is kept as a view.
 Result<ProgramSpec> parse_program_spec(std::string_view key, std::string_view tokens);
-// Find `key` ("rm", "git:push") in the built-in catalogue; nullopt when absent.
-std::optional<ProgramSpec> find_program(std::string_view key);
+// Find `key` ("rm", "git:push") in the built-in catalogue; nullptr when
+// absent. An entry is parsed at its first use and kept (per thread) for the
+// life of the process.
+const ProgramSpec* find_program(std::string_view key);
 // The names of Effect, SystemChange and Network values, for messages.
 const char* to_string(Effect e);
 const char* to_string(SystemChange s);

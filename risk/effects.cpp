@@ -80,9 +80,8 @@ struct Reading {
   std::string unknown_sub;                // a subcommand the catalogue lacks
 };
 
-// Read `argv[from..]` against `spec`, descending into subcommands (owned by `store`).
-void read_args(const SimpleCommand& cmd, std::size_t from, const ProgramSpec& spec,
-               std::vector<ProgramSpec>& store, Reading& r) {
+// Read `argv[from..]` against `spec`, descending into subcommands.
+void read_args(const SimpleCommand& cmd, std::size_t from, const ProgramSpec& spec, Reading& r) {
   r.specs.push_back(&spec);
   const auto& argv = cmd.argv;
   bool options_done = false;
@@ -145,9 +144,8 @@ void read_args(const SimpleCommand& cmd, std::size_t from, const ProgramSpec& sp
     if (spec.operands_first && seen_option) continue;  // find's expression
     if (spec.subcommands && r.operands.empty()) {
       std::string key = std::string(spec.key) + ":" + w;
-      if (auto sub = find_program(key)) {
-        store.push_back(std::move(*sub));
-        read_args(cmd, i + 1, store.back(), store, r);
+      if (const ProgramSpec* sub = find_program(key)) {
+        read_args(cmd, i + 1, *sub, r);
         return;
       }
       r.unknown_sub = w;
@@ -325,7 +323,7 @@ bool command_effects_known(const SimpleCommand& cmd, std::vector<EffectNote>& ou
   // the program it runs, which has effects of its own.
   if (runs_program_at(cmd.argv) > 0) return false;
   std::string base(base_name(name));
-  auto spec = find_program(base);
+  const ProgramSpec* spec = find_program(base);
   if (name.find('/') != std::string::npos && !system_binary(name)) {
     // A program by its path: running it is the effect (the project's own scripts are low);
     // one the catalogue knows (bin/rails, ./gradlew) also does what it does.
@@ -343,16 +341,14 @@ bool command_effects_known(const SimpleCommand& cmd, std::vector<EffectNote>& ou
     return false;
   }
   if (asks_about_itself(cmd.argv, spec->subcommands)) return true;
-  std::vector<ProgramSpec> store;
-  store.reserve(4);
   Reading r;
   if (spec->bundled && cmd.argv.size() > 1 && !cmd.argv[1].empty() && cmd.argv[1][0] != '-') {
     // tar cvf ARCHIVE: the first word is a cluster of options without its dash.
     SimpleCommand dashed = cmd;
     dashed.argv[1] = "-" + dashed.argv[1];
-    read_args(dashed, 1, *spec, store, r);
+    read_args(dashed, 1, *spec, r);
   } else {
-    read_args(cmd, 1, *spec, store, r);
+    read_args(cmd, 1, *spec, r);
   }
   if (!r.unknown_sub.empty()) {
     for (const Touch& t : r.touches)  // hg --config alias.x='!cmd' x: what runs runs anyway
