@@ -85,8 +85,11 @@ std::vector<ManPage> command_man_pages(const ManInfo& info, const std::vector<Co
   for (const auto& c : commands) by_path[c.path] = &c;
   const Command& root = commands.front();
 
+  // "vg: understands ..." names the program once, in NAME's own words.
+  std::string what = root.description;
+  if (what.rfind(info.program + ": ", 0) == 0) what = what.substr(info.program.size() + 2);
   std::string text = header(info, info.program, 1);
-  text += ".SH NAME\n" + info.program + " \\- " + roff_escape(root.description) + "\n";
+  text += ".SH NAME\n" + info.program + " \\- " + roff_escape(what) + "\n";
   text += synopsis(info, root);
   text += ".SH COMMANDS\n";
   std::vector<std::string> see_also;
@@ -110,7 +113,9 @@ std::vector<ManPage> command_man_pages(const ManInfo& info, const std::vector<Co
     t += synopsis(info, top);
     t += ".SH DESCRIPTION\n" + roff_escape(top.description) + ".\n";
     t += options_section("OPTIONS", top);
-    t += footer_section(top.footer);
+    // CLI11 hands the program's footer down to commands without their own:
+    // it is on the program's page already.
+    if (top.footer != root.footer) t += footer_section(top.footer);
     // Its subcommands, depth first, each with its own options.
     for (const auto& c : commands) {
       if (c.path.rfind(name + " ", 0) != 0) continue;

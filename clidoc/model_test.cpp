@@ -101,7 +101,21 @@ TEST(Man, OnePagePerTopLevelCommandAndEscapedText) {
   EXPECT_NE(pages[0].text.find("\\fBtool-run\\fR(1)"), std::string::npos);
   EXPECT_NE(pages[1].text.find("\\fB\\-c\\fR, \\fB\\-\\-shell\\fR \\fISHELL\\fR"), std::string::npos) << pages[1].text;
   EXPECT_NE(pages[2].text.find(".SH TOOL CACHE SHOW"), std::string::npos);
+  EXPECT_NE(pages[0].text.find("tool \\- does things\n"), std::string::npos) << pages[0].text;
   EXPECT_EQ(roff_escape(".x 'y' a\\b\n'z"), "\\&.x 'y' a\\eb\n\\&'z");
+}
+
+TEST(Man, TheProgramsFooterIsOnItsPageOnly) {
+  CLI::App app{"tool: does things", "tool"};
+  app.footer("Exit codes: 64 usage");
+  app.add_subcommand("inherits", "Has the program's footer");
+  app.add_subcommand("own", "Has its own")->footer("Usage: tool own X");
+  ManInfo info{"tool", "tool 1.0", "2026-01-01", "tool manual"};
+  auto pages = command_man_pages(info, describe(app));
+  ASSERT_EQ(pages.size(), 3u);
+  EXPECT_NE(pages[0].text.find("Exit codes: 64 usage"), std::string::npos);
+  EXPECT_EQ(pages[1].text.find("Exit codes"), std::string::npos) << pages[1].text;
+  EXPECT_NE(pages[2].text.find("Usage: tool own X"), std::string::npos);
 }
 
 TEST(Man, ConfigPageListsDottedKeysWithDefaultsAndComments) {

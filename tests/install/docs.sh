@@ -10,8 +10,8 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/install/lib.sh
 source "$HERE/lib.sh"
-VG=$1
-DOC=$2
+VG=$(realpath "$1")
+DOC=$(realpath "$2")
 require man bash zsh fish tmux
 
 # --- man pages -------------------------------------------------------------

@@ -8,7 +8,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/install/lib.sh
 source "$HERE/lib.sh"
-VG=$1
+VG=$(realpath "$1")
 require python3
 export XDG_CONFIG_HOME="$T/config" XDG_STATE_HOME="$T/state" XDG_DATA_HOME="$T/data" XDG_CACHE_HOME="$T/cache"
 mkdir -p "$T/config/vg" "$T/work"
