@@ -408,6 +408,11 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
     InputScope scope{m_request.key.workspace, m_request.key.excludes};
     auto states = states_before(with_stats(report.inputs, report.stated), scope, m_key.tree, report.changed_paths,
                                 m_stats, times_before);
+    std::string edited = changed_during_run(report.inputs, scope, report.changed_paths, m_run_started_ns);
+    if (!edited.empty()) {
+      facts.inputs_changed = true;
+      facts.changed_input = edited + " changed while the run went on";
+    }
     if (states) traced = std::move(*states);
     facts.traced = bool(states);
     if (!states) facts.untraced_reason = states.error().message;

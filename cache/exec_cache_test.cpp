@@ -162,6 +162,16 @@ TEST(ExecCache, InputChangedByAnotherProcessDuringTheRunIsNotStored) {
   EXPECT_EQ(skipped, "input_changed");
 }
 
+TEST(ExecCache, AnInputEditedAndPutBackDuringTheRunIsNotStored) {
+  Flow f;
+  std::string skipped;
+  // Another process makes input.txt B and then A again while the run reads
+  // it: its content after the run is what it was, but the run read B.
+  f.exec("cat input.txt; printf B > input.txt; printf 'input v1\\n' > input.txt", {}, &skipped);
+  EXPECT_EQ(read_text(f.dir / "ws/input.txt"), "input v1\n");
+  EXPECT_EQ(skipped, "input_changed");
+}
+
 TEST(ExecCache, KilledRunIsNotStored) {
   Flow f;
   std::string skipped;

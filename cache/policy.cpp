@@ -170,7 +170,7 @@ Decision decide(const RunFacts& f, config::CacheStrategy strategy) {
   if (f.read_terminal) return {false, "terminal", {}};
   if (f.left_processes) return {false, "left_processes", {}};
   if (f.wrote_outside) return {false, "wrote_outside", {}};
-  if (f.inputs_changed) return {false, "input_changed", {}};
+  if (f.inputs_changed) return {false, "input_changed", f.changed_input};
   if (f.output_overflow) return {false, "output_too_large", {}};
   if (!f.nondeterministic.empty()) return {false, "nondeterministic", f.nondeterministic};
   if (!aggressive && (f.used_network || f.network_possible)) return {false, "network", {}};

@@ -45,7 +45,8 @@ struct RunFacts {
   bool read_terminal = false;
   bool left_processes = false;
   bool wrote_outside = false;     // a change outside the workspace (refused or not)
-  bool inputs_changed = false;    // the workspace changed under the run
+  bool inputs_changed = false;    // the workspace (or a traced input) changed under the run
+  std::string changed_input;      // which, when known
   bool modified_inputs = false;   // the run modified/deleted pre-existing files
   bool output_overflow = false;
   bool traced = false;            // every input was traced

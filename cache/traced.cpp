@@ -272,6 +272,22 @@ Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::
   return out;
 }
 
+std::string changed_during_run(const std::vector<std::pair<std::string, InputUse>>& used, const InputScope& scope,
+                               const std::vector<std::string>& changed, std::int64_t started_ns) {
+  std::string rel;
+  for (const auto& [path, use] : used) {
+    if (plain_use(use) == InputUse::written) continue;
+    if (relative_to(scope.workspace, path, rel) && related_to_change(rel, changed)) continue;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) continue;
+    // A file time is never later than the moment it was given (the coarse
+    // clock lags): a ctime at or after the start is a change during the run.
+    std::int64_t ctime = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+    if (ctime >= started_ns && !S_ISDIR(st.st_mode)) return path;
+  }
+  return {};
+}
+
 void remember_records(const std::vector<TracedInput>& inputs, StatCache& stats) {
   for (const auto& in : inputs) {
     if (in.has_record) stats.remember(in.path, in.record);
