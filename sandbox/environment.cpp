@@ -40,7 +40,9 @@ bool url_with_password(const std::string& value) {
 bool secret_part(const std::string& part) {
   static const char* const k_parts[] = {"PASS", "PWD",     "PW",         "PGPASS",  "PAT",        "DSN",
                                         "SK",   "JWT",     "NETRC",      "WEBHOOK", "CONNECTION", "CONNSTR",
-                                        "PASSPHRASE", "PASSCODE", "PASSPHRASES"};
+                                        "PASSPHRASE", "PASSCODE", "PASSPHRASES", "SSHPASS", "CRED", "CREDS",
+                                        "TOTP", "HMAC", "OTP", "RSA", "ED25519", "ECDSA", "DSA", "PEM", "PFX", "P12",
+                                        "AUTH", "OAUTH", "AUTHORIZATION", "AUTHTOKEN", "SESSION", "SESSIONID", "SID"};
   for (const char* p : k_parts) {
     if (part == p) return true;
   }
@@ -54,16 +56,28 @@ bool secret_value(const std::string& value) {
   std::string v;
   v.reserve(value.size());
   for (char c : value) v.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  for (const char* key : {"password=", "passwd=", "pwd="}) {
-    for (auto at = v.find(key); at != std::string::npos; at = v.find(key, at + 1)) {
-      if (at == 0 || std::string_view(";?& ").find(v[at - 1]) != std::string_view::npos) return true;
-    }
+  // password= anywhere (keyStorePassword=, -Dpassword=, ;Password=);
+  // pwd= only as a parameter of its own.
+  for (const char* key : {"password=", "passwd=", "passphrase=", "secret=", "token="}) {
+    if (v.find(key) != std::string::npos) return true;
   }
-  static const char* const k_prefixes[] = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-",
-                                           "xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-", "sk-ant-", "npm_"};
+  for (auto at = v.find("pwd="); at != std::string::npos; at = v.find("pwd=", at + 1)) {
+    if (at == 0 || std::string_view(";?& ").find(v[at - 1]) != std::string_view::npos) return true;
+  }
+  // An HTTP credential: "Bearer …", "Authorization: …", "token …".
+  for (const char* key : {"bearer ", "authorization:", "basic ", "token "}) {
+    auto at = v.find(key);
+    if (at != std::string::npos && value.size() - at - std::string_view(key).size() >= 16) return true;
+  }
+  static const char* const k_prefixes[] = {"ghp_",   "gho_",     "ghu_",     "ghs_",    "ghr_",  "github_pat_",
+                                           "glpat-", "xoxa-",    "xoxb-",    "xoxp-",   "xoxr-", "xoxs-",
+                                           "sk-ant-", "sk-proj-", "sk_live_", "rk_live_", "sk-",  "npm_",
+                                           "SG.",    "AIza",     "ya29.",    "hf_",     "pypi-", "dop_v1_"};
   for (const char* p : k_prefixes) {
-    if (value.rfind(p, 0) == 0 && value.size() > std::string_view(p).size() + 15) return true;
+    if (value.rfind(p, 0) == 0 && value.size() >= std::string_view(p).size() + 12) return true;
   }
+  // A JSON Web Token: three base64url parts, the first a JSON header.
+  if (value.rfind("eyJ", 0) == 0 && std::count(value.begin(), value.end(), '.') == 2 && value.size() > 30) return true;
   if (value.rfind("AKIA", 0) == 0 && value.size() == 20) return true;
   return value.find("-----BEGIN") != std::string::npos && value.find("PRIVATE KEY") != std::string::npos;
 }
@@ -72,12 +86,19 @@ bool secret_value(const std::string& value) {
 
 bool looks_secret(const std::string& name, const std::string& value) {
   std::string n = upper(name);
-  static const char* const k_marks[] = {"KEY",     "SECRET",  "TOKEN", "PASSWORD", "PASSWD",
-                                        "CREDENTIAL", "PRIVATE", "AUTH", "SESSION", "COOKIE"};
+  static const char* const k_marks[] = {"KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE", "COOKIE"};
   for (const char* m : k_marks) {
     if (n.find(m) != std::string::npos) return true;
   }
-  if (n != "PWD") {
+  // git configuration passed through the environment (GIT_CONFIG_VALUE_0
+  // = "Authorization: Bearer ...", GIT_CONFIG_PARAMETERS): never passed.
+  if (n.rfind("GIT_CONFIG_", 0) == 0 || n == "GIT_CONFIG_PARAMETERS" || n == "GIT_ASKPASS" || n == "SSH_ASKPASS") {
+    return true;
+  }
+  // Bundler's per-host credentials: BUNDLE_GEMS__CONTRIBSYS__COM=user:pw.
+  if (n.rfind("BUNDLE_", 0) == 0 && n.find("__") != std::string::npos) return true;
+  // The desktop session's description is no secret (XDG_SESSION_TYPE).
+  if (n != "PWD" && n.rfind("XDG_SESSION_", 0) != 0) {
     for (std::size_t at = 0; at <= n.size();) {
       std::size_t end = n.find('_', at);
       if (end == std::string::npos) end = n.size();

@@ -48,14 +48,26 @@ TEST(SandboxEnvironment, OtherSpellingsOfSecretsAreWithheld) {
                          "STRIPE_SK=x", "NETRC=x", "DB_CONNECTION_STRING=Server=db;User Id=u;Password=S",
                          "JDBC_URL=jdbc:postgresql://h/db?user=u&password=S",
                          "DATABASE_URL=postgres://h/db?password=S", "ANYTHING=ghp_0123456789abcdefABCDEF0123456789abcd",
-                         "X=-----BEGIN OPENSSH PRIVATE KEY-----\nabc", "ID=AKIAIOSFODNN7EXAMPLE"}) {
+                         "X=-----BEGIN OPENSSH PRIVATE KEY-----\nabc", "ID=AKIAIOSFODNN7EXAMPLE",
+                         // a second pass
+                         "GIT_CONFIG_VALUE_0=Authorization: Bearer abc", "GIT_CONFIG_PARAMETERS='http.extraheader=x'",
+                         "A=Bearer ghp_0123456789abcdef0123", "E=Authorization: token 0123456789abcdef01",
+                         "G=xoxb-0123456789-abcdef", "STRIPE=sk_live_0123456789abcdef", "SENDGRID=SG.abcdefghijkl.mnop",
+                         "OPENAIX=sk-proj-0123456789abcdef", "JWTX=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
+                         "SSHPASS=x", "MY_CREDS=x", "CRED=x", "TOTP_SEED=x", "HMAC=x", "ID_RSA=x",
+                         "BUNDLE_GEMS__CONTRIBSYS__COM=user:pw", "MAVEN_OPTS=-Dpassword=S",
+                         "JAVA_TOOL_OPTIONS=-Djavax.net.ssl.keyStorePassword=S"}) {
     std::string s = kv;
     auto eq = s.find('=');
     EXPECT_TRUE(looks_secret(s.substr(0, eq), s.substr(eq + 1))) << kv;
   }
   for (const char* kv : {"PWD=/work", "OLDPWD=/", "PATH=/bin", "COMPASS_DIR=x", "BYPASS_CACHE=1", "DISK=/dev/sda",
                          "SKIP=1", "PATTERN=x", "DSNAME=x", "TASK=build", "PASSENGER=1x", "CONNECT_TIMEOUT=3",
-                         "URL=https://example.com/?page=2", "NODE_OPTIONS=--max-old-space-size=4096"}) {
+                         "URL=https://example.com/?page=2", "NODE_OPTIONS=--max-old-space-size=4096",
+                         "DISPLAY=:0", "HOSTPORT=localhost:8080", "TZ=Europe/Paris", "LANG=C.UTF-8",
+                         "TERM=xterm-256color", "EDITOR=vim", "XDG_SESSION_TYPE=tty", "HISTCONTROL=ignoreboth",
+                         "LS_COLORS=rs=0:di=01;34", "GIT_AUTHOR_NAME=Ann", "SHELL=/bin/bash", "COLORTERM=truecolor",
+                         "MANPATH=/usr/share/man:/usr/local/share/man", "DOCKER_HOST=tcp://127.0.0.1:2375"}) {
     std::string s = kv;
     auto eq = s.find('=');
     EXPECT_FALSE(looks_secret(s.substr(0, eq), s.substr(eq + 1))) << kv;

@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <string_view>
 
 #include "config/load.hpp"
 
@@ -32,7 +33,16 @@ const std::vector<std::string>& home_secret_paths() {
       ".cargo/credentials", ".cargo/credentials.toml", ".gem/credentials", ".terraform.d",
       ".password-store", ".local/share/keyrings", ".config/hub",  ".config/op",
       ".bash_history",  ".zsh_history",  ".python_history",  ".psql_history",   ".mysql_history",
-      ".node_repl_history", ".lesshst",  ".viminfo",         ".local/share/fish/fish_history"};
+      ".node_repl_history", ".lesshst",  ".viminfo",         ".local/share/fish/fish_history",
+      ".local/state/zsh", ".config/zsh/.zsh_history", ".config/git/credentials", ".claude/.credentials.json",
+      ".codex/auth.json", ".config/containers/auth.json", ".local/share/containers/auth.json",
+      ".config/sops",   ".config/rclone", ".config/github-copilot", ".m2/settings.xml",
+      ".gradle/gradle.properties", ".config/composer/auth.json", ".composer/auth.json", ".oci",
+      ".vercel",        ".netlify",      ".config/netlify", ".npm/_authToken", ".config/doctl", ".config/hcloud",
+      ".fly",           ".config/heroku", ".heroku",       ".config/age",     ".age",         ".mozilla",
+      ".config/google-chrome", ".config/chromium", ".config/BraveSoftware", ".thunderbird", ".config/Slack",
+      ".wrangler",      ".config/wrangler", ".aptible",    ".boto",           ".s3cfg",       ".config/openstack",
+      ".terraformrc",   ".pulumi/credentials.json", ".config/kaggle", ".kaggle", ".huggingface", ".cache/huggingface/token"};
   return k_paths;
 }
 
@@ -64,8 +74,28 @@ WorkspaceVerdict classify_workspace(const std::string& ws, const std::string& ho
   if (!home.empty() && is_within(home, ws)) {
     return {K::home, ws == home ? "the home directory" : "above the home directory"};
   }
+  // Below the home, its configuration and tools (~/.config/git,
+  // ~/.local/bin, ~/.cargo/bin, ~/bin): what is there runs or configures
+  // the user's programs, and holds secrets.
+  if (!home.empty() && is_within(ws, home)) {
+    std::string first = ws.substr(home.size() + 1);
+    first = first.substr(0, first.find('/'));
+    if (first[0] == '.' || first == "bin") return {K::home, "the home's own configuration (~/" + first + ")"};
+  }
   for (const auto& own : vg_own_dirs()) {
     if (is_within(own, ws)) return {K::vg_files, "a directory that holds vg's own files (" + own + ")"};
+  }
+  // Where vg itself runs from (bin/, libexec/vg/): a run that may write
+  // there replaces vg or vg-full for every later command.
+  std::string exe = real_path("/proc/self/exe");
+  std::string dir = exe.substr(0, exe.rfind('/'));
+  std::vector<std::string> install = {dir};
+  constexpr std::string_view k_libexec = "/libexec/vg";
+  if (dir.size() > k_libexec.size() && dir.compare(dir.size() - k_libexec.size(), k_libexec.size(), k_libexec) == 0) {
+    install.push_back(dir.substr(0, dir.size() - k_libexec.size()) + "/bin");
+  }
+  for (const auto& d : install) {
+    if (!exe.empty() && is_within(ws, d)) return {K::vg_files, "the directory vg runs from (" + d + ")"};
   }
   return {};
 }

@@ -76,6 +76,9 @@ Result<HiddenPaths> find_hidden_paths(const std::string& workspace, const std::v
     for (const auto& rel : home_secret_paths()) {
       std::string secret = home + "/" + rel;
       if (is_within(secret, workspace)) cover(out, workspace, secret);
+      // ~/.ssh -> ~/dotfiles/ssh: the secret is wherever the link leads.
+      char buf[PATH_MAX];
+      if (realpath(secret.c_str(), buf) && secret != buf && is_within(buf, workspace)) cover(out, workspace, buf);
     }
   }
   for (const auto& own : vg_own_dirs()) {

@@ -79,6 +79,9 @@ Result<void> hide_secrets(Plan& plan, const Visible& v, const std::string& host_
   for (const auto& rel : home_secret_paths()) {
     std::string secret = host_home + "/" + rel;
     if (is_within(secret, v.host_path)) hide(plan, secret, v);
+    // ~/.ssh -> ~/dotfiles/ssh: the secret is wherever the link leads.
+    std::string real = real_path(secret);
+    if (!real.empty() && real != secret && is_within(real, v.host_path)) hide(plan, real, v);
   }
   for (const auto& own : vg_own_dirs()) {
     if (is_within(own, v.host_path) && own != v.host_path) hide(plan, own, v);

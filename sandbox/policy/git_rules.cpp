@@ -220,8 +220,14 @@ namespace {
 
 bool inert_git_path(const std::string& inner, const std::string& content, int depth) {
   if (depth > 8) return false;
-  for (const char* tree : {"objects/", "refs/", "logs/", "rebase-merge/", "rebase-apply/", "sequencer/", "rr-cache/",
-                           "lfs/"}) {
+  // Not refs/replace/ (it swaps what the host's checkouts write), nor
+  // objects/info/alternates, nor an interrupted rebase's todo list (its
+  // exec lines run on --continue).
+  if (inner.rfind("refs/replace/", 0) == 0 || inner == "objects/info/alternates" ||
+      inner == "objects/info/http-alternates") {
+    return false;
+  }
+  for (const char* tree : {"objects/", "refs/", "logs/", "rr-cache/", "lfs/"}) {
     if (inner.rfind(tree, 0) == 0) return true;
   }
   static const char* const k_files[] = {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <set>
 #include <utility>
 
@@ -47,6 +48,41 @@ bool inside_git_dir(const std::string& rel, std::string& inner) {
   return true;
 }
 
+// True when `dir` ("" for the root) is a git directory in the run's view
+// (upper over host): a HEAD file and objects/ and refs/ directories, which
+// is what git itself looks for (a bare repository, a `.git` elsewhere).
+bool looks_like_git_dir(int upper_fd, int target_fd, const std::string& dir) {
+  auto has = [&](const char* name, bool want_dir) {
+    std::string p = dir.empty() ? name : dir + "/" + name;
+    for (int fd : {upper_fd, target_fd}) {
+      struct stat st{};
+      if (fd >= 0 && fstatat(fd, p.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) == want_dir) {
+        return true;
+      }
+    }
+    return false;
+  };
+  return has("HEAD", false) && has("objects", true) && has("refs", true);
+}
+
+// The git directory `rel` is in, by name (`.git`) or by content (a bare
+// repository anywhere, the root included): the path below it in `inner`.
+bool inside_any_git_dir(const std::string& rel, int upper_fd, int target_fd, const HostIndirections& host,
+                        std::string& inner) {
+  if (inside_git_dir(rel, inner)) return true;
+  for (size_t at = rel.rfind('/'); ; at = rel.rfind('/', at - 1)) {
+    std::string dir = at == std::string::npos ? "" : rel.substr(0, at);
+    auto known = host.git_dirs.find(dir);
+    bool is_git = known != host.git_dirs.end() ? known->second
+                                                 : (host.git_dirs[dir] = looks_like_git_dir(upper_fd, target_fd, dir));
+    if (is_git) {
+      inner = dir.empty() ? rel : rel.substr(dir.size() + 1);
+      return true;
+    }
+    if (at == std::string::npos || at == 0) return false;
+  }
+}
+
 std::string accept_hint(const std::string& rel) {
   return "; to accept it, add '" + rel + "' to sandbox.allow_protected, or copy it from the quarantine";
 }
@@ -83,6 +119,32 @@ std::string host_link_target(int root_fd, const std::string& root_real, const st
   return real.substr(root_real.size() + 1);
 }
 
+// `value` (a path in a git config: absolute, "~/x", or relative to the
+// root) as a path beneath `root`, `..` applied lexically; "" when outside.
+std::string tree_path(const std::string& root, const std::string& value) {
+  std::string path = value;
+  if (path.rfind("~/", 0) == 0 && getenv("HOME")) path = std::string(getenv("HOME")) + path.substr(1);
+  if (path.empty()) return "";
+  if (path[0] != '/') path = root + "/" + path;
+  std::vector<std::string> parts;
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t next = path.find('/', at);
+    if (next == std::string::npos) next = path.size();
+    std::string part = path.substr(at, next - at);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    at = next + 1;
+  }
+  std::string norm;
+  for (const auto& p : parts) norm += "/" + p;
+  if (norm.size() <= root.size() + 1 || norm.compare(0, root.size(), root) != 0 || norm[root.size()] != '/') return "";
+  return norm.substr(root.size() + 1);
+}
+
 bool is_within_rel(const std::string& rel, const std::string& dir) {
   return rel == dir || (rel.size() > dir.size() && rel.compare(0, dir.size(), dir) == 0 && rel[dir.size()] == '/');
 }
@@ -107,7 +169,14 @@ const std::vector<std::string>& builtin_protected_patterns() {
       ".continue",    ".windsurf",    ".cursorrules",  ".windsurfrules", "CLAUDE.md", "AGENTS.md",
       "GEMINI.md",    ".github/copilot-instructions.md", ".cargo/config", ".cargo/config.toml",
       ".pnpmfile.cjs", "bunfig.toml", ".bunfig.toml", ".yarn/releases", ".yarn/plugins", "pip.conf",
-      ".condarc"};
+      ".condarc",     ".cargo",       "rust-toolchain", "rust-toolchain.toml", "lefthook-local.yml",
+      "lefthook.json", "lefthook.toml", "lefthook.yaml", ".lefthook-local", ".lintstagedrc*", "lint-staged.config.*",
+      "commitlint.config.*", ".commitlintrc*", ".simple-git-hooks*", "simple-git-hooks.*", "opencode.json",
+      ".opencode",    ".roo",         ".kiro",         ".amazonq",     ".aider.conf.yml", ".clinerules",
+      ".goosehints",  ".junie",       ".rules",        "CONVENTIONS.md", ".augment-guidelines", ".github/instructions",
+      ".github/prompts", ".devcontainer.json", "*.code-workspace", ".theia", ".fleet", ".helix",
+      ".config/mise", ".mise",        ".rtx.toml",     ".lvimrc",      ".dir-locals.el", ".pdbrc", ".irbrc",
+      ".pryrc",       ".tool-versions", ".python-version", ".nvmrc", ".node-version"};
   return k_patterns;
 }
 
@@ -130,7 +199,12 @@ HostIndirections host_indirections(int target_fd) {
   for (const auto& p : builtin_protected_patterns()) {
     if (has_wildcard(p)) continue;
     std::string to = host_link_target(target_fd, root, p);
-    if (!to.empty()) out.led_to.emplace_back(to, p);
+    if (!to.empty()) out.led_to.emplace_back(to, "'" + p + "'");
+  }
+  // git's own: a .git, its config or its hooks directory that is a link.
+  for (const char* name : {".git", ".git/config", ".git/hooks", ".git/info", ".git/info/attributes"}) {
+    std::string to = host_link_target(target_fd, root, name);
+    if (!to.empty()) out.led_to.emplace_back(to, "'" + std::string(name) + "'");
   }
   // So does each hook that is a link (.git/hooks/pre-commit -> ../../scripts/x).
   Fd hooks(open_dir_beneath(target_fd, ".git/hooks", true));
@@ -139,21 +213,30 @@ HostIndirections host_indirections(int target_fd) {
       while (dirent* e = readdir(d)) {
         std::string rel = std::string(".git/hooks/") + e->d_name;
         std::string to = e->d_name[0] == '.' ? "" : host_link_target(target_fd, root, rel);
-        if (!to.empty()) out.led_to.emplace_back(to, rel);
+        if (!to.empty()) out.led_to.emplace_back(to, "'" + rel + "'");
       }
       closedir(d);
     }
   }
   // core.hooksPath: git runs hooks from there (husky's .husky/_ sources the
   // scripts beside it, so a "_" directory protects its parent too).
+  // Files the host's git config reads or runs from inside the tree:
+  // core.hooksPath's directory, included configs, core.attributesFile.
   for (const auto& [key, value] : git_config_entries(read_small(target_fd, ".git/config"))) {
-    if (key != "core.hookspath" || value.empty() || value[0] == '/') continue;
-    std::string dir = value;
-    while (dir.size() > 2 && dir.rfind("./", 0) == 0) dir = dir.substr(2);
-    while (!dir.empty() && dir.back() == '/') dir.pop_back();
-    if (dir.empty() || dir.find("..") != std::string::npos) continue;
-    out.hook_dirs.push_back(dir);
-    if (base_name(dir) == "_" && dir.find('/') != std::string::npos) out.hook_dirs.push_back(dir.substr(0, dir.rfind('/')));
+    bool include = key == "include.path" || (key.rfind("includeif.", 0) == 0 && key.size() > 5 &&
+                                             key.compare(key.size() - 5, 5, ".path") == 0);
+    if (key != "core.hookspath" && key != "core.attributesfile" && !include) continue;
+    // Relative include paths are relative to the config file (.git/).
+    std::string where = tree_path(root, include ? ".git/" + value : value);
+    if (where.empty()) continue;
+    if (key == "core.hookspath") {
+      out.hook_dirs.push_back(where);
+      if (base_name(where) == "_" && where.find('/') != std::string::npos) {
+        out.hook_dirs.push_back(where.substr(0, where.rfind('/')));  // husky's scripts beside its _ directory
+      }
+    } else {
+      out.led_to.emplace_back(where, ".git/config's " + key);
+    }
   }
   return out;
 }
@@ -169,7 +252,7 @@ std::string protected_change(const Item& it, int upper_fd, int target_fd, const 
            accept_hint(rel);
   }
   std::string inner;
-  if (inside_git_dir(rel, inner)) {
+  if (inside_any_git_dir(rel, upper_fd, target_fd, host, inner)) {
     if (it.type == EntryType::directory) return "";
     if (is_git_config_file(inner) && it.type == EntryType::regular) {
       // Settings the host already has are the user's; new ones that are
@@ -182,7 +265,7 @@ std::string protected_change(const Item& it, int upper_fd, int target_fd, const 
   }
   for (const auto& [to, name] : host.led_to) {
     if (is_within_rel(rel, to)) {
-      return "protected: on the host, '" + name + "' leads here, so the host runs or reads it as " + name +
+      return "protected: on the host, " + name + " leads here, so the host runs or reads it as configuration" +
              accept_hint(rel);
     }
   }

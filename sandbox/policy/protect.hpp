@@ -7,6 +7,7 @@
 // Such changes are refused (and kept in the quarantine) with what they would
 // have done, unless `sandbox.allow_protected` names them.
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,8 +25,11 @@ const std::vector<std::string>& builtin_protected_patterns();
 // ../../scripts/pre-commit.sh) protects what it leads to; core.hooksPath
 // protects its directory (.husky).
 struct HostIndirections {
-  std::vector<std::pair<std::string, std::string>> led_to;  // path beneath the root, the name leading there
+  std::vector<std::pair<std::string, std::string>> led_to;  // path beneath the root, what leads there ('.vscode')
   std::vector<std::string> hook_dirs;
+  // Directories already asked whether they are a git directory (a bare
+  // repository, found by content), for the commit's items.
+  mutable std::map<std::string, bool> git_dirs;
 };
 HostIndirections host_indirections(int target_fd);
 

@@ -377,6 +377,42 @@ TEST_F(Protected, GitsOtherWaysToRunACommandAreRefusedAndRunNothing) {
   EXPECT_FALSE(exists(marker)) << "a planted command ran on the host";
 }
 
+TEST_F(Protected, GitDirectoriesFoundByContentAndTheHostsIncludesAreGuarded) {
+  // From a second adversarial pass: a bare repository made in a subfolder
+  // (its config and hooks are git's as much as .git's are), a toolchain
+  // file cargo obeys, a hooks directory that is a link, and a file the
+  // host's git config includes.
+  std::vector<std::string> git_env = {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1", "GIT_AUTHOR_NAME=t",
+                                      "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t"};
+  std::string marker = outside + "/ran";
+  ASSERT_EQ(run({"/bin/sh", "-c",
+                 "cd " + ws + " && git init -q . && mkdir -p scripts/hooks tools && rm -rf .git/hooks && "
+                 "ln -s ../scripts/hooks .git/hooks && echo '[user]' > tools/git.cfg && "
+                 "git config include.path ../tools/git.cfg && touch -d '1 hour ago' tools/git.cfg"},
+                git_env)
+                .exit_code,
+            0);
+  Ran r = sandbox({"/bin/sh", "-c",
+                   "git init -q --bare sub && git -C sub config core.fsmonitor 'touch " + marker + "'; "
+                   "printf '#!/bin/sh\ntouch " + marker + "\n' > sub/hooks/pre-receive; chmod +x sub/hooks/pre-receive; "
+                   "printf '[toolchain]\\npath = \"/tmp\"\\n' > rust-toolchain.toml; "
+                   "printf '#!/bin/sh\ntouch " + marker + "\n' > scripts/hooks/post-commit; chmod +x scripts/hooks/post-commit; "
+                   "printf '[core]\n\tfsmonitor = touch " + marker + "\n' >> tools/git.cfg; echo fine > notes.txt"},
+                  {}, git_env);
+  EXPECT_EQ(r.exit_code, 73) << r.err;
+  EXPECT_TRUE(exists(ws + "/notes.txt")) << r.err;
+  EXPECT_FALSE(exists(ws + "/sub/hooks/pre-receive")) << r.err;
+  EXPECT_FALSE(exists(ws + "/rust-toolchain.toml")) << r.err;
+  EXPECT_FALSE(exists(ws + "/scripts/hooks/post-commit")) << r.err;
+  EXPECT_EQ(read_file(ws + "/tools/git.cfg"), "[user]\n") << r.err;
+  std::string sub_config = exists(ws + "/sub/config") ? read_file(ws + "/sub/config") : "";
+  EXPECT_EQ(sub_config.find("fsmonitor"), std::string::npos) << sub_config;
+  run({"/bin/sh", "-c", "cd " + ws + " && git status >/dev/null 2>&1; git commit -q --allow-empty -m x >/dev/null 2>&1; "
+                        "cd sub 2>/dev/null && git status >/dev/null 2>&1"},
+      git_env);
+  EXPECT_FALSE(exists(marker)) << "a planted command ran on the host";
+}
+
 TEST_F(Protected, AllowProtectedLetsANamedPathThrough) {
   Ran r = sandbox({"/bin/sh", "-c", "mkdir -p .vscode && echo '{}' > .vscode/settings.json"},
                   {"--allow-protected", ".vscode"});
@@ -405,6 +441,31 @@ TEST_F(HomeSecrets, FromTheHomeDirectoryItsSecretsReadEmptyAndNothingIsWritten) 
   EXPECT_EQ(r.out.find("SECRET"), std::string::npos) << "a secret was readable: " << r.out;
   EXPECT_FALSE(exists(home + "/.bashrc")) << "the home's rc file was written";
   EXPECT_NE(r.err.find("not a project"), std::string::npos) << "vg should say what it did instead: " << r.err;
+}
+
+TEST_F(HomeSecrets, TheHomesConfigurationIsNoWorkspaceAndLinkedSecretsReadEmpty) {
+  // ~/.config/git as the working directory: its files configure every git.
+  std::filesystem::create_directories(home + "/.config/git");
+  write_file(home + "/.config/git/config", "[user]\n");
+  std::vector<std::string> argv = {driver_path(), "--workspace", home + "/.config/git", "--cwd", home + "/.config/git",
+                                   "--outcome", m_outcome, "--", "/bin/sh", "-c",
+                                   "printf '[core]\\n\\tfsmonitor = evil\\n' >> config; echo done"};
+  Ran r = run(argv, base_env());
+  EXPECT_NE(r.out.find("done"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(read_file(home + "/.config/git/config"), "[user]\n") << r.err;
+  EXPECT_NE(r.err.find("not a project"), std::string::npos) << r.err;
+  // A dotfiles project: ~/.ssh and ~/.netrc are links into it.
+  std::string dots = m_root / "dotfiles";
+  std::filesystem::create_directories(dots + "/ssh");
+  write_file(dots + "/ssh/id_rsa", "SECRET-KEY\n");
+  write_file(dots + "/netrc", "SECRET-NETRC\n");
+  std::filesystem::create_directory_symlink(dots + "/ssh", home + "/.ssh");
+  std::filesystem::create_symlink(dots + "/netrc", home + "/.netrc");
+  std::vector<std::string> in_dots = {driver_path(), "--workspace", dots, "--cwd", dots, "--outcome", m_outcome,
+                                      "--", "/bin/sh", "-c", "cat ssh/id_rsa netrc 2>&1; echo done"};
+  Ran d = run(in_dots, base_env());
+  EXPECT_NE(d.out.find("done"), std::string::npos) << d.out << d.err;
+  EXPECT_EQ(d.out.find("SECRET"), std::string::npos) << "a linked home secret was readable: " << d.out;
 }
 
 TEST_F(HomeSecrets, FromTheRootNothingOfTheHomeOrTheHostIsReadOrWritten) {
