@@ -201,6 +201,18 @@ HostIndirections host_indirections(int target_fd) {
     std::string to = host_link_target(target_fd, root, p);
     if (!to.empty()) out.led_to.emplace_back(to, "'" + p + "'");
   }
+  // The home's own files kept in a project (a dotfiles repository:
+  // ~/.bashrc -> ~/dotfiles/bashrc) are the home's rc files there.
+  if (const char* home = getenv("HOME"); home && *home == '/') {
+    for (const auto& p : builtin_protected_patterns()) {
+      if (has_wildcard(p)) continue;
+      char real[PATH_MAX];
+      std::string in_home = std::string(home) + "/" + p;
+      if (!realpath(in_home.c_str(), real) || in_home == real) continue;
+      std::string where = tree_path(root, real);
+      if (!where.empty()) out.led_to.emplace_back(where, "'~/" + p + "'");
+    }
+  }
   // git's own: a .git, its config or its hooks directory that is a link.
   for (const char* name : {".git", ".git/config", ".git/hooks", ".git/info", ".git/info/attributes"}) {
     std::string to = host_link_target(target_fd, root, name);

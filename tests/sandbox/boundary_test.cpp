@@ -466,6 +466,14 @@ TEST_F(HomeSecrets, TheHomesConfigurationIsNoWorkspaceAndLinkedSecretsReadEmpty)
   Ran d = run(in_dots, base_env());
   EXPECT_NE(d.out.find("done"), std::string::npos) << d.out << d.err;
   EXPECT_EQ(d.out.find("SECRET"), std::string::npos) << "a linked home secret was readable: " << d.out;
+  // ~/.bashrc kept in the dotfiles project is the home's rc file there.
+  write_file(dots + "/bashrc", "# mine\n");
+  std::filesystem::create_symlink(dots + "/bashrc", home + "/.bashrc");
+  std::vector<std::string> rc = {driver_path(), "--workspace", dots, "--cwd", dots, "--outcome", m_outcome,
+                                 "--", "/bin/sh", "-c", "echo 'alias ls=evil' >> bashrc; echo done"};
+  Ran w = run(rc, base_env());
+  EXPECT_EQ(w.exit_code, 73) << w.err;
+  EXPECT_EQ(read_file(dots + "/bashrc"), "# mine\n") << w.err;
 }
 
 TEST_F(HomeSecrets, FromTheRootNothingOfTheHomeOrTheHostIsReadOrWritten) {
