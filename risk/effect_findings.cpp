@@ -116,7 +116,9 @@ void score_effects(const Model& model, Assessment& out) {
       not_understood(out, "`" + e.command + "` " + to_string(e.effect) + " `" + e.subject +
                               "`, a path only known at run time");
     }
-    if (e.level == config::Level::low) continue;
+    // Unknown is a floor on the level, not a finding: nothing is known to be
+    // wrong with it (a shell function the line calls is unknown to vg too).
+    if (e.level == config::Level::low || e.kind == EffectNote::Kind::unknown) continue;
     std::string matched = e.kind == EffectNote::Kind::path ? e.command + " " + e.subject : e.command;
     out.findings.push_back(Finding{rule_id(e), e.level, describe(e), matched, e.span.begin, e.span.end});
   }

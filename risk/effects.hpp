@@ -46,8 +46,9 @@ std::string describe(const EffectNote& e);
 struct Assessment;
 // Add the effects of `model`'s redirections to `out.effects` (its commands'
 // are there already, from command_effects), then one finding per effect
-// above low (rule id `effect.KIND.CLASS`), and for what vg cannot place a
-// reason and `understood: false`.
+// above low (rule id `effect.KIND.CLASS`); for what vg cannot place a
+// reason and `understood: false`, and no finding: the engine raises the
+// level to theirs.
 void score_effects(const Model& model, Assessment& out);
 
 }  // namespace vg::risk

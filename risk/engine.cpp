@@ -182,6 +182,9 @@ class EngineImpl final : public Engine {
                                    }),
                        out.findings.end());
     out.level = out.findings.empty() ? Level::low : out.findings.front().level;
+    // What vg cannot place (effects of kind unknown) is at least their level, finding or not.
+    for (const auto& e : out.effects)
+      if (e.kind == EffectNote::Kind::unknown && e.level > out.level) out.level = e.level;
     return out;
   }
 
