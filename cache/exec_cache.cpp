@@ -408,7 +408,12 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
     InputScope scope{m_request.key.workspace, m_request.key.excludes};
     auto states = states_before(with_stats(report.inputs, report.stated), scope, m_key.tree, report.changed_paths,
                                 m_stats, times_before);
-    std::string edited = changed_during_run(report.inputs, scope, report.changed_paths, m_run_started_ns);
+    // vg's own output file changes during the run by design (reads_output judges a run reading it).
+    std::vector<std::pair<std::string, InputUse>> inputs;
+    for (const auto& used : report.inputs) {
+      if (!is_output_file(used.first, m_output_files)) inputs.push_back(used);
+    }
+    std::string edited = changed_during_run(inputs, scope, report.changed_paths, m_run_started_ns);
     if (!edited.empty()) {
       facts.inputs_changed = true;
       facts.changed_input = edited + " changed while the run went on";
