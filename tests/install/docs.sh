@@ -40,6 +40,11 @@ done
 check "bash -n accepts the bash completion" bash -n "$T/vg.bash"
 check "zsh -n accepts the zsh completion" zsh -n "$T/vg.zsh"
 check "fish -n accepts the fish completion" fish -n "$T/vg.fish"
+# fish completes without a terminal: `complete -C` asks what a line would offer.
+fish_offers() { fish --no-config -c "source '$T/vg.fish'; complete -C '$1'" | cut -f1 | sort | tr '\n' ' '; }
+check "fish: vg ca completes to cache" test "$(PATH="$(dirname "$VG"):$PATH" fish_offers 'vg ca')" = "cache "
+check "fish: vg init offers the shells" test "$(fish_offers 'vg init ')" = "bash fish zsh "
+check "fish: vg exec --mode offers the modes" test "$(fish_offers 'vg exec --mode ')" = "always auto disabled manual "
 check "vg completion ksh is a usage error (64)" bash -c '"$1" completion ksh >/dev/null 2>&1; test $? = 64' _ "$VG"
 
 # --- a live bash and zsh, typed at through tmux ----------------------------
@@ -52,7 +57,7 @@ export XDG_CONFIG_HOME="$T/x/config" XDG_STATE_HOME="$T/x/state" XDG_DATA_HOME="
 cache_id=$("$T/bin/vg" cache ls 2>/dev/null | awk 'NR == 2 { print $1 }')
 check "a cache entry exists to complete ($cache_id)" test -n "$cache_id"
 
-SOCK="vg-docs-$$"
+SOCK="vg-docs-$$-0"
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 screen() { tm capture-pane -p -J -t t 2>/dev/null | sed -e 's/[[:space:]]*$//' -e '/^$/d'; }
@@ -67,8 +72,9 @@ wait_for() {
   screen | tail -n 15 | sed -e 's/^/# /'
   return 1
 }
-start() { # start SHELL ARGS...: a clean interactive shell in tmux
+start() { # start SHELL ARGS...: a clean interactive shell in tmux, on a server of its own
   tm kill-server 2>/dev/null
+  SOCK="vg-docs-$$-$1"
   tm new-session -d -s t -x 160 -y 40 -- env -i HOME="$T/home" TERM=xterm-256color LANG=C.UTF-8 \
     PATH="$T/bin:/usr/bin:/bin" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_STATE_HOME="$XDG_STATE_HOME" \
     XDG_DATA_HOME="$XDG_DATA_HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME" "$@"
@@ -83,10 +89,15 @@ typed() {
   for k in "${keys[@]}"; do tm send-keys -t t "$k"; sleep 0.2; done
   wait_for "$expect"
   local rc=$?
-  tm send-keys -t t C-c
-  sleep 0.2
-  tm send-keys -t t C-l
-  sleep 0.1
+  # Clear the line with an editing key (C-u: processed in order, where the
+  # SIGINT of C-c may overtake keys still queued); type the next line only
+  # at a clean prompt.
+  tm send-keys -t t C-e C-u
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [[ $(screen | tail -n 1) == "READY>" ]] && break
+    sleep 0.05
+  done
   return $rc
 }
 
