@@ -128,8 +128,9 @@ void remove_output(const std::string& ws) {
 
 // Run `vg exec` once; each binary `n` keeps its own cache (an older build
 // may not read a newer one's records).
-double spawn_vg(const std::string& vg, int n, const std::string& ws, const std::string& script) {
-  std::string cache_home = std::string(std::getenv("XDG_CACHE_HOME")) + "-" + std::to_string(n);
+// Run `args` in `ws` with stdin and stdout on /dev/null and XDG_CACHE_HOME
+// at `cache_home`; the wall time in ms (-1 when it could not start).
+double spawn_in(const std::vector<std::string>& command, const std::string& ws, const std::string& cache_home) {
   // posix_spawn, not fork: this process holds the in-API runs' large trees,
   // and copying its page tables would be timed as vg's (growing with the
   // workspace).
@@ -142,7 +143,7 @@ double spawn_vg(const std::string& vg, int n, const std::string& ws, const std::
   std::vector<char*> envp;
   for (auto& e : env_text) envp.push_back(e.data());
   envp.push_back(nullptr);
-  std::vector<std::string> args = {vg, "exec", "--sandbox", "--", "sh", "-c", script};
+  std::vector<std::string> args = command;
   std::vector<char*> argp;
   for (auto& a : args) argp.push_back(a.data());
   argp.push_back(nullptr);
@@ -153,12 +154,81 @@ double spawn_vg(const std::string& vg, int n, const std::string& ws, const std::
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   auto t0 = Clock::now();
   pid_t pid = -1;
-  int err = posix_spawn(&pid, vg.c_str(), &fa, nullptr, argp.data(), envp.data());
+  int err = posix_spawn(&pid, args[0].c_str(), &fa, nullptr, argp.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   if (err != 0) return -1;
   int status = 0;
   ::waitpid(pid, &status, 0);
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+double spawn_vg(const std::string& vg, int n, const std::string& ws, const std::string& script) {
+  std::string cache_home = std::string(std::getenv("XDG_CACHE_HOME")) + "-" + std::to_string(n);
+  return spawn_in({vg, "exec", "--sandbox", "--", "sh", "-c", script}, ws, cache_home);
+}
+
+// A real workload: how to make its files, its command, and what to remove
+// before each run so that every run starts from the same tree.
+struct Workload {
+  std::string name;
+  std::string setup;
+  std::string script;
+  std::string clean;
+};
+
+std::vector<Workload> real_workloads() {
+  std::vector<Workload> loads;
+  // A clean C build: 20 translation units and a link.
+  std::string c = "for i in $(seq 1 20); do printf '#include <stdio.h>\\nint f%d(void) { return %d; }\\n' $i $i > f$i.c; done; "
+                  "printf 'int main(void) { return 0; }\\n' > main.c; "
+                  "printf 'OBJ = $(patsubst %%.c,%%.o,$(wildcard *.c))\\napp: $(OBJ)\\n\\tcc -o $@ $(OBJ)\\n' > Makefile";
+  loads.push_back({"clean C build (make -j2, 21 files)", c, "make -s -j2", "rm -f *.o app"});
+  if (std::system("command -v node > /dev/null 2>&1") == 0) {
+    std::string t = "for i in 1 2 3; do printf \"const test = require('node:test'); const assert = require('node:assert');\\n"
+                    "test('t$i', () => assert.strictEqual(1 + $i, $i + 1));\\n\" > t$i.test.js; done";
+    loads.push_back({"node --test (3 files)", t, "node --test", ""});
+  }
+  if (std::system("python3 -m pytest --version > /dev/null 2>&1") == 0) {
+    std::string t = "for i in 1 2 3; do printf 'def test_%d():\\n    assert %d + 1 == %d\\n' $i $i $((i + 1)) > test_$i.py; done";
+    loads.push_back({"pytest (3 files)", t, "python3 -m pytest -q -p no:cacheprovider", ""});
+  }
+  if (std::system("command -v tsc > /dev/null 2>&1") == 0) {
+    loads.push_back({"tsc --noEmit (1 file)", "printf 'const x: number = 1;\\n' > a.ts", "tsc --noEmit a.ts", ""});
+  }
+  return loads;
+}
+
+// Each real workload through `vg` (the namespace sandbox): a real run
+// (--no-cache) against a hit, medians of `reps` runs.
+void measure_real_workloads(const std::string& vg, const std::string& root, int reps) {
+  std::printf("\nreal workloads through vg exec --sandbox (ms)          run        hit   speed-up\n");
+  int n = 0;
+  for (const auto& w : real_workloads()) {
+    std::string ws = root + "/real" + std::to_string(++n);
+    std::string cache_home = root + "/real-cache" + std::to_string(n);
+    ::mkdir(ws.c_str(), 0755);
+    if (std::system(("cd '" + ws + "' && " + w.setup).c_str()) != 0) {
+      std::fprintf(stderr, "%s: setup failed\n", w.name.c_str());
+      continue;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));  // past the racy window
+    auto clean = [&] {
+      if (!w.clean.empty()) (void)std::system(("cd '" + ws + "' && " + w.clean).c_str());
+    };
+    std::vector<double> run, hit;
+    for (int i = 0; i < reps; ++i) {
+      clean();
+      run.push_back(spawn_in({vg, "exec", "--sandbox", "--no-cache", "--", "sh", "-c", w.script}, ws, cache_home));
+    }
+    clean();
+    spawn_in({vg, "exec", "--sandbox", "--", "sh", "-c", w.script}, ws, cache_home);  // stores
+    for (int i = 0; i < reps; ++i) {
+      clean();
+      hit.push_back(spawn_in({vg, "exec", "--sandbox", "--", "sh", "-c", w.script}, ws, cache_home));
+    }
+    auto r = summarize(run), h = summarize(hit);
+    std::printf("%-48s %10.1f %10.2f %9.0fx\n", w.name.c_str(), r.median, h.median, r.median / h.median);
+  }
 }
 
 }  // namespace
@@ -245,6 +315,9 @@ int main(int argc, char** argv) {
                   e.min, e.median, e.max, f.median / e.median);
     }
   }
+  // BENCH_CACHE_REAL=0 leaves out the real workloads.
+  const char* real = std::getenv("BENCH_CACHE_REAL");
+  if (argc > 1 && !(real && std::string(real) == "0")) measure_real_workloads(argv[1], root, 5);
   ::system(("rm -rf '" + root + "'").c_str());
   return 0;
 }
