@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Build vg's Debian package from a built tree and check it with lintian.
 #   packaging/build-deb.sh [BUILD_DIR [OUT_DIR]]
-# Writes OUT_DIR/vg_VERSION_amd64.deb (and the vg-dbgsym .ddeb), adds the
-# Built-Using field (the source packages linked into the static
-# binaries, with their versions), and fails on any lintian error.
+# Writes OUT_DIR/vg_VERSION_amd64.deb, xz-compressed, with a Built-Using
+# field (the source packages linked into the static binaries, with their
+# versions), and the vg-dbgsym .ddeb beside it; fails on any lintian error.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
