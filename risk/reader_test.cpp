@@ -163,3 +163,16 @@ TEST(Reader, Deterministic) {
 
 }  // namespace
 }  // namespace vg::risk
+
+namespace vg::risk {
+namespace {
+
+TEST(Reader, VariablesThatNameACommandLineAreRead) {
+  EXPECT_GE(test::engine().assess_script("LESSOPEN='|rm -rf ~ # %s' less /etc/hosts").level, Level::high);
+  EXPECT_GE(test::engine().assess_script("GIT_SSH_COMMAND='rm -rf /' git fetch").level, Level::high);
+  EXPECT_EQ(test::engine().assess_script("PAGER=cat git log -5").level, Level::low);
+  EXPECT_EQ(test::engine().assess_script("EDITOR=vim git commit").level, Level::low);
+}
+
+}  // namespace
+}  // namespace vg::risk

@@ -29,6 +29,26 @@ bool is_statement_type(const char* t) {
   return false;
 }
 
+// Variables whose value a program runs as a command line.
+bool names_a_command_line(std::string_view name) {
+  static const std::string_view k_names[] = {
+      "LESSOPEN", "LESSCLOSE", "PAGER", "GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
+      "GIT_SEQUENCE_EDITOR", "SVN_EDITOR", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS",
+      "SUDO_ASKPASS", "BASH_ENV", "ENV", "PROMPT_COMMAND", "RSYNC_RSH", "CVS_RSH", "BROWSER", "FCEDIT", "TERMINAL",
+      "GIT_PROXY_COMMAND", "CARGO_TARGET_DIR_RUNNER", "npm_config_script_shell"};
+  for (auto k : k_names)
+    if (k == name) return true;
+  return false;
+}
+
+// The command line in such a value: LESSOPEN's leading `|` and `%s` placeholders go.
+std::string command_line_of(std::string text) {
+  std::size_t b = text.find_first_not_of(" |");
+  text = b == std::string::npos ? std::string() : text.substr(b);
+  for (auto p = text.find("%s"); p != std::string::npos; p = text.find("%s", p)) text.replace(p, 2, "FILE");
+  return text;
+}
+
 }  // namespace
 
 Reader::Reader(const Limits& limits, const KnownCommand& known, Model& model)
@@ -508,7 +528,12 @@ std::optional<std::size_t> Reader::command(TSNode n, Ctx c, const std::vector<TS
     if (is(ch, "variable_assignment")) {
       // A prefix assignment (`X=1 cmd`) applies to cmd only; still evaluate it.
       TSNode value = ts_node_child_by_field_name(ch, "value", 5);
-      if (!ts_node_is_null(value)) (void)eval(value, c);
+      TSNode var = ts_node_child_by_field_name(ch, "name", 4);
+      if (ts_node_is_null(value)) continue;
+      Value v = eval(value, c);
+      // PAGER=, LESSOPEN=, GIT_SSH_COMMAND=, BASH_ENV=...: cmd will run that command line.
+      if (!ts_node_is_null(var) && names_a_command_line(text_of(var, c)))
+        nested_script(command_line_of(v.text), v.resolved, v.origin, std::string(text_of(var, c)), span_of(n, c), c);
       continue;
     }
     if (is(ch, "subshell")) {
