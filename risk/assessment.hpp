@@ -38,6 +38,9 @@ struct Assessment {
   std::vector<Finding> findings;     // ordered by level (highest first), then position
   bool understood = true;            // false: the strict reader could not prove it
   std::vector<std::string> reasons;  // why not understood (one line each)
+  // Not understood only because it runs programs (or subcommands) vg's
+  // catalogue lacks: the user's trust entry may still send it to the host.
+  bool only_uncatalogued = false;
   // Executables in command position, as normalized argv[0] (after unwrapping);
   // used by trust and by the shell hook's plan.
   std::vector<std::string> executables;

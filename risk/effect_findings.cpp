@@ -108,11 +108,16 @@ void score_effects(const Model& model, Assessment& out) {
     e.span = c.span;
     out.effects.push_back(std::move(e));
   }
+  bool understood_before = out.understood;
+  bool uncatalogued = false, other = false;
   for (const auto& e : out.effects) {
     if (e.kind == EffectNote::Kind::unknown) {
+      bool program = e.subject.rfind("the program `", 0) == 0 || e.subject.rfind("the subcommand `", 0) == 0;
+      (program ? uncatalogued : other) = true;
       not_understood(out, "vg has no knowledge of " + e.subject +
                               " (not in its catalogue of programs; `vg trust add` sends your own tools to the host)");
     } else if (e.kind == EffectNote::Kind::path && e.target == TargetClass::unknown && e.level > config::Level::low) {
+      other = true;
       not_understood(out, "`" + e.command + "` " + to_string(e.effect) + " `" + e.subject +
                               "`, a path only known at run time");
     }
@@ -122,6 +127,7 @@ void score_effects(const Model& model, Assessment& out) {
     std::string matched = e.kind == EffectNote::Kind::path ? e.command + " " + e.subject : e.command;
     out.findings.push_back(Finding{rule_id(e), e.level, describe(e), matched, e.span.begin, e.span.end});
   }
+  out.only_uncatalogued = understood_before && uncatalogued && !other;
 }
 
 }  // namespace vg::risk

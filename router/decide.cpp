@@ -129,8 +129,11 @@ Decision decide(const config::Config& config, const risk::Assessment& assessment
   } else {
     // A trust entry is a remembered approval: it answers a prompt or replaces
     // the sandbox, under the same rule as --host. It never applies to a
-    // critical command or to one vg did not fully understand.
-    if (trusted && !critical && assessment.understood && (d.route == Route::sandbox || d.route == Route::ask)) {
+    // critical command or to one vg did not fully understand — but for
+    // programs its catalogue lacks: trusting your own tool is what a trust
+    // entry is for.
+    bool may_trust = assessment.understood || assessment.only_uncatalogued;
+    if (trusted && !critical && may_trust && (d.route == Route::sandbox || d.route == Route::ask)) {
       if (host_allowed(s, mode)) {
         d.route = Route::host;
         d.reason = "a trust entry matches";

@@ -197,6 +197,20 @@ TEST(Decide, CriticalRefusalNamesTheRule) {
   EXPECT_FALSE(d.trusted);
 }
 
+TEST(Decide, ATrustEntryReachesAProgramTheCatalogueLacksButNothingElseUnread) {
+  config::Config c;
+  c.sandbox.mode = Mode::automatic;
+  auto uncatalogued = assessment(Level::medium, false);
+  uncatalogued.only_uncatalogued = true;
+  Decision d = decide(c, uncatalogued, Override::none, true);
+  EXPECT_EQ(d.route, Route::host) << d.reason;
+  EXPECT_TRUE(d.trusted);
+  // Not understood for any other reason (code it cannot read): still sandboxed.
+  Decision other = decide(c, assessment(Level::medium, false), Override::none, true);
+  EXPECT_EQ(other.route, Route::sandbox) << other.reason;
+  EXPECT_FALSE(other.trusted);
+}
+
 TEST(Decide, RefusedHostOverrideSaysWhy) {
   config::Config c;  // always, allow_host_override false
   Decision d = decide(c, assessment(Level::low, true), Override::host, false);
