@@ -6,13 +6,16 @@
 # moved prefix and the system, run the host route, the sandbox route, the
 # result cache (through libexec/vg/vg-full) and `vg guest build` (with the
 # installed vg-guest).
-#   installed_tree.sh BUILD_DIR SOURCE_DIR
+# With a third argument, `microvm`, the installed vg also runs a command in
+# the microVM it built the guest for (slow under TCG: label microvm).
+#   installed_tree.sh BUILD_DIR SOURCE_DIR [microvm]
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/install/lib.sh
 source "$HERE/lib.sh"
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$2" && pwd)
+MICROVM=${3:-}
 require unshare readelf
 
 # The prefix is installed into, then moved: nothing may remember it.
@@ -49,7 +52,7 @@ if [[ -n $kernel_deb ]]; then cp "$kernel_deb" "$T/"; kernel_deb=$T/$(basename "
 echo hello >"$T/elsewhere/project/in.txt"
 cat >"$T/run.sh" <<'INNER'
 set -u
-P=$1 T=$2 BUILD=$3 SRC=$4 KERNEL_DEB=$5
+P=$1 T=$2 BUILD=$3 SRC=$4 KERNEL_DEB=$5 MICROVM=$6
 mount --bind "$T/empty" "$BUILD" && mount --bind "$T/empty" "$SRC" || { echo "not ok - cannot hide the trees"; exit 1; }
 export PATH="$P/bin:/usr/sbin:/usr/bin:/sbin:/bin" HOME="$T/home"
 export XDG_CONFIG_HOME="$T/x/config" XDG_STATE_HOME="$T/x/state" XDG_DATA_HOME="$T/x/data" XDG_CACHE_HOME="$T/x/cache"
@@ -71,9 +74,13 @@ r vg guest build
 unset VG_GUEST_KERNEL_DEB
 r vg guest path
 r vg doctor --json
+if [ -n "$MICROVM" ]; then
+  r vg exec --runtime microvm --sandbox -- sh -c 'cat in.txt > vm.txt; echo in-the-guest'
+  r cat vm.txt
+fi
 echo "== completion"; vg completion bash | grep -F "['vg cache']="; echo "rc=$?"
 INNER
-unshare -m --propagation private bash "$T/run.sh" "$P" "$T" "$BUILD" "$SRC" "$kernel_deb" >"$T/out" 2>&1
+unshare -m --propagation private bash "$T/run.sh" "$P" "$T" "$BUILD" "$SRC" "$kernel_deb" "$MICROVM" >"$T/out" 2>&1
 sed -e 's/^/# /' "$T/out" | head -80
 section() { awk -v h="== $1" '$0 == h { on = 1; next } /^== / { on = 0 } on' "$T/out"; }
 check "the build tree is hidden" test "$(section "test -e $BUILD/CMakeCache.txt")" = rc=1
@@ -100,4 +107,9 @@ check "vg guest path then names them, in the caller's data directory" \
 check "vg doctor ran from the moved tree and finds the namespace sandbox usable" grep -q '"sandbox_ready":true' "$T/out"
 check "vg completion, handed to libexec/vg/vg-full, knows the cache's subcommands" \
   grep -qx "  \['vg cache'\]='ls show rm clear stats why'" <<<"$(section completion)"
+if [[ -n $MICROVM ]]; then
+  check "microVM: the installed vg ran a command in the guest" \
+    grep -qx in-the-guest <<<"$(section "vg exec --runtime microvm --sandbox -- sh -c cat in.txt > vm.txt; echo in-the-guest")"
+  check "microVM: its write landed" test "$(section 'cat vm.txt')" = "$(printf 'hello\nrc=0')"
+fi
 finish
