@@ -20,7 +20,7 @@ deb=$(ls "$work"/cpack/vg_*.deb)
 # What the static binaries contain, as Debian source packages and versions.
 static_dev_packages=(libre2-dev libyaml-cpp-dev libtree-sitter-dev libseccomp-dev librocksdb-dev libsnappy-dev
   liblz4-dev libzstd-dev zlib1g-dev libbz2-dev libgflags-dev libc6-dev libstdc++-12-dev libgcc-12-dev
-  libcli11-dev libspdlog-dev libfmt-dev)
+  libcli11-dev)
 built_using=$(dpkg-query -W -f='${source:Package} (= ${source:Version})\n' "${static_dev_packages[@]}" | sort -u |
   paste -sd, - | sed 's/,/, /g')
 dpkg-deb -R "$deb" "$work/root"
