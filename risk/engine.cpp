@@ -185,6 +185,14 @@ class EngineImpl final : public Engine {
     // What vg cannot place (effects of kind unknown) is at least their level, finding or not.
     for (const auto& e : out.effects)
       if (e.kind == EffectNote::Kind::unknown && e.level > out.level) out.level = e.level;
+    // Nor is anything else vg could not read (code only known at run time
+    // in a nested shell string was low): low must be proven. Code in
+    // another language is judged by its effects (an unread one is unknown
+    // there; a sed-like `perl -pi -e s///` is not).
+    bool unread = std::any_of(out.reasons.begin(), out.reasons.end(), [](const std::string& r) {
+      return r.find("runs code in another language") == std::string::npos;
+    });
+    if (!out.understood && unread && out.level < Level::medium) out.level = Level::medium;
     return out;
   }
 

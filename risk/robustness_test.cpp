@@ -41,7 +41,9 @@ TEST(Robustness, OneMegabyteCommand) {
   std::string s = "echo ";
   while (s.size() < (1u << 20)) s += "abcdefgh ";
   auto a = engine().assess_script(s);
-  EXPECT_EQ(a.level, Level::low);
+  // Read whole, it is low; past the time budget (a loaded machine) it is
+  // not understood, and then never low.
+  EXPECT_TRUE(a.understood ? a.level == Level::low : a.level == Level::medium) << (a.understood ? "" : a.reasons[0]);
   std::string danger = s + "; rm -rf /";
   a = engine().assess_script(danger);
   EXPECT_TRUE(a.level == Level::critical || !a.understood);
