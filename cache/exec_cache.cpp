@@ -15,6 +15,7 @@
 #include "cache/replay.hpp"
 #include "cache/scan.hpp"
 #include "cache/tools.hpp"
+#include "config/file_clock.hpp"
 #include "config/printable.hpp"
 
 namespace vg::cache {
@@ -357,6 +358,13 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
   OutputTee tee(recorder);
   bool teeing = bool(tee.start());
   m_run_started_ns = wall_ns();
+  // Every file time given so far is at or before this (config/file_clock);
+  // the sandbox starts the command only once the coarse clock is past its
+  // own, later reading, so a change during the run is stamped after it. The
+  // fine clock would not do: the coarse stamp of a change made during the
+  // run can be earlier than it.
+  timespec stamp = latest_file_stamp();
+  m_run_started_stamp_ns = std::int64_t(stamp.tv_sec) * 1'000'000'000 + stamp.tv_nsec;
   RunReport report = run();
   tee.stop();
   if (!report.started) return report.exit_code;
@@ -413,7 +421,7 @@ int ExecCache::run_and_store(const std::function<RunReport()>& run) {
     for (const auto& used : report.inputs) {
       if (!is_output_file(used.first, m_output_files)) inputs.push_back(used);
     }
-    std::string edited = changed_during_run(inputs, scope, report.changed_paths, m_run_started_ns);
+    std::string edited = changed_during_run(inputs, scope, report.changed_paths, m_run_started_stamp_ns);
     if (!edited.empty()) {
       facts.inputs_changed = true;
       facts.changed_input = edited + " changed while the run went on";

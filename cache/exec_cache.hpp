@@ -70,6 +70,9 @@ class ExecCache {
   std::optional<int> try_replay();
   // Run through `run` with stdout/stderr recorded; store the result when
   // cacheable. Returns the run's exit code.
+  // `run` starts the command only once the coarse clock is past every file
+  // time given before it was called (config/file_clock.hpp; both sandbox
+  // backends do), so an input changed during the run is seen by its ctime.
   int run_and_store(const std::function<RunReport()>& run);
   // The key (empty before try_replay or when the run cannot be keyed).
   const std::string& key() const { return m_key.hex; }
@@ -113,6 +116,7 @@ class ExecCache {
   std::string m_detail;
   OutputFiles m_output_files;
   std::int64_t m_run_started_ns = 0;  // wall clock when the recorded run started
+  std::int64_t m_run_started_stamp_ns = 0;  // no file time given before the run is later, none during it earlier
   std::function<void(const char*)> m_marker;
 };
 

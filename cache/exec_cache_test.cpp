@@ -1,6 +1,7 @@
 // The cache flow around a run, with a stand-in launcher that runs the
 // command on the host in the test's own workspace (which is what a
 // sandbox's committed write set amounts to).
+#include "config/file_clock.hpp"
 #include "cache/exec_cache.hpp"
 
 #include <gtest/gtest.h>
@@ -67,6 +68,9 @@ struct Flow {
     } else {
       code = cache.run_and_store([&] {
         ++runs;
+        // As a sandbox does (run_and_store's contract): the command starts
+        // once the coarse clock is past every file time given so far.
+        wait_for_coarse_clock_past(latest_file_stamp());
         RunReport r;
         std::string cmd = "cd '" + (dir / "ws") + "' && " + script;
         int status = std::system(cmd.c_str());

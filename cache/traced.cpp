@@ -280,10 +280,11 @@ std::string changed_during_run(const std::vector<std::pair<std::string, InputUse
     if (relative_to(scope.workspace, path, rel) && related_to_change(rel, changed)) continue;
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) continue;
-    // A file time is never later than the moment it was given (the coarse
-    // clock lags): a ctime at or after the start is a change during the run.
+    // `started_ns` is the latest file time given before the run (the
+    // sandbox starts the command once the coarse clock is past it): a ctime
+    // after it is a change during the run.
     std::int64_t ctime = std::int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
-    if (ctime >= started_ns && !S_ISDIR(st.st_mode)) return path;
+    if (ctime > started_ns && !S_ISDIR(st.st_mode)) return path;
   }
   return {};
 }

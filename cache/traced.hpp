@@ -121,8 +121,9 @@ Result<std::vector<TracedInput>> states_before(const std::vector<std::pair<std::
                                                const BeforeTimes& times_before = {});
 
 // The first of `used` that is not one of `changed` (workspace-relative, the
-// run's own accepted changes) and whose inode changed at or after
-// `started_ns` (wall clock): edited while the run went on, perhaps and back
+// run's own accepted changes) and whose inode changed after `started_ns`
+// (the latest file time given before the run, config/file_clock.hpp):
+// edited while the run went on, perhaps and back
 // again (A, B, A), so its state now is not what the run read. "" when none.
 std::string changed_during_run(const std::vector<std::pair<std::string, InputUse>>& used, const InputScope& scope,
                                const std::vector<std::string>& changed, std::int64_t started_ns);

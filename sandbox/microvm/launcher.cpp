@@ -23,7 +23,7 @@
 #include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/session.hpp"
 #include "sandbox/ending.hpp"
-#include "sandbox/file_clock.hpp"
+#include "config/file_clock.hpp"
 #include "sandbox/policy/policy.hpp"
 #include "sandbox/secrets.hpp"
 #include "sandbox/proxy/bridge.hpp"
@@ -183,12 +183,7 @@ Result<Outcome> MicrovmLauncher::run(const Spec& spec) {
   // later one is stamped after it. A bare coarse reading let a fine stamp
   // given just before look like a concurrent change.
   timespec started = latest_file_stamp();
-  for (timespec coarse{}; clock_gettime(CLOCK_REALTIME_COARSE, &coarse) == 0 &&
-                          (coarse.tv_sec < started.tv_sec ||
-                           (coarse.tv_sec == started.tv_sec && coarse.tv_nsec <= started.tv_nsec));) {
-    timespec pause{0, 500000};
-    nanosleep(&pause, nullptr);
-  }
+  wait_for_coarse_clock_past(started);
   UpperWriter writer(upper, spec.profile.resources.disk);
   auto end = run_session(*channel, vm, start, writer, limits);
   if (!end) return make_error("microvm: " + end.error().message);

@@ -33,7 +33,7 @@
 #include "config/fd_io.hpp"
 #include "config/owned.hpp"
 #include "sandbox/ending.hpp"
-#include "sandbox/file_clock.hpp"
+#include "config/file_clock.hpp"
 #include "sandbox/stdio_relay.hpp"
 #include "sandbox/supervise.hpp"
 #include "sandbox/terminal.hpp"

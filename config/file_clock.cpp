@@ -1,10 +1,10 @@
-#include "sandbox/file_clock.hpp"
+#include "config/file_clock.hpp"
 
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace vg::sandbox {
+namespace vg {
 
 timespec latest_file_stamp() {
   timespec t{};
@@ -19,4 +19,12 @@ timespec latest_file_stamp() {
   return t;
 }
 
-}  // namespace vg::sandbox
+void wait_for_coarse_clock_past(const timespec& t) {
+  for (timespec coarse{}; clock_gettime(CLOCK_REALTIME_COARSE, &coarse) == 0 &&
+                          (coarse.tv_sec < t.tv_sec || (coarse.tv_sec == t.tv_sec && coarse.tv_nsec <= t.tv_nsec));) {
+    timespec pause{0, 500000};
+    nanosleep(&pause, nullptr);
+  }
+}
+
+}  // namespace vg

@@ -1,4 +1,4 @@
-#include "sandbox/file_clock.hpp"
+#include "config/file_clock.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-namespace vg::sandbox {
+namespace vg {
 namespace {
 
 bool before(const timespec& a, const timespec& b) {
@@ -41,4 +41,4 @@ TEST(FileClock, NoFileTimeIsLaterThanTheReading) {
 }
 
 }  // namespace
-}  // namespace vg::sandbox
+}  // namespace vg

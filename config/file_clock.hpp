@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-namespace vg::sandbox {
+namespace vg {
 
 // Return a time at or after every file time the kernel has given so far.
 // File times come from the coarse clock, or, since Linux 6.13's multigrain
@@ -15,4 +15,8 @@ namespace vg::sandbox {
 // one cannot be made, CLOCK_REALTIME, which no file time exceeds.
 timespec latest_file_stamp();
 
-}  // namespace vg::sandbox
+// Return once the coarse clock (what file times usually come from) is past
+// `t`: from then on every file time given is later than `t`.
+void wait_for_coarse_clock_past(const timespec& t);
+
+}  // namespace vg
