@@ -27,6 +27,3 @@ vg_static_dep(bz2 bz2)
 vg_static_dep(gflags gflags)
 vg_static_dep(rocksdb rocksdb dep::snappy dep::lz4 dep::zstd dep::zlib dep::bz2 dep::gflags Threads::Threads ${CMAKE_DL_LIBS})
 
-# spdlog and fmt ship no static archive in Debian; use them header-only.
-add_library(dep::spdlog INTERFACE IMPORTED GLOBAL)
-target_compile_definitions(dep::spdlog INTERFACE SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL FMT_HEADER_ONLY)

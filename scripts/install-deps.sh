@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   # libraries (static archives are linked where available)
   libcli11-dev libre2-dev libyaml-cpp-dev libtree-sitter-dev
-  libspdlog-dev libfmt-dev librocksdb-dev libgtest-dev libgmock-dev
+  librocksdb-dev libgtest-dev libgmock-dev
   libseccomp-dev libcap-dev
   # rocksdb's static link needs its compression libraries
   libsnappy-dev liblz4-dev libzstd-dev zlib1g-dev libbz2-dev
