@@ -77,8 +77,12 @@ Result<HiddenPaths> find_hidden_paths(const std::string& workspace, const std::v
       std::string secret = home + "/" + rel;
       if (is_within(secret, workspace)) cover(out, workspace, secret);
       // ~/.ssh -> ~/dotfiles/ssh: the secret is wherever the link leads.
+      struct stat st{};
       char buf[PATH_MAX];
-      if (realpath(secret.c_str(), buf) && secret != buf && is_within(buf, workspace)) cover(out, workspace, buf);
+      if (lstat(secret.c_str(), &st) == 0 && S_ISLNK(st.st_mode) && realpath(secret.c_str(), buf) && secret != buf &&
+          is_within(buf, workspace)) {
+        cover(out, workspace, buf);
+      }
     }
   }
   for (const auto& own : vg_own_dirs()) {

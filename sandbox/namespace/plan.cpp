@@ -70,6 +70,16 @@ void hide(Plan& plan, const std::string& host_path, const Visible& tree) {
   plan.mounts.push_back(op);
 }
 
+// True when `home`/`rel` or its first component below `home` is a link
+// (~/.ssh -> dotfiles/ssh, ~/.config -> dotfiles/config).
+bool reached_through_link(const std::string& home, const std::string& rel) {
+  struct stat st{};
+  std::string first = home + "/" + rel.substr(0, rel.find('/'));
+  if (lstat(first.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return true;
+  std::string whole = home + "/" + rel;
+  return whole != first && lstat(whole.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 // Hide what `v` makes visible of the home's secrets and of vg's own files,
 // and, at every depth, its `.env*` files and (`exclude`) matches; a name on
 // a link hides what the link points to. An Error when the walk cannot be
@@ -79,7 +89,9 @@ Result<void> hide_secrets(Plan& plan, const Visible& v, const std::string& host_
   for (const auto& rel : home_secret_paths()) {
     std::string secret = host_home + "/" + rel;
     if (is_within(secret, v.host_path)) hide(plan, secret, v);
-    // ~/.ssh -> ~/dotfiles/ssh: the secret is wherever the link leads.
+    // ~/.ssh -> ~/dotfiles/ssh: the secret is wherever the link leads
+    // (resolved only through a link: a realpath of each costs most of a start).
+    if (!reached_through_link(host_home, rel)) continue;
     std::string real = real_path(secret);
     if (!real.empty() && real != secret && is_within(real, v.host_path)) hide(plan, real, v);
   }

@@ -201,8 +201,10 @@ Result<Report> commit_write_set(const std::string& upper_dir, const std::string&
   std::uint64_t total = rules.total_before;
   // New links that would lead existing ones out are refused, all of them.
   std::string links_refused = host_link_led_out(target.get(), *scanned, merged, volume_root);
-  HostIndirections indirections = rules.protect && rules.refuse_all.empty() ? host_indirections(target.get())
-                                                                             : HostIndirections{};
+  // Read only when the run changed something (a few hundred lookups).
+  HostIndirections indirections = rules.protect && rules.refuse_all.empty() && !scanned->empty()
+                                      ? host_indirections(target.get())
+                                      : HostIndirections{};
   for (const Item& it : *scanned) {
     Change c = it.change;
     std::string verdict;

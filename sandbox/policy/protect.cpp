@@ -208,6 +208,8 @@ HostIndirections host_indirections(int target_fd) {
       if (has_wildcard(p)) continue;
       char real[PATH_MAX];
       std::string in_home = std::string(home) + "/" + p;
+      struct stat st{};
+      if (lstat(in_home.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;  // only links lead elsewhere
       if (!realpath(in_home.c_str(), real) || in_home == real) continue;
       std::string where = tree_path(root, real);
       if (!where.empty()) out.led_to.emplace_back(where, "'~/" + p + "'");
