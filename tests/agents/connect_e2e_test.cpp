@@ -172,6 +172,22 @@ TEST(AgentsConnect, StatusRoundTripsThroughEachConnectedHook) {
   Ran broken = home.vg({"connect", "--status"});
   EXPECT_EQ(broken.exit_code, 1);
   EXPECT_NE(broken.out.find("FAILED"), std::string::npos) << broken.out;
+  // vg doctor reports the same, from the same round trips.
+  Ran doctor = home.vg({"doctor", "--json"});
+  auto at = doctor.out.find("\"coding-agent hooks\"");
+  ASSERT_NE(at, std::string::npos) << doctor.out;
+  std::string check = doctor.out.substr(at, doctor.out.find('}', at) - at);
+  EXPECT_NE(check.find("\"status\":\"fail\""), std::string::npos) << check;
+  EXPECT_NE(check.find("codex"), std::string::npos) << check;
+  EXPECT_NE(check.find("claude-code"), std::string::npos) << check;
+}
+
+TEST(AgentsConnect, DoctorSaysWhenNoAgentIsConnected) {
+  Home home;
+  Ran doctor = home.vg({"doctor", "--json"});
+  auto at = doctor.out.find("\"coding-agent hooks\"");
+  ASSERT_NE(at, std::string::npos) << doctor.out;
+  EXPECT_NE(doctor.out.substr(at, 120).find("\"status\":\"skip\""), std::string::npos) << doctor.out.substr(at, 200);
 }
 
 }  // namespace
