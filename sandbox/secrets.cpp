@@ -8,15 +8,21 @@
 
 namespace vg::sandbox {
 
-namespace {
-
 std::string real_path(const std::string& p) {
   char buf[PATH_MAX];
   if (p.empty() || !realpath(p.c_str(), buf)) return {};
   return buf;
 }
 
-}  // namespace
+std::string real_home(const std::vector<std::string>& env) {
+  std::string home;
+  for (const auto& e : env) {
+    if (e.rfind("HOME=", 0) == 0) home = e.substr(5);
+  }
+  if (home.empty() && getenv("HOME")) home = getenv("HOME");
+  std::string real = real_path(home);
+  return real.empty() ? home : real;
+}
 
 bool is_within(const std::string& p, const std::string& root) {
   if (root == "/") return true;

@@ -39,6 +39,12 @@ inline std::string protected_workspace(const std::string& ws, const std::string&
   return classify_workspace(ws, home).why;
 }
 
+// `p` with every link resolved ("" when it cannot be).
+std::string real_path(const std::string& p);
+
+// The user's real home: $HOME of `env` ("K=V"), else vg's own.
+std::string real_home(const std::vector<std::string>& env = {});
+
 // True when `p` is `root` or below it (both absolute, without trailing '/').
 bool is_within(const std::string& p, const std::string& root);
 

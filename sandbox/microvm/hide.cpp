@@ -50,17 +50,6 @@ std::string HiddenPaths::digest() const {
   return h.finish_hex().substr(0, 16);
 }
 
-std::string real_home(const std::vector<std::string>& env) {
-  std::string home;
-  for (const auto& e : env) {
-    if (e.rfind("HOME=", 0) == 0) home = e.substr(5);
-  }
-  if (home.empty() && getenv("HOME")) home = getenv("HOME");
-  char buf[PATH_MAX];
-  if (home.empty() || !realpath(home.c_str(), buf)) return home;
-  return buf;
-}
-
 Result<HiddenPaths> find_hidden_paths(const std::string& workspace, const std::vector<std::string>& exclude,
                                       const std::string& home) {
   HiddenPaths out;

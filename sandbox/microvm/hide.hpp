@@ -21,9 +21,6 @@ struct HiddenPaths {
   std::string digest() const;
 };
 
-// The user's real home: $HOME of `env` ("K=V"), else vg's own.
-std::string real_home(const std::vector<std::string>& env = {});
-
 // Walk `workspace` (sandbox/secret_walk.hpp) and collect what to cover. An
 // Error when hiding cannot be complete: the guest does not start.
 Result<HiddenPaths> find_hidden_paths(const std::string& workspace, const std::vector<std::string>& exclude,

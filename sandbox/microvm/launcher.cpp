@@ -69,8 +69,8 @@ class MicrovmLauncher : public Launcher {
 // written (the home, above it, vg's own files); an Error when it may not be
 // shared at all (the root, a system directory: the guest has its own).
 Result<std::string> share_verdict(const std::string& workspace, const std::string& home) {
-  char buf[PATH_MAX];
-  std::string ws = realpath(workspace.c_str(), buf) ? buf : workspace;
+  std::string ws = real_path(workspace);
+  if (ws.empty()) ws = workspace;
   std::string why_not = protected_workspace(ws, home);
   if (why_not.empty()) return std::string();
   if (ws == "/" || why_not.rfind("a system directory", 0) == 0) {

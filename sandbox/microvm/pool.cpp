@@ -21,6 +21,7 @@
 #include "sandbox/microvm/qemu.hpp"
 #include "sandbox/microvm/runtime_dir.hpp"
 #include "sandbox/microvm/session.hpp"
+#include "sandbox/secrets.hpp"
 #include "sandbox/microvm/template.hpp"
 
 namespace vg::sandbox::microvm {

@@ -27,12 +27,6 @@ namespace {
 
 using Kind = MountOp::Kind;
 
-std::string real_path(const std::string& p) {
-  char buf[PATH_MAX];
-  if (!realpath(p.c_str(), buf)) return {};
-  return buf;
-}
-
 std::string host(const std::string& p) { return std::string(k_old_root) + p; }
 
 std::string env_value(const std::vector<std::string>& env, const std::string& key) {
@@ -85,7 +79,7 @@ bool reached_through_link(const std::string& home, const std::string& rel) {
 // a link hides what the link points to. An Error when the walk cannot be
 // complete: the sandbox does not start rather than start with holes.
 Result<void> hide_secrets(Plan& plan, const Visible& v, const std::string& host_home,
-                          const std::vector<std::string>& exclude) {
+                          const std::vector<std::string>& own_dirs, const std::vector<std::string>& exclude) {
   for (const auto& rel : home_secret_paths()) {
     std::string secret = host_home + "/" + rel;
     if (is_within(secret, v.host_path)) hide(plan, secret, v);
@@ -95,7 +89,7 @@ Result<void> hide_secrets(Plan& plan, const Visible& v, const std::string& host_
     std::string real = real_path(secret);
     if (!real.empty() && real != secret && is_within(real, v.host_path)) hide(plan, real, v);
   }
-  for (const auto& own : vg_own_dirs()) {
+  for (const auto& own : own_dirs) {
     if (is_within(own, v.host_path) && own != v.host_path) hide(plan, own, v);
   }
   SecretWalk walk;
@@ -353,8 +347,9 @@ Result<Plan> make_plan(const Spec& spec) {
 
   // The workspace's `exclude` applies to it alone; a workspace that is not
   // a project (why_not) is walked as well, for its `.env*` files.
+  const std::vector<std::string> own_dirs = vg_own_dirs();
   for (const auto& v : visible) {
-    auto hidden = hide_secrets(plan, v, real_home, v.host_path == ws ? p.exclude : std::vector<std::string>{});
+    auto hidden = hide_secrets(plan, v, real_home, own_dirs, v.host_path == ws ? p.exclude : std::vector<std::string>{});
     if (!hidden) return hidden.error();
   }
 

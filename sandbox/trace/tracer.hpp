@@ -36,10 +36,6 @@ enum class Use : std::uint8_t {
   read = 4,      // opened to read, or executed: its content (a directory: its names)
 };
 
-// Return `use` as it is. A stat by name is no longer a use of its own (it
-// is Trace::stated); kept for callers written against that, to be removed.
-inline Use plain_use(Use use) { return use; }
-
 // At most this many distinct paths are kept; past it the trace is partial.
 inline constexpr std::size_t k_max_traced_paths = 100'000;
 // At most this many distinct program names are kept in Trace::executed.

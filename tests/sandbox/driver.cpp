@@ -23,7 +23,6 @@
 
 #include "config/exit_codes.hpp"
 #include "sandbox/namespace/namespace.hpp"
-#include "sandbox/trace/tracer.hpp"
 #include "sandbox/policy/policy.hpp"
 
 extern char** environ;
@@ -122,10 +121,7 @@ int main(int argc, char** argv) {
       out << "traced " << (outcome->traced ? "yes" : "no") << " " << outcome->untraced_reason << "\n";
       out << "read_stdin " << (outcome->read_stdin ? "yes" : "no") << "\n";
       static const char* const k_uses[] = {"", "written", "probed", "probed_link", "read"};
-      // The use without its stat (a stat by name is part of probed or read).
-      for (const auto& [path, use] : outcome->inputs) {
-        out << "input " << k_uses[int(sandbox::trace::plain_use(use))] << " " << path << "\n";
-      }
+      for (const auto& [path, use] : outcome->inputs) out << "input " << k_uses[int(use)] << " " << path << "\n";
     }
   }
   return outcome->exit_code;
